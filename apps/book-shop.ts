@@ -1,0 +1,19 @@
+import { defineApp } from '../lib/model';
+
+/** The book shop web app (listens on 8000), autoscaled on CPU. */
+export const bookShop = defineApp({
+  name: 'book-shop',
+  team: 'shop',
+  description: 'Online book shop: catalogue, cart and checkout',
+  image: 'ghcr.io/acme/book-shop',
+  port: 8000,
+  health: { liveness: '/health/live', readiness: '/health/ready' },
+  expose: { subdomain: 'books' },
+  metrics: true,
+  autoscaling: { maxReplicas: 6, cpuUtilization: 70 },
+  config: {
+    CURRENCY: 'EUR',
+    CATALOGUE_PAGE_SIZE: '24',
+  },
+  featureFlags: { newCheckout: false },
+});

@@ -1,0 +1,35 @@
+import { apps } from '../apps';
+import { defineEnvironment, TagPatterns } from '../lib/model';
+
+/** Production: two regions, three replicas spread over zones, release tags pinned by digest. */
+export const prod = defineEnvironment(apps, {
+  name: 'prod',
+  description: 'Production: manual sync, vX.Y.Z images pinned by digest',
+  regions: {
+    'us-east-1': {},
+    'eu-west-1': {},
+  },
+  profile: {
+    replicas: 3,
+    resources: {
+      cpu: { request: '500m', limit: '1000m' },
+      memory: { request: '512Mi', limit: '1Gi' },
+    },
+    logLevel: 'info',
+    spreadAcrossZones: true,
+  },
+  sync: { automated: false },
+  ingress: { domain: 'acme.io', className: 'nginx', clusterIssuer: 'letsencrypt' },
+  tags: { allow: [TagPatterns.release], requireDigest: true },
+  apps: {
+    'book-shop': {
+      autoscaling: { maxReplicas: 12 },
+      regions: {
+        'eu-west-1': { autoscaling: { minReplicas: 2, maxReplicas: 8 } },
+      },
+    },
+    echo: {
+      resources: { cpu: { request: '250m', limit: '500m' }, memory: { request: '256Mi', limit: '512Mi' } },
+    },
+  },
+});

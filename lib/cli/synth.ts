@@ -1,0 +1,91 @@
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { ResolveInput } from '../model';
+import { diffTree, planSynth, SynthPlan, writeTree } from '../synth';
+import { formatError } from './errors';
+
+/** Loads the repository's inputs (apps, envs, platform, releases); errors thrown here are bad input too. */
+export type InputLoader = () => Promise<ResolveInput> | ResolveInput;
+
+interface SynthOptions {
+  readonly check?: boolean;
+  readonly outdir: string;
+  readonly quiet?: boolean;
+}
+
+/**
+ * `npm run synth [-- --check] [--outdir DIR]`: resolve, render and atomically write dist/.
+ * Returns the exit code (0 ok, 1 bad input or stale output).
+ */
+export async function synthCommand(argv: readonly string[], load: InputLoader, out = process.stdout, err = process.stderr): Promise<number> {
+  const program = new Command('synth')
+    .description('Synthesize apps/ and envs/ (with envs/releases.ts) into dist/: one YAML file per app instance.')
+    .option('--check', 'render in memory and compare with the output directory; exit 1 listing stale, missing and extra files; write nothing')
+    .option('-o, --outdir <dir>', 'output directory', process.env.CDK8S_OUTDIR || 'dist')
+    .option('-q, --quiet', 'print nothing but errors')
+    .addHelpText('after', '\nExamples:\n  npm run synth\n  npm run synth -- --check\n')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
+  try {
+    program.parse(argv as string[], { from: 'user' });
+  } catch (e) {
+    const code = (e as { exitCode?: number }).exitCode;
+    return code === undefined ? 2 : code === 0 ? 0 : 2;
+  }
+  const opts = program.opts<SynthOptions>();
+  const started = performance.now();
+  let plan: SynthPlan;
+  try {
+    plan = planSynth(await load());
+  } catch (e) {
+    err.write(`${formatError(e)}\n`);
+    if (process.env.DEBUG && e instanceof Error) err.write(`${e.stack}\n`);
+    err.write(`synth: nothing written; ${opts.outdir}/ is unchanged\n`);
+    return 1;
+  }
+  const outdir = opts.outdir;
+  const rel = path.relative(process.cwd(), path.resolve(outdir)) || '.';
+
+  if (opts.check) {
+    const d = diffTree(outdir, plan.files);
+    const stale = d.written.filter((p) => !d.missing.includes(p));
+    if (stale.length + d.missing.length + d.removed.length === 0) {
+      if (!opts.quiet) out.write(`synth --check: ${rel}/ is up to date (${plan.files.length} files, ${plan.resolved.instances.length} instances)\n`);
+      return 0;
+    }
+    err.write(`synth --check: ${rel}/ is out of date; run \`npm run synth\` and commit the result\n`);
+    for (const p of stale) err.write(`  stale:   ${rel}/${p}\n`);
+    for (const p of d.missing) err.write(`  missing: ${rel}/${p}\n`);
+    for (const p of d.removed) err.write(`  extra:   ${rel}/${p}\n`);
+    return 1;
+  }
+
+  let diff;
+  try {
+    diff = writeTree(outdir, plan.files);
+  } catch (e) {
+    err.write(`${formatError(e)}\n`);
+    return 1;
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  if (!opts.quiet) {
+    const r = plan.resolved;
+    const envs = new Set(r.instances.map((i) => i.env)).size;
+    const regions = new Set(r.instances.map((i) => `${i.env}/${i.region}`)).size;
+    out.write(`synth: ${r.instances.length} instances (${envs} envs, ${regions} env-regions), ${plan.objects} objects -> ${rel}/ in ${seconds} s\n`);
+    out.write(`  files: ${diff.written.length} written, ${diff.unchanged.length} unchanged, ${diff.removed.length} removed\n`);
+    const show = (label: string, list: string[]) => {
+      if (list.length === 0) return;
+      const shown = list.slice(0, 10).map((p) => `${rel}/${p}`);
+      out.write(`  ${label}: ${shown.join(', ')}${list.length > 10 ? `, ... (${list.length - 10} more)` : ''}\n`);
+    };
+    show('written', diff.written);
+    show('removed', diff.removed);
+    if (r.notReleased.length > 0) {
+      const byApp = new Map<string, string[]>();
+      for (const n of r.notReleased) byApp.set(n.app, [...(byApp.get(n.app) ?? []), `${n.env}/${n.region}`]);
+      out.write(`  not released (not deployed): ${[...byApp].map(([a, w]) => `${a} in ${w.join(', ')}`).join('; ')}\n`);
+    }
+  }
+  return 0;
+}

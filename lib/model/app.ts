@@ -1,0 +1,236 @@
+import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } from './check';
+import { callerFile, ConfigError } from './errors';
+import { checkSettings, InstanceSettings, SETTINGS_KEYS } from './settings';
+
+/** HTTP health endpoints. Probes are built from them. */
+export interface HealthSpec {
+  /** Path the liveness probe GETs (the process is alive), e.g. `/healthz`. */
+  readonly liveness: string;
+  /** Path the readiness probe GETs (ready for traffic), e.g. `/readyz`. */
+  readonly readiness: string;
+  /**
+   * How long the app may take to start before the liveness probe counts; a startup probe on the
+   * liveness path covers that window. `0` means no startup probe.
+   * @default 60
+   */
+  readonly startupSeconds?: number;
+}
+
+/** Who may talk to whom. Default: nobody in, DNS only out. */
+export interface NetworkSpec {
+  /**
+   * Apps this app calls (by name). Each call opens egress here and ingress on the callee, in the
+   * same env and region.
+   * @default []
+   */
+  readonly calls?: readonly string[];
+  /**
+   * Allow egress to the internet (public addresses, HTTPS), e.g. for a SaaS API.
+   * @default false
+   */
+  readonly internetEgress?: boolean;
+}
+
+/** Prometheus scraping of the app's metrics endpoint. */
+export interface MetricsSpec {
+  /**
+   * Port serving metrics.
+   * @default the app port
+   */
+  readonly port?: number;
+  /**
+   * Metrics path.
+   * @default '/metrics'
+   */
+  readonly path?: string;
+}
+
+/** A database the app needs (provisioned by a Crossplane claim; wired by the database issue). */
+export interface DatabaseSpec {
+  /** The engine. */
+  readonly engine: 'postgres';
+  /**
+   * Major version.
+   * @default '16'
+   */
+  readonly version?: string;
+  /**
+   * Storage in GiB.
+   * @default 20
+   */
+  readonly storageGiB?: number;
+}
+
+/** What a service *is*: one file per service in apps/. */
+export interface AppSpec<N extends string = string> extends InstanceSettings {
+  /** The app name: DNS label, used for object names, the namespace and the Argo CD application. */
+  readonly name: N;
+  /** Owning team (label `<domain>/team`). */
+  readonly team: string;
+  /** One line about the app. */
+  readonly description?: string;
+  /**
+   * `app.kubernetes.io/part-of`: the larger system this app belongs to.
+   * @default the app name
+   */
+  readonly partOf?: string;
+  /**
+   * `app.kubernetes.io/component`.
+   * @default 'server'
+   */
+  readonly component?: string;
+  /** Image repository without tag or digest, e.g. `ghcr.io/acme/echo`. The tag comes from envs/releases.ts. */
+  readonly image: string;
+  /** The container port the app listens on. */
+  readonly port: number;
+  /** Environment variable that tells the app which port to listen on (e.g. `PORT`). */
+  readonly portEnv?: string;
+  /**
+   * Port of the Service in front of the app.
+   * @default 80
+   */
+  readonly servicePort?: number;
+  /** Overrides the image's entrypoint. */
+  readonly command?: readonly string[];
+  /** Overrides the image's arguments. */
+  readonly args?: readonly string[];
+  /** Health endpoints for the probes. */
+  readonly health: HealthSpec;
+  /** Network allowances beyond the default deny. */
+  readonly network?: NetworkSpec;
+  /** Prometheus scraping; `true` uses the app port and `/metrics`. */
+  readonly metrics?: MetricsSpec | boolean;
+  /** Secret keys the app needs as environment variables (values are sealed into envs/secrets.ts). */
+  readonly secrets?: readonly string[];
+  /** A database to provision for the app. */
+  readonly database?: DatabaseSpec;
+  /**
+   * Non-root user (and group) the container runs as.
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+}
+
+/** A defined app: the frozen spec. */
+export type AppDefinition<N extends string = string> = Readonly<AppSpec<N>>;
+
+const sources = new WeakMap<object, string | undefined>();
+
+/** The file that defined `spec` (absolute path), if known. */
+export function sourceOf(spec: object): string | undefined {
+  return sources.get(spec);
+}
+
+/** Records the file that defined a value (used by definers and tests). */
+export function setSource<T extends object>(spec: T, file: string | undefined): T {
+  sources.set(spec, file);
+  return spec;
+}
+
+/** `registry/path/name`, lowercase, optional registry host with port; no tag, no digest. */
+const IMAGE_REPO = /^(?:(?:[a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const URL_PATH = /^\/[A-Za-z0-9/._~%-]*$/;
+
+const APP_KEYS = [
+  'name', 'team', 'description', 'partOf', 'component', 'image', 'port', 'portEnv', 'servicePort', 'command', 'args',
+  'health', 'network', 'metrics', 'secrets', 'database', 'runAsUser', ...SETTINGS_KEYS,
+] as const;
+
+/**
+ * Defines an app. Validates every field at runtime (with the field path and the defining file) and
+ * returns the frozen spec.
+ *
+ * ```ts
+ * export const echo = defineApp({ name: 'echo', team: 'platform', image: 'ghcr.io/acme/echo', port: 8080,
+ *   health: { liveness: '/healthz', readiness: '/readyz' } });
+ * ```
+ */
+export function defineApp<const N extends string>(spec: AppSpec<N>): AppDefinition<N> {
+  const file = callerFile();
+  checkApp(spec, file);
+  return setSource(deepFreeze(structuredClone(spec)), file);
+}
+
+/** Runtime validation of an app spec; throws ConfigError naming `file` and the field path. */
+export function checkApp(spec: unknown, file: string | undefined): void {
+  const c = new Checker(file);
+  const s = c.object(spec, 'app');
+  c.keys(s, '', APP_KEYS);
+  c.string(s.name, 'name', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
+  c.string(s.team, 'team', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
+  c.optionalString(s.description, 'description');
+  c.optionalString(s.partOf, 'partOf', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
+  c.optionalString(s.component, 'component', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
+  const image = c.string(s.image, 'image');
+  if (/@/.test(image) || /:[^/]*$/.test(image.replace(/^[^/]+:\d+\//, ''))) {
+    c.fail('image', `"${image}" must be a repository without tag or digest (e.g. "ghcr.io/acme/echo"); tags and digests go in envs/releases.ts`);
+  }
+  if (!IMAGE_REPO.test(image)) c.fail('image', `"${image}" is not a valid image repository; allowed: lowercase path segments like "ghcr.io/acme/echo"`);
+  c.integer(s.port, 'port', 1, 65535);
+  c.optionalString(s.portEnv, 'portEnv', { pattern: ENV_NAME, allowed: ENV_NAME_ALLOWED });
+  c.optionalInteger(s.servicePort, 'servicePort', 1, 65535);
+  if (s.command !== undefined) c.stringArray(s.command, 'command');
+  if (s.args !== undefined) c.stringArray(s.args, 'args');
+  const h = c.object(s.health, 'health');
+  c.keys(h, 'health', ['liveness', 'readiness', 'startupSeconds']);
+  c.string(h.liveness, 'health.liveness', { pattern: URL_PATH, allowed: 'an absolute URL path such as "/healthz"' });
+  c.string(h.readiness, 'health.readiness', { pattern: URL_PATH, allowed: 'an absolute URL path such as "/readyz"' });
+  c.optionalInteger(h.startupSeconds, 'health.startupSeconds', 0, 3600);
+  if (s.network !== undefined) {
+    const n = c.object(s.network, 'network');
+    c.keys(n, 'network', ['calls', 'internetEgress']);
+    if (n.calls !== undefined) {
+      const calls = c.stringArray(n.calls, 'network.calls', { pattern: DNS_LABEL, allowed: 'app names' });
+      if (calls.includes(s.name as string)) c.fail('network.calls', 'an app does not need to call itself');
+    }
+    c.optionalBoolean(n.internetEgress, 'network.internetEgress');
+  }
+  if (s.metrics !== undefined && typeof s.metrics !== 'boolean') {
+    const m = c.object(s.metrics, 'metrics');
+    c.keys(m, 'metrics', ['port', 'path']);
+    c.optionalInteger(m.port, 'metrics.port', 1, 65535);
+    c.optionalString(m.path, 'metrics.path', { pattern: URL_PATH, allowed: 'an absolute URL path such as "/metrics"' });
+  }
+  if (s.secrets !== undefined) {
+    const keys = c.stringArray(s.secrets, 'secrets', { pattern: ENV_NAME, allowed: `environment variable names (${ENV_NAME_ALLOWED})` });
+    const dup = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (dup) c.fail('secrets', `"${dup}" is listed twice`);
+  }
+  if (s.database !== undefined) {
+    const d = c.object(s.database, 'database');
+    c.keys(d, 'database', ['engine', 'version', 'storageGiB']);
+    c.oneOf(d.engine, 'database.engine', ['postgres']);
+    c.optionalString(d.version, 'database.version', { pattern: /^\d+(\.\d+)?$/, allowed: 'a major version such as "16"' });
+    c.optionalInteger(d.storageGiB, 'database.storageGiB', 20, 65536);
+  }
+  c.optionalInteger(s.runAsUser, 'runAsUser', 1, 2147483647);
+  checkSettings(c, s, '');
+}
+
+/** An app registry: app name -> definition (apps/index.ts). */
+export type AppRegistry = { readonly [name: string]: AppDefinition };
+
+/**
+ * Builds the app registry, keyed by app name: `export const apps = registerApps(echo, bookShop)`.
+ * The registry's type makes overrides and releases for unknown apps a compile error.
+ */
+export function registerApps<const T extends readonly AppDefinition[]>(
+  ...defs: T
+): { readonly [A in T[number] as A['name']]: A } {
+  const out: Record<string, AppDefinition> = {};
+  for (const def of defs) {
+    if (out[def.name]) {
+      throw new ConfigError(sourceOf(def), 'name', `app "${def.name}" is defined twice (also in ${sourceOf(out[def.name]) ?? 'another file'})`);
+    }
+    out[def.name] = def;
+  }
+  return Object.freeze(out) as never;
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof RegExp)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,196 @@
+import { AppRegistry, deepFreeze, setSource, sourceOf } from './app';
+import { Checker, closest, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
+import { callerFile, ConfigError, joinPath } from './errors';
+import { checkSettings, InstanceSettings, LogLevel, ResourcesSpec, SETTINGS_KEYS } from './settings';
+import { TagPolicy } from './tag-policy';
+
+/** A region of an environment (one cluster / vcluster). */
+export interface RegionSpec {
+  /**
+   * Ingress domain for this region.
+   * @default the environment's `ingress.domain`
+   */
+  readonly ingressDomain?: string;
+}
+
+/** The environment-wide profile every app instance starts from (after the app spec). */
+export interface ProfileSpec extends InstanceSettings {
+  /** Replicas per instance. */
+  readonly replicas: number;
+  /** Container resources per instance. */
+  readonly resources: Required<ResourcesSpec>;
+  /** Log level. */
+  readonly logLevel: LogLevel;
+}
+
+/** Argo CD sync policy for the environment. */
+export interface SyncSpec {
+  /** Sync automatically on every commit (dev); otherwise a human presses SYNC (the approval gate). */
+  readonly automated: boolean;
+  /**
+   * Delete resources that left Git (automated sync only).
+   * @default true
+   */
+  readonly prune?: boolean;
+  /**
+   * Revert drift made in the cluster (automated sync only).
+   * @default true
+   */
+  readonly selfHeal?: boolean;
+}
+
+/** How apps are exposed. */
+export interface IngressSpec {
+  /** Domain under which exposed apps get `<app>.<domain>`. */
+  readonly domain: string;
+  /**
+   * IngressClass name.
+   * @default 'nginx'
+   */
+  readonly className?: string;
+  /** cert-manager ClusterIssuer that issues the TLS certificate (annotation), if any. */
+  readonly clusterIssuer?: string;
+}
+
+/** Per-app override inside an environment, with optional per-region overrides. */
+export type AppOverride<R extends string> = InstanceSettings & {
+  /** Overrides for one region of this environment. */
+  readonly regions?: { readonly [K in R]?: InstanceSettings };
+};
+
+/** Where and how apps run: one file per environment in envs/. */
+export interface EnvironmentSpec<Apps extends AppRegistry, N extends string, R extends string> {
+  /** Environment name: DNS label (dev, staging, prod). */
+  readonly name: N;
+  /** One line about the environment. */
+  readonly description?: string;
+  /** Regions, keyed by name (DNS labels). Each runs every released app. */
+  readonly regions: { readonly [K in R]: RegionSpec };
+  /** The profile every app starts from in this environment. */
+  readonly profile: ProfileSpec;
+  /** Argo CD sync policy. */
+  readonly sync: SyncSpec;
+  /** Ingress settings. */
+  readonly ingress: IngressSpec;
+  /** Which image tags may be deployed. `latest` is always refused. */
+  readonly tags: TagPolicy;
+  /** Per-app overrides (keys must be registered apps). */
+  readonly apps?: { readonly [A in keyof Apps]?: AppOverride<NoInfer<R>> };
+}
+
+/** A defined environment. */
+export type EnvironmentDefinition<N extends string = string, R extends string = string> = Readonly<
+  EnvironmentSpec<AppRegistry, N, R>
+> & { readonly regionNames: readonly R[] };
+
+const ENV_KEYS = ['name', 'description', 'regions', 'profile', 'sync', 'ingress', 'tags', 'apps'] as const;
+const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const DOMAIN_ALLOWED = 'a DNS domain such as "dev.example.com"';
+
+/**
+ * Defines an environment against the app registry, so overrides for unknown apps or regions are
+ * compile errors, and runtime errors naming the file and the path.
+ */
+export function defineEnvironment<const Apps extends AppRegistry, const N extends string, const R extends string>(
+  apps: Apps,
+  spec: EnvironmentSpec<Apps, N, R>,
+): EnvironmentDefinition<N, R> {
+  const file = callerFile();
+  checkEnvironment(apps, spec, file);
+  const def = { ...structuredClone(spec), regionNames: Object.keys(spec.regions) as R[] };
+  return setSource(deepFreeze(def), file) as EnvironmentDefinition<N, R>;
+}
+
+/** Runtime validation of an environment spec. */
+export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string | undefined): void {
+  const c = new Checker(file);
+  const s = c.object(spec, 'environment');
+  c.keys(s, '', ENV_KEYS);
+  c.string(s.name, 'name', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
+  c.optionalString(s.description, 'description');
+  const regions = c.object(s.regions, 'regions');
+  const regionNames = Object.keys(regions);
+  if (regionNames.length === 0) c.fail('regions', 'an environment needs at least one region');
+  for (const r of regionNames) {
+    c.string(r, joinPath('regions', r), { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
+    const region = c.object(regions[r], joinPath('regions', r));
+    c.keys(region, joinPath('regions', r), ['ingressDomain']);
+    c.optionalString(region.ingressDomain, joinPath('regions', r, 'ingressDomain'), { pattern: DOMAIN, allowed: DOMAIN_ALLOWED });
+  }
+  const profile = c.object(s.profile, 'profile');
+  c.keys(profile, 'profile', SETTINGS_KEYS);
+  for (const required of ['replicas', 'resources', 'logLevel'] as const) {
+    if (profile[required] === undefined) c.fail(joinPath('profile', required), 'is required');
+  }
+  const res = c.object(profile.resources, 'profile.resources');
+  for (const k of ['cpu', 'memory']) if (res[k] === undefined) c.fail(joinPath('profile.resources', k), 'is required');
+  checkSettings(c, profile, 'profile');
+
+  const sync = c.object(s.sync, 'sync');
+  c.keys(sync, 'sync', ['automated', 'prune', 'selfHeal']);
+  c.boolean(sync.automated, 'sync.automated');
+  c.optionalBoolean(sync.prune, 'sync.prune');
+  c.optionalBoolean(sync.selfHeal, 'sync.selfHeal');
+
+  const ingress = c.object(s.ingress, 'ingress');
+  c.keys(ingress, 'ingress', ['domain', 'className', 'clusterIssuer']);
+  c.string(ingress.domain, 'ingress.domain', { pattern: DOMAIN, allowed: DOMAIN_ALLOWED });
+  c.optionalString(ingress.className, 'ingress.className', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
+  c.optionalString(ingress.clusterIssuer, 'ingress.clusterIssuer', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
+
+  const tags = c.object(s.tags, 'tags');
+  c.keys(tags, 'tags', ['allow', 'requireDigest']);
+  if (!Array.isArray(tags.allow) || tags.allow.length === 0) c.fail('tags.allow', 'must list at least one tag pattern (e.g. TagPatterns.release)');
+  (tags.allow as unknown[]).forEach((p, i) => {
+    const pat = c.object(p, `tags.allow[${i}]`);
+    c.string(pat.name, `tags.allow[${i}].name`);
+    if (!(pat.pattern instanceof RegExp)) c.fail(`tags.allow[${i}].pattern`, 'must be a regular expression');
+  });
+  c.optionalBoolean(tags.requireDigest, 'tags.requireDigest');
+
+  if (s.apps !== undefined) {
+    const overrides = c.object(s.apps, 'apps');
+    const known = Object.keys(apps);
+    for (const [app, o] of Object.entries(overrides)) {
+      const p = joinPath('apps', app);
+      if (!known.includes(app)) {
+        const hint = closest(app, known);
+        c.fail(p, `unknown app "${app}"${hint ? ` (did you mean "${hint}"?)` : ''}; registered apps: ${known.join(', ') || '(none)'}`);
+      }
+      const ov = c.object(o, p);
+      c.keys(ov, p, [...SETTINGS_KEYS, 'regions']);
+      checkSettings(c, ov, p);
+      if (ov.regions !== undefined) {
+        const rs = c.object(ov.regions, joinPath(p, 'regions'));
+        for (const [r, ro] of Object.entries(rs)) {
+          if (!regionNames.includes(r)) {
+            c.fail(joinPath(p, 'regions', r), `unknown region "${r}" (allowed: ${regionNames.join(', ')})`);
+          }
+          const rp = joinPath(p, 'regions', r);
+          c.keys(c.object(ro, rp), rp, SETTINGS_KEYS);
+          checkSettings(c, ro as Record<string, unknown>, rp);
+        }
+      }
+    }
+  }
+}
+
+/** An environment registry: env name -> definition (envs/index.ts). */
+export type EnvironmentRegistry = { readonly [name: string]: EnvironmentDefinition };
+
+/** Builds the environment registry, keyed by name, in promotion order: `registerEnvironments(dev, staging, prod)`. */
+export function registerEnvironments<const T extends readonly EnvironmentDefinition[]>(
+  ...defs: T
+): { readonly [E in T[number] as E['name']]: E } {
+  const out: Record<string, EnvironmentDefinition> = {};
+  for (const def of defs) {
+    if (out[def.name]) {
+      throw new ConfigError(sourceOf(def), 'name', `environment "${def.name}" is defined twice (also in ${sourceOf(out[def.name]) ?? 'another file'})`);
+    }
+    out[def.name] = def;
+  }
+  return Object.freeze(out) as never;
+}
+
+/** Region names of an environment type. */
+export type RegionOf<E> = E extends EnvironmentDefinition<string, infer R> ? R : never;

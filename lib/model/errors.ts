@@ -1,0 +1,51 @@
+/**
+ * The one error type for bad input. It carries the source file (absolute or repo-relative) and the
+ * field path inside the value defined there, so the CLI can print a single line such as
+ * `envs/prod.ts: apps.echo.regions.eu-west-2: unknown region "eu-west-2" (allowed: us-east-1, eu-west-1)`.
+ */
+export class ConfigError extends Error {
+  /** The file that defines the bad value, e.g. `/repo/envs/prod.ts` (may be undefined when unknown). */
+  public readonly file: string | undefined;
+  /** Dotted field path inside that file's value, e.g. `apps.echo.regions.eu-west-2`. */
+  public readonly field: string;
+  /** What is wrong and what is allowed. */
+  public readonly reason: string;
+
+  constructor(file: string | undefined, field: string, reason: string) {
+    super(`${file ? `${file}: ` : ''}${field ? `${field}: ` : ''}${reason}`);
+    this.name = 'ConfigError';
+    this.file = file;
+    this.field = field;
+    this.reason = reason;
+  }
+
+  /** The same error attributed to another file (used when a value is re-checked elsewhere). */
+  withFile(file: string | undefined): ConfigError {
+    return new ConfigError(file, this.field, this.reason);
+  }
+}
+
+/** Joins a field path: `join('apps', 'echo')` -> `apps.echo`; keys that are not identifiers stay readable. */
+export function joinPath(...parts: (string | number | undefined)[]): string {
+  return parts
+    .filter((p): p is string | number => p !== undefined && p !== '')
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`))
+    .join('');
+}
+
+/**
+ * Best-effort: the source file of the first stack frame outside lib/model, i.e. the file that called
+ * `defineApp`/`defineEnvironment`. Reading the stack is not I/O; it keeps errors pointing at the user's file
+ * whatever they named it.
+ */
+export function callerFile(): string | undefined {
+  const stack = new Error().stack ?? '';
+  for (const line of stack.split('\n').slice(1)) {
+    const m = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):\d+:\d+\)?\s*$/.exec(line.trim());
+    if (!m) continue;
+    const file = m[1].replace(/^file:\/\//, '');
+    if (/[\\/]lib[\\/]model[\\/]/.test(file) || file.includes('node_modules') || file.startsWith('node:')) continue;
+    return file;
+  }
+  return undefined;
+}

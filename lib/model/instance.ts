@@ -1,0 +1,79 @@
+import { DatabaseSpec } from './app';
+
+/**
+ * One app in one environment and region, everything decided: the only input of the golden app.
+ * Plain data (JSON-serializable), produced by `resolve()`.
+ */
+export interface AppInstance {
+  /** App name; also the name of its objects and its namespace. */
+  readonly app: string;
+  readonly env: string;
+  readonly region: string;
+  /** Namespace the app runs in (= app name, inside the region's vcluster). */
+  readonly namespace: string;
+  /** `<env>-<region>-<app>`: the Argo CD Application name and `app.kubernetes.io/instance`. */
+  readonly instance: string;
+  readonly team: string;
+  readonly partOf: string;
+  readonly component: string;
+  readonly description?: string;
+  readonly image: {
+    readonly repository: string;
+    readonly tag: string;
+    readonly digest?: string;
+    /** `repository:tag@digest` (or `repository:tag`). */
+    readonly ref: string;
+  };
+  /** `app.kubernetes.io/version`: the tag, made a valid label value. */
+  readonly version: string;
+  /** Static replicas (not rendered when `autoscaling` is set). */
+  readonly replicas: number;
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly cpuUtilization: number };
+  readonly resources: {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu: string; readonly memory: string };
+  };
+  readonly port: number;
+  readonly portEnv?: string;
+  readonly servicePort: number;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly health: { readonly liveness: string; readonly readiness: string; readonly startupSeconds: number };
+  /** ConfigMap data (sorted keys), consumed as environment variables. */
+  readonly config: { readonly [key: string]: string };
+  readonly ingress?: {
+    readonly host: string;
+    readonly path: string;
+    readonly className: string;
+    readonly tlsSecretName: string;
+    readonly clusterIssuer?: string;
+  };
+  readonly network: {
+    /** Namespace of the ingress controller, when exposed. */
+    readonly ingressControllerNamespace?: string;
+    /** Namespace of Prometheus, when scraped. */
+    readonly monitoringNamespace?: string;
+    /** Apps (namespaces) that call this app. */
+    readonly allowFrom: readonly string[];
+    /** Apps (namespaces) this app calls, with the port their pods listen on. */
+    readonly allowTo: readonly { readonly app: string; readonly port: number }[];
+    readonly internetEgress: boolean;
+  };
+  readonly metrics?: { readonly port: number; readonly path: string };
+  readonly spreadAcrossZones: boolean;
+  readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
+  /** Secret keys the app needs (wired by the sealed-secrets issue). */
+  readonly secrets: readonly string[];
+  /** The app's database (wired by the database issue). */
+  readonly database?: DatabaseSpec;
+  readonly runAsUser: number;
+  readonly labelDomain: string;
+  readonly managedBy: string;
+}
+
+/** An app that has no release in an env/region, so is not deployed there. */
+export interface NotReleased {
+  readonly app: string;
+  readonly env: string;
+  readonly region: string;
+}

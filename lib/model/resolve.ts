@@ -1,0 +1,277 @@
+import { AppDefinition, AppRegistry, sourceOf } from './app';
+import { Checker, closest } from './check';
+import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
+import { ConfigError, joinPath } from './errors';
+import { AppInstance, NotReleased } from './instance';
+import { PlatformDefinition } from './platform';
+import { AnyReleases, ImageRelease } from './releases';
+import { InstanceSettings, mergeSettings, ResourceAmount } from './settings';
+import { DIGEST, tagViolation } from './tag-policy';
+
+/** The golden defaults: the first layer, under the app spec. */
+export const GOLDEN_DEFAULTS: InstanceSettings = Object.freeze({
+  replicas: 1,
+  resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '256Mi' } },
+  logLevel: 'info',
+  spreadAcrossZones: false,
+  expose: false,
+});
+
+export interface ResolveInput {
+  readonly platform: PlatformDefinition;
+  readonly apps: AppRegistry;
+  readonly envs: EnvironmentRegistry;
+  readonly releases: AnyReleases;
+  /**
+   * File named in errors about releases.
+   * @default 'envs/releases.ts'
+   */
+  readonly releasesFile?: string;
+}
+
+export interface ResolveResult {
+  /** Every deployed instance, ordered by env (registry order), region (env order), app name. */
+  readonly instances: AppInstance[];
+  /** App/env/region combinations with no release, so not deployed. */
+  readonly notReleased: NotReleased[];
+}
+
+/**
+ * Merges golden defaults <- app spec <- env profile <- env per-app override <- region override <-
+ * release into one AppInstance per released app, env and region. Pure: no I/O, no cdk8s.
+ */
+export function resolve(input: ResolveInput): ResolveResult {
+  const { platform, apps, envs } = input;
+  const releasesFile = input.releasesFile ?? 'envs/releases.ts';
+  checkReleases(input.releases, apps, envs, releasesFile);
+  const callers = checkCalls(apps);
+
+  const instances: AppInstance[] = [];
+  const notReleased: NotReleased[] = [];
+  const appNames = Object.keys(apps).sort();
+  for (const env of Object.values(envs)) {
+    for (const region of env.regionNames) {
+      for (const name of appNames) {
+        const app = apps[name];
+        const release = releaseFor(input.releases, name, env, region);
+        if (!release) {
+          notReleased.push({ app: name, env: env.name, region });
+          continue;
+        }
+        instances.push(buildInstance(platform, apps, app, env, region, release, callers.get(name) ?? []));
+      }
+    }
+  }
+  return { instances, notReleased };
+}
+
+/** Structural check of releases.ts: known apps, envs, regions and keys; tag policy; digests. */
+function checkReleases(releases: AnyReleases, apps: AppRegistry, envs: EnvironmentRegistry, file: string): void {
+  const c = new Checker(file);
+  const rel = c.object(releases, 'releases');
+  const appNames = Object.keys(apps);
+  const envNames = Object.keys(envs);
+  for (const [app, perEnv] of Object.entries(rel)) {
+    if (!appNames.includes(app)) {
+      const hint = closest(app, appNames);
+      c.fail(app, `unknown app "${app}"${hint ? ` (did you mean "${hint}"?)` : ''}; registered apps: ${appNames.join(', ')}`);
+    }
+    if (perEnv === undefined) continue;
+    const envEntries = c.object(perEnv, app);
+    for (const [envName, entry] of Object.entries(envEntries)) {
+      const p = joinPath(app, envName);
+      const env = envs[envName];
+      if (!env) c.fail(p, `unknown environment "${envName}"; allowed: ${envNames.join(', ')}`);
+      if (entry === undefined) continue;
+      const e = c.object(entry, p);
+      c.keys(e, p, ['tag', 'digest', 'regions']);
+      if (e.tag !== undefined) checkImage(c, e as Partial<ImageRelease>, p, env);
+      else if (e.digest !== undefined) c.fail(joinPath(p, 'digest'), 'a digest needs a tag next to it');
+      if (e.regions !== undefined) {
+        const rs = c.object(e.regions, joinPath(p, 'regions'));
+        for (const [region, re] of Object.entries(rs)) {
+          const rp = joinPath(p, 'regions', region);
+          if (!env.regionNames.includes(region)) {
+            c.fail(rp, `unknown region "${region}" of ${envName} (allowed: ${env.regionNames.join(', ')})`);
+          }
+          const r = c.object(re, rp);
+          c.keys(r, rp, ['tag', 'digest']);
+          if (r.tag === undefined) c.fail(joinPath(rp, 'tag'), 'is required (a region entry names its own image)');
+          checkImage(c, r as Partial<ImageRelease>, rp, env);
+        }
+      }
+    }
+  }
+}
+
+function checkImage(c: Checker, r: Partial<ImageRelease>, path: string, env: EnvironmentDefinition): void {
+  const tag = c.string(r.tag, joinPath(path, 'tag'));
+  const why = tagViolation(tag, env.tags);
+  if (why) c.fail(joinPath(path, 'tag'), `${why} (${env.name})`);
+  if (r.digest !== undefined) {
+    c.string(r.digest, joinPath(path, 'digest'), { pattern: DIGEST, allowed: '"sha256:" followed by 64 lowercase hex characters' });
+  } else if (env.tags.requireDigest) {
+    c.fail(joinPath(path, 'digest'), `is required in ${env.name} (its tag policy pins images by digest)`);
+  }
+}
+
+function releaseFor(releases: AnyReleases, app: string, env: EnvironmentDefinition, region: string): ImageRelease | undefined {
+  const entry = releases[app]?.[env.name];
+  if (!entry) return undefined;
+  const regional = entry.regions?.[region];
+  if (regional) return regional;
+  return entry.tag !== undefined ? { tag: entry.tag, digest: entry.digest } : undefined;
+}
+
+/** Checks `network.calls` names and returns callee -> callers. */
+function checkCalls(apps: AppRegistry): Map<string, string[]> {
+  const callers = new Map<string, string[]>();
+  const names = Object.keys(apps);
+  for (const app of Object.values(apps)) {
+    (app.network?.calls ?? []).forEach((callee, i) => {
+      if (!apps[callee]) {
+        const hint = closest(callee, names);
+        throw new ConfigError(sourceOf(app), `network.calls[${i}]`, `unknown app "${callee}"${hint ? ` (did you mean "${hint}"?)` : ''}; registered apps: ${names.join(', ')}`);
+      }
+      callers.set(callee, [...(callers.get(callee) ?? []), app.name].sort());
+    });
+  }
+  return callers;
+}
+
+function splitAmount(a: ResourceAmount): { request: string; limit: string } {
+  return typeof a === 'string' ? { request: a, limit: a } : { request: a.request, limit: a.limit };
+}
+
+/** A label value: at most 63 characters, alphanumeric at both ends. */
+function labelValue(s: string): string {
+  return s.slice(0, 63).replace(/[^A-Za-z0-9]+$/, '');
+}
+
+function featureKey(flag: string): string {
+  return `FEATURE_${flag.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+function buildInstance(
+  platform: PlatformDefinition,
+  apps: AppRegistry,
+  app: AppDefinition,
+  env: EnvironmentDefinition,
+  region: string,
+  release: ImageRelease,
+  allowFrom: string[],
+): AppInstance {
+  const override = env.apps?.[app.name] as (InstanceSettings & { regions?: Record<string, InstanceSettings> }) | undefined;
+  const { regions: regionOverrides, ...envAppOverride } = override ?? {};
+  const regionOverride = regionOverrides?.[region];
+  const appSettings: InstanceSettings = pickSettings(app);
+  const s = mergeSettings(GOLDEN_DEFAULTS, appSettings, env.profile, envAppOverride, regionOverride);
+
+  // Which file to blame for a problem in a merged value: the env file if the env layers touched it.
+  const envTouched = (key: keyof InstanceSettings) =>
+    env.profile[key] !== undefined || (envAppOverride as InstanceSettings)[key] !== undefined || regionOverride?.[key] !== undefined;
+  const blame = (key: keyof InstanceSettings, field: string, reason: string): never => {
+    if (envTouched(key)) {
+      throw new ConfigError(sourceOf(env), joinPath('apps', app.name, field), `${reason} (${env.name}/${region})`);
+    }
+    throw new ConfigError(sourceOf(app), field, `${reason} (${env.name}/${region})`);
+  };
+
+  const instance = `${env.name}-${region}-${app.name}`;
+  if (instance.length > 63) {
+    throw new ConfigError(sourceOf(app), 'name', `instance name "${instance}" (env-region-app) is longer than 63 characters; shorten the app name`);
+  }
+
+  let autoscaling: AppInstance['autoscaling'];
+  if (s.autoscaling) {
+    const min = s.autoscaling.minReplicas ?? Math.max(1, s.replicas ?? 1);
+    const max = s.autoscaling.maxReplicas;
+    if (max === undefined) blame('autoscaling', 'autoscaling.maxReplicas', 'is required when autoscaling is on');
+    if (min > max!) blame('autoscaling', 'autoscaling.minReplicas', `minReplicas ${min} is above maxReplicas ${max}`);
+    autoscaling = { minReplicas: min, maxReplicas: max!, cpuUtilization: s.autoscaling.cpuUtilization ?? 70 };
+  }
+
+  const cpu = splitAmount(s.resources!.cpu!);
+  const memory = splitAmount(s.resources!.memory!);
+
+  const config: Record<string, string> = {
+    ...(s.config ?? {}),
+    APP_NAME: app.name,
+    APP_ENV: env.name,
+    APP_REGION: region,
+    LOG_LEVEL: s.logLevel!,
+  };
+  for (const [flag, on] of Object.entries(s.featureFlags ?? {})) config[featureKey(flag)] = on ? 'true' : 'false';
+  const sortedConfig = Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+  let ingress: AppInstance['ingress'];
+  if (s.expose) {
+    const expose = typeof s.expose === 'object' ? s.expose : {};
+    const domain = env.regions[region]?.ingressDomain ?? env.ingress.domain;
+    const host = `${expose.subdomain ?? app.name}.${domain}`;
+    if (host.length > 253) blame('expose', 'expose.subdomain', `host "${host}" is longer than 253 characters`);
+    ingress = {
+      host,
+      path: expose.path ?? '/',
+      className: env.ingress.className ?? 'nginx',
+      tlsSecretName: `${app.name}-tls`,
+      ...(env.ingress.clusterIssuer ? { clusterIssuer: env.ingress.clusterIssuer } : {}),
+    };
+  }
+
+  const metrics = app.metrics
+    ? { port: (typeof app.metrics === 'object' && app.metrics.port) || app.port, path: (typeof app.metrics === 'object' && app.metrics.path) || '/metrics' }
+    : undefined;
+
+  const image = {
+    repository: app.image,
+    tag: release.tag,
+    ...(release.digest ? { digest: release.digest } : {}),
+    ref: `${app.image}:${release.tag}${release.digest ? `@${release.digest}` : ''}`,
+  };
+
+  return {
+    app: app.name,
+    env: env.name,
+    region,
+    namespace: app.name,
+    instance,
+    team: app.team,
+    partOf: app.partOf ?? app.name,
+    component: app.component ?? 'server',
+    ...(app.description ? { description: app.description } : {}),
+    image,
+    version: labelValue(release.tag),
+    replicas: s.replicas!,
+    ...(autoscaling ? { autoscaling } : {}),
+    resources: { requests: { cpu: cpu.request, memory: memory.request }, limits: { cpu: cpu.limit, memory: memory.limit } },
+    port: app.port,
+    ...(app.portEnv ? { portEnv: app.portEnv } : {}),
+    servicePort: app.servicePort ?? 80,
+    ...(app.command ? { command: [...app.command] } : {}),
+    ...(app.args ? { args: [...app.args] } : {}),
+    health: { liveness: app.health.liveness, readiness: app.health.readiness, startupSeconds: app.health.startupSeconds ?? 60 },
+    config: sortedConfig,
+    ...(ingress ? { ingress } : {}),
+    network: {
+      ...(ingress ? { ingressControllerNamespace: platform.ingressControllerNamespace } : {}),
+      ...(metrics ? { monitoringNamespace: platform.monitoringNamespace } : {}),
+      allowFrom,
+      allowTo: [...(app.network?.calls ?? [])].sort().map((callee) => ({ app: callee, port: apps[callee].port })),
+      internetEgress: app.network?.internetEgress ?? false,
+    },
+    ...(metrics ? { metrics } : {}),
+    spreadAcrossZones: s.spreadAcrossZones ?? false,
+    sync: { automated: env.sync.automated, prune: env.sync.prune ?? true, selfHeal: env.sync.selfHeal ?? true },
+    secrets: [...(app.secrets ?? [])],
+    ...(app.database ? { database: { ...app.database } } : {}),
+    runAsUser: app.runAsUser ?? 10001,
+    labelDomain: platform.labelDomain,
+    managedBy: platform.managedBy,
+  };
+}
+
+function pickSettings(app: AppDefinition): InstanceSettings {
+  const { replicas, resources, autoscaling, logLevel, featureFlags, config, spreadAcrossZones, expose } = app;
+  return { replicas, resources, autoscaling, logLevel, featureFlags, config, spreadAcrossZones, expose };
+}

@@ -1,0 +1,3 @@
+export * from './render';
+export * from './tree';
+export * from './matrix';

@@ -1,0 +1,22 @@
+/**
+ * The cdk8s app entry: synthesizes apps/ + envs/ + envs/releases.ts into dist/.
+ * `npm run synth`, `npx cdk8s synth` (which sets CDK8S_OUTDIR) and CI all run this file.
+ */
+import { synthCommand } from './lib/cli/synth';
+
+synthCommand(process.argv.slice(2), () => {
+  // Required here, not imported at the top, so a bad app or env file is reported as one line.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { apps } = require('./apps') as typeof import('./apps');
+  const { envs, platform } = require('./envs') as typeof import('./envs');
+  const { releases } = require('./envs/releases') as typeof import('./envs/releases');
+  return { apps, envs, platform, releases };
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);
