@@ -4,9 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // isolatedModules: type errors are caught once by `npm run typecheck` (part of `npm test`),
+    // isolatedModules (tsconfig): transpile only; type errors are caught once by `npm run typecheck` (part of `npm test`),
     // not re-checked per test file.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   testTimeout: 60000,
 };

@@ -1,0 +1,129 @@
+/**
+ * `npm run bench`: synth speed and memory, measured the way users run it (a fresh process per run).
+ *
+ *   npm run bench                         # example repo via `npm run synth`, then 1000 generated instances
+ *   npm run bench -- --instances 3000 --runs 5
+ *
+ * Targets (exit 1 when missed): the example repo synthesizes in under 1.5 s wall from `npm run synth`.
+ * Timings are medians of --runs runs; this machine is noisy, so treat single numbers as +-30%.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Command } from 'commander';
+
+const ROOT = path.resolve(__dirname, '..');
+const TIME = '/usr/bin/time';
+
+interface Run {
+  wall: number;
+  rssMb: number;
+}
+
+function measure(cmd: string[], cwd: string): Run {
+  const hasTime = fs.existsSync(TIME);
+  const argv = hasTime ? [TIME, '-f', 'BENCH %e %M', ...cmd] : cmd;
+  const started = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: '' } });
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd.join(' ')} failed:\n${r.stderr}`);
+  const m = /BENCH ([\d.]+) (\d+)/.exec(r.stderr);
+  return m ? { wall: Number(m[1]), rssMb: Number(m[2]) / 1024 } : { wall: elapsed, rssMb: NaN };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function series(label: string, runs: number, fn: () => Run): Run {
+  const results: Run[] = [];
+  for (let i = 0; i < runs; i++) results.push(fn());
+  const wall = median(results.map((r) => r.wall));
+  const rssMb = median(results.map((r) => r.rssMb));
+  console.log(`${label}: wall ${wall.toFixed(2)} s (runs: ${results.map((r) => r.wall.toFixed(2)).join(', ')}), peak RSS ${rssMb.toFixed(0)} MB`);
+  return { wall, rssMb };
+}
+
+/** A copy of the repo with `extraApps` generated apps (each released to every env-region). */
+function generateRepo(extraApps: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-bench-'));
+  for (const entry of ['apps', 'envs', 'lib', 'main.ts', 'package.json', 'tsconfig.json']) {
+    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const names: string[] = [];
+  for (let n = 0; n < extraApps; n++) {
+    const name = `svc-${String(n).padStart(4, '0')}`;
+    names.push(name);
+    const id = `svc${n}`;
+    fs.writeFileSync(path.join(dir, 'apps', `${name}.ts`), [
+      `import { defineApp } from '../lib/model';`,
+      `export const ${id} = defineApp({`,
+      `  name: '${name}', team: 'team-${n % 7}', image: 'ghcr.io/acme/${name}', port: ${8000 + (n % 100)},`,
+      `  health: { liveness: '/healthz', readiness: '/readyz' },`,
+      n % 3 === 0 ? `  expose: true,` : '',
+      n % 4 === 0 ? `  metrics: true,` : '',
+      n % 5 === 0 ? `  autoscaling: { maxReplicas: 10 },` : '',
+      `  config: { GREETING: 'hello ${n}', POOL_SIZE: '${n % 16}' },`,
+      `});`,
+      '',
+    ].filter((l) => l !== '').join('\n'));
+  }
+  const index = fs.readFileSync(path.join(dir, 'apps', 'index.ts'), 'utf8')
+    .replace('export const apps = registerApps(', `${names.map((n, i) => `import { svc${i} } from './${n}';`).join('\n')}\nexport const apps = registerApps(${names.map((_, i) => `svc${i}, `).join('')}`);
+  fs.writeFileSync(path.join(dir, 'apps', 'index.ts'), index);
+  const digest = (s: string) => `sha256:${require('node:crypto').createHash('sha256').update(s).digest('hex')}`;
+  const rel = fs.readFileSync(path.join(dir, 'envs', 'releases.ts'), 'utf8').replace(
+    'export const releases = {',
+    `export const releases = {\n${names.map((n) => `  '${n}': { dev: { tag: '1.0.0-SNAPSHOT-abcdef1' }, staging: { tag: 'abcdef1' }, prod: { tag: 'v1.0.0', digest: '${digest(n)}' } },`).join('\n')}`,
+  );
+  fs.writeFileSync(path.join(dir, 'envs', 'releases.ts'), rel);
+  return dir;
+}
+
+function main(): number {
+  const opts = new Command('bench')
+    .description('Measure synth wall time and peak memory (median of several fresh processes).')
+    .option('--instances <n>', 'instances in the generated large repo (0 to skip)', '1000')
+    .option('--runs <n>', 'runs per measurement', '3')
+    .parse(process.argv)
+    .opts<{ instances: string; runs: string }>();
+  const runs = Number(opts.runs);
+  const instances = Number(opts.instances);
+  let ok = true;
+
+  console.log(`node ${process.version}, ${os.cpus().length} CPUs; each run is a fresh process writing a fresh dist/`);
+  const example = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-bench-example-'));
+  fs.rmSync(example, { recursive: true });
+  fs.cpSync(ROOT, example, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git|dist)$/.test(src) });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(example, 'node_modules'), 'dir');
+  const exampleRun = series('example repo (15 files), `npm run synth`', runs, () => {
+    fs.rmSync(path.join(example, 'dist'), { recursive: true, force: true });
+    return measure(['npm', 'run', '-s', 'synth', '--', '--quiet'], example);
+  });
+  if (exampleRun.wall >= 1.5) {
+    console.log('  MISSED target: under 1.5 s');
+    ok = false;
+  } else console.log('  target met: under 1.5 s');
+  series('example repo, `npm run synth -- --check` (no writes)', runs, () => measure(['npm', 'run', '-s', 'synth', '--', '--check', '--quiet'], example));
+  fs.rmSync(example, { recursive: true, force: true });
+
+  if (instances > 0) {
+    const extra = Math.max(0, Math.ceil((instances - 14) / 4));
+    const dir = generateRepo(extra);
+    const total = 14 + extra * 4;
+    const big = series(`generated repo (${total} instances), node main.ts`, runs, () => {
+      fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
+      return measure([process.execPath, '--require', 'tsx/cjs', 'main.ts', '--quiet'], dir);
+    });
+    console.log(`  ${((big.wall * 1000) / total).toFixed(2)} ms per instance (including process start-up)`);
+    series(`generated repo (${total} instances), re-synth with nothing changed`, runs, () =>
+      measure([process.execPath, '--require', 'tsx/cjs', 'main.ts', '--quiet'], dir));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return ok ? 0 : 1;
+}
+
+process.exitCode = main();

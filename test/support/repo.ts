@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** The repository under test (this checkout). */
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+const COPY = ['apps', 'envs', 'lib', 'imports', 'dist', 'main.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
+
+/**
+ * A throwaway copy of the repository (sources + dist/, node_modules symlinked), for CLI tests that
+ * run the real commands. Remove it with `cleanup()`.
+ */
+export class TempRepo {
+  readonly dir: string;
+
+  constructor() {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-'));
+    for (const entry of COPY) {
+      const src = path.join(ROOT, entry);
+      if (fs.existsSync(src)) fs.cpSync(src, path.join(this.dir, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(this.dir, 'node_modules'), 'dir');
+  }
+
+  path(rel: string): string {
+    return path.join(this.dir, rel);
+  }
+
+  read(rel: string): string {
+    return fs.readFileSync(this.path(rel), 'utf8');
+  }
+
+  write(rel: string, content: string): void {
+    fs.mkdirSync(path.dirname(this.path(rel)), { recursive: true });
+    fs.writeFileSync(this.path(rel), content);
+  }
+
+  /** Replaces exactly one occurrence of `from` in a file (fails the test if it is not there once). */
+  edit(rel: string, from: string, to: string): void {
+    const text = this.read(rel);
+    const count = text.split(from).length - 1;
+    if (count !== 1) throw new Error(`${rel}: expected "${from}" exactly once, found ${count}`);
+    this.write(rel, text.replace(from, to));
+  }
+
+  /** Runs the synth entry point as `npm run synth` does (without npm's own start-up). */
+  synth(...args: string[]): CommandResult {
+    return this.run(process.execPath, ['--require', 'tsx/cjs', 'main.ts', ...args]);
+  }
+
+  run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): CommandResult {
+    const r = spawnSync(cmd, args, {
+      cwd: this.dir,
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_OUTDIR: '', NO_COLOR: '1', ...env },
+      timeout: 120_000,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** Every file under `rel` (default dist/) with its bytes, for before/after comparisons. */
+  snapshotTree(rel = 'dist'): Map<string, string> {
+    const out = new Map<string, string>();
+    const base = this.path(rel);
+    const walk = (dir: string) => {
+      if (!fs.existsSync(dir)) return;
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else out.set(path.relative(base, p), fs.readFileSync(p, 'utf8'));
+      }
+    };
+    walk(base);
+    return out;
+  }
+
+  cleanup(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface CommandResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
