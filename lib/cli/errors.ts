@@ -18,6 +18,12 @@ export function formatError(e: unknown, cwd = process.cwd()): string {
     return `error: ${where}${ce.field ? `${ce.field}: ` : ''}${ce.reason}`;
   }
   const msg = e instanceof Error ? e.message : String(e);
-  const first = msg.split('\n').find((l) => l.trim() !== '') ?? msg;
+  const lines = msg.split('\n').filter((l) => l.trim() !== '');
+  // esbuild (tsx) syntax errors: "Transform failed with 1 error:\n/abs/file.ts:8:12: ERROR: Unexpected ...".
+  const syntax = lines.map((l) => /^(.+?):(\d+):(\d+): ERROR: (.*)$/.exec(l.trim())).find((m) => m);
+  if (/^Transform failed/.test(lines[0] ?? '') && syntax) {
+    return `error: ${path.relative(cwd, path.resolve(cwd, syntax[1]))}:${syntax[2]}:${syntax[3]}: syntax error: ${syntax[4]}`;
+  }
+  const first = lines[0] ?? msg;
   return `error: ${first.replaceAll(cwd + path.sep, '')}`;
 }

@@ -40,7 +40,6 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
   } catch (e) {
     err.write(`${formatError(e)}\n`);
     if (process.env.DEBUG && e instanceof Error) err.write(`${e.stack}\n`);
-    err.write(`synth: nothing written; ${opts.outdir}/ is unchanged\n`);
     return 1;
   }
   const outdir = opts.outdir;
