@@ -88,8 +88,9 @@ function main(): number {
     .description('Measure synth wall time and peak memory (median of several fresh processes).')
     .option('--instances <n>', 'instances in the generated large repo (0 to skip)', '1000')
     .option('--runs <n>', 'runs per measurement', '3')
+    .option('--keep', 'keep the generated repo and print its path (to profile or inspect it)')
     .parse(process.argv)
-    .opts<{ instances: string; runs: string }>();
+    .opts<{ instances: string; runs: string; keep?: boolean }>();
   const runs = Number(opts.runs);
   const instances = Number(opts.instances);
   let ok = true;
@@ -121,7 +122,8 @@ function main(): number {
     console.log(`  ${((big.wall * 1000) / total).toFixed(2)} ms per instance (including process start-up)`);
     series(`generated repo (${total} instances), re-synth with nothing changed`, runs, () =>
       measure([process.execPath, '--require', 'tsx/cjs', 'main.ts', '--quiet'], dir));
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (opts.keep) console.log(`  generated repo kept in ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   }
   return ok ? 0 : 1;
 }

@@ -80,7 +80,10 @@ export class GoldenApp extends Construct {
     });
 
     const checksums: Record<string, string> = { 'checksum/config': sha256(stableJson(i.config)) };
-    for (const [name, value] of Object.entries(props.checksums ?? {}).sort()) checksums[`checksum/${name}`] = value;
+    for (const [name, value] of Object.entries(props.checksums ?? {}).sort()) {
+      if (name === 'config') throw new Error(`GoldenApp ${i.instance}: checksums.config: reserved for the ConfigMap checksum; pick another name`);
+      checksums[`checksum/${name}`] = value;
+    }
     const podAnnotations: Record<string, string> = { ...checksums };
     if (i.metrics) {
       podAnnotations['prometheus.io/scrape'] = 'true';
@@ -264,6 +267,9 @@ function validate(i: AppInstance): void {
   if (i.runAsUser < 1) fail('runAsUser', 'must be a non-root user id (1 or more)');
   if (i.autoscaling && i.autoscaling.minReplicas > i.autoscaling.maxReplicas) fail('autoscaling', 'minReplicas above maxReplicas');
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(i.app)) fail('app', `"${i.app}" is not a DNS label`);
+  if (i.ingress && !i.network.ingressControllerNamespace) {
+    fail('network.ingressControllerNamespace', 'is required when the app is exposed (its NetworkPolicy must let the controller in)');
+  }
 }
 
 function sha256(s: string): string {

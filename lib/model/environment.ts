@@ -157,6 +157,7 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
         const hint = closest(app, known);
         c.fail(p, `unknown app "${app}"${hint ? ` (did you mean "${hint}"?)` : ''}; registered apps: ${known.join(', ') || '(none)'}`);
       }
+      if (o === undefined) continue;
       const ov = c.object(o, p);
       c.keys(ov, p, [...SETTINGS_KEYS, 'regions']);
       checkSettings(c, ov, p);
@@ -167,6 +168,7 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
             c.fail(joinPath(p, 'regions', r), `unknown region "${r}" (allowed: ${regionNames.join(', ')})`);
           }
           const rp = joinPath(p, 'regions', r);
+          if (ro === undefined) continue;
           c.keys(c.object(ro, rp), rp, SETTINGS_KEYS);
           checkSettings(c, ro as Record<string, unknown>, rp);
         }

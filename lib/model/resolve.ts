@@ -94,6 +94,7 @@ function checkReleases(releases: AnyReleases, apps: AppRegistry, envs: Environme
           if (!env.regionNames.includes(region)) {
             c.fail(rp, `unknown region "${region}" of ${envName} (allowed: ${env.regionNames.join(', ')})`);
           }
+          if (re === undefined) continue;
           const r = c.object(re, rp);
           c.keys(r, rp, ['tag', 'digest']);
           if (r.tag === undefined) c.fail(joinPath(rp, 'tag'), 'is required (a region entry names its own image)');
@@ -167,13 +168,15 @@ function buildInstance(
   const appSettings: InstanceSettings = pickSettings(app);
   const s = mergeSettings(GOLDEN_DEFAULTS, appSettings, env.profile, envAppOverride, regionOverride);
 
-  // Which file to blame for a problem in a merged value: the env file if the env layers touched it.
-  const envTouched = (key: keyof InstanceSettings) =>
-    env.profile[key] !== undefined || (envAppOverride as InstanceSettings)[key] !== undefined || regionOverride?.[key] !== undefined;
+  // Which file and field to blame for a problem in a merged value: the last layer that set it.
   const blame = (key: keyof InstanceSettings, field: string, reason: string): never => {
-    if (envTouched(key)) {
-      throw new ConfigError(sourceOf(env), joinPath('apps', app.name, field), `${reason} (${env.name}/${region})`);
-    }
+    const envLayers: [InstanceSettings | undefined, string][] = [
+      [regionOverride, joinPath('apps', app.name, 'regions', region)],
+      [envAppOverride, joinPath('apps', app.name)],
+      [env.profile, 'profile'],
+    ];
+    const layer = envLayers.find(([settings]) => settings?.[key] !== undefined);
+    if (layer) throw new ConfigError(sourceOf(env), joinPath(layer[1], field), `${reason} (${env.name}/${region})`);
     throw new ConfigError(sourceOf(app), field, `${reason} (${env.name}/${region})`);
   };
 
@@ -201,7 +204,13 @@ function buildInstance(
     APP_REGION: region,
     LOG_LEVEL: s.logLevel!,
   };
-  for (const [flag, on] of Object.entries(s.featureFlags ?? {})) config[featureKey(flag)] = on ? 'true' : 'false';
+  const flagOf = new Map<string, string>();
+  for (const [flag, on] of Object.entries(s.featureFlags ?? {})) {
+    const key = featureKey(flag);
+    if (flagOf.has(key)) blame('featureFlags', joinPath('featureFlags', flag), `"${flag}" and "${flagOf.get(key)}" both become ${key}; rename one`);
+    flagOf.set(key, flag);
+    config[key] = on ? 'true' : 'false';
+  }
   const sortedConfig = Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
   let ingress: AppInstance['ingress'];

@@ -153,9 +153,10 @@ export function mergeSettings(...layers: (InstanceSettings | undefined)[]): Inst
     if (layer.config !== undefined) out.config = { ...out.config, ...layer.config };
     if (layer.spreadAcrossZones !== undefined) out.spreadAcrossZones = layer.spreadAcrossZones;
     if (layer.expose !== undefined) {
-      out.expose = typeof layer.expose === 'boolean'
-        ? layer.expose
-        : { ...(typeof out.expose === 'object' ? out.expose : {}), ...layer.expose };
+      // true keeps the details of an earlier layer (`{ subdomain }`); false switches exposure off.
+      if (layer.expose === false) out.expose = false;
+      else if (layer.expose === true) out.expose = typeof out.expose === 'object' ? out.expose : true;
+      else out.expose = { ...(typeof out.expose === 'object' ? out.expose : {}), ...layer.expose };
     }
   }
   return out;

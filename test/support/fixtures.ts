@@ -19,7 +19,7 @@ export function app<N extends string>(name: N, extra: Partial<AppSpec<N>> = {}) 
 export const DIGEST_A = `sha256:${'a'.repeat(64)}`;
 export const DIGEST_B = `sha256:${'b'.repeat(64)}`;
 
-type EnvExtra = Partial<EnvironmentSpec<never, string, string>> & { apps?: Record<string, unknown> };
+type EnvExtra = Omit<Partial<EnvironmentSpec<never, string, string>>, 'apps'> & { apps?: Record<string, unknown> };
 
 /** dev (1 region, automated, SHA/snapshot tags) and prod (2 regions, vX.Y.Z + digest) for the given apps. */
 export function envsFor(apps: ReturnType<typeof registerApps>, devExtra: EnvExtra = {}, prodExtra: EnvExtra = {}) {
