@@ -1,0 +1,185 @@
+/**
+ * Bad input fails `npm run synth` with exit 1 and one `error: file:line: field: reason` line, and
+ * never touches dist/.
+ */
+import * as fs from 'node:fs';
+import { CommandResult, TempRepo } from '../support/repo';
+
+interface Case {
+  readonly name: string;
+  /** Repo-relative file to edit. */
+  readonly file: string;
+  readonly from: string;
+  readonly to: string;
+  /** A string on the line the error must point at (found in the edited file). */
+  readonly lineOf: string;
+  /** The field path in the message; undefined for errors that have none (syntax errors). */
+  readonly field?: string;
+  /** Fragments of the reason (what is wrong, what is allowed). */
+  readonly says: readonly (string | RegExp)[];
+}
+
+const CASES: readonly Case[] = [
+  {
+    name: 'a typo in an app key (replica)',
+    file: 'apps/echo.ts',
+    from: '  port: 8080,\n',
+    to: '  port: 8080,\n  replica: 2,\n',
+    lineOf: 'replica: 2',
+    field: 'replica',
+    says: ['unknown key', 'did you mean "replicas"', /allowed: .*\breplicas\b/],
+  },
+  {
+    name: 'an override for an unknown app in envs/dev.ts',
+    file: 'envs/dev.ts',
+    from: "'book-shop': { featureFlags",
+    to: "'book-shopp': { featureFlags",
+    lineOf: "'book-shopp'",
+    field: 'apps.book-shopp',
+    says: ['unknown app "book-shopp"', 'did you mean "book-shop"', /registered apps: .*\bbook-shop\b/],
+  },
+  {
+    name: 'an override for an unknown region in envs/prod.ts',
+    file: 'envs/prod.ts',
+    from: "'eu-west-1': { autoscaling",
+    to: "'eu-west-2': { autoscaling",
+    lineOf: "'eu-west-2'",
+    field: 'apps.book-shop.regions.eu-west-2',
+    says: ['unknown region "eu-west-2"', 'allowed: us-east-1, eu-west-1'],
+  },
+  {
+    name: 'a release for an unknown env',
+    file: 'envs/releases.ts',
+    from: "    staging: { tag: '1.2.0-SNAPSHOT-3c9e0f2'",
+    to: "    qa: { tag: '1.2.0-SNAPSHOT-3c9e0f2'",
+    lineOf: "    qa: { tag: '1.2.0-SNAPSHOT-3c9e0f2'",
+    field: 'echo.qa',
+    says: ['unknown environment "qa"', 'allowed: dev, staging, prod'],
+  },
+  {
+    name: 'a SNAPSHOT tag in prod (breaks the tag policy)',
+    file: 'envs/releases.ts',
+    from: "tag: 'v1.2.0'",
+    to: "tag: '1.2.0-SNAPSHOT-3c9e0f2'",
+    lineOf: "prod: { tag: '1.2.0-SNAPSHOT-3c9e0f2'",
+    field: 'echo.prod.tag',
+    says: ['"1.2.0-SNAPSHOT-3c9e0f2"', 'tag policy', 'allowed: vX.Y.Z'],
+  },
+  {
+    name: '`latest` as a tag',
+    file: 'envs/releases.ts',
+    from: "tag: 'a41f9c3'",
+    to: "tag: 'latest'",
+    lineOf: "tag: 'latest'",
+    field: 'book-shop.dev.tag',
+    says: ['"latest" is never allowed'],
+  },
+  {
+    name: 'a negative replica count in an env profile',
+    file: 'envs/prod.ts',
+    from: 'replicas: 3,',
+    to: 'replicas: -3,',
+    lineOf: 'replicas: -3,',
+    field: 'profile.replicas',
+    says: ['-3', /from 0 to \d+/],
+  },
+  {
+    name: 'an image reference with a tag in an app',
+    file: 'apps/echo.ts',
+    from: "image: 'ghcr.io/acme/echo',",
+    to: "image: 'ghcr.io/acme/echo:1.0',",
+    lineOf: "image: 'ghcr.io/acme/echo:1.0'",
+    field: 'image',
+    says: ['"ghcr.io/acme/echo:1.0"', 'without tag or digest', 'envs/releases.ts'],
+  },
+  {
+    name: 'a malformed image repository in an app',
+    file: 'apps/book-shop.ts',
+    from: "image: 'ghcr.io/acme/book-shop',",
+    to: "image: 'Not An Image',",
+    lineOf: "image: 'Not An Image'",
+    field: 'image',
+    says: ['"Not An Image"', 'not a valid image repository', /allowed: .*ghcr\.io/],
+  },
+  {
+    name: 'a malformed digest',
+    file: 'envs/releases.ts',
+    from: 'sha256:44b5284b4254e4268cee826c30f86642ddd59e444edf4e225882820221963fe4',
+    to: 'sha256:44b5284b4254',
+    lineOf: "digest: 'sha256:44b5284b4254'",
+    field: 'echo.prod.digest',
+    says: ['"sha256:44b5284b4254"', '"sha256:" followed by 64 lowercase hex characters'],
+  },
+  {
+    name: 'a TypeScript syntax error',
+    file: 'envs/prod.ts',
+    from: 'spreadAcrossZones: true,\n',
+    to: 'spreadAcrossZones: true,,\n',
+    lineOf: 'spreadAcrossZones: true,,',
+    says: [],
+  },
+];
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** 1-based line of the only line of `text` containing `needle`. */
+function lineOf(text: string, needle: string): number {
+  const lines = text.split('\n');
+  const hits = lines.map((l, i) => (l.includes(needle) ? i + 1 : 0)).filter((n) => n > 0);
+  if (hits.length !== 1) throw new Error(`expected "${needle}" on exactly one line, found ${hits.length}`);
+  return hits[0];
+}
+
+describe.each(CASES)('bad input: $name', (c) => {
+  let repo: TempRepo;
+  let before: Map<string, string>;
+  let line: number;
+  let r: CommandResult;
+
+  beforeAll(() => {
+    repo = new TempRepo();
+    before = repo.snapshotTree();
+    repo.edit(c.file, c.from, c.to);
+    line = lineOf(repo.read(c.file), c.lineOf);
+    r = repo.synth();
+  });
+  afterAll(() => repo?.cleanup());
+
+  test('exits 1 with exactly one error line naming the file and line, the field and what is allowed', () => {
+    expect(r.code).toBe(1);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(errors).toHaveLength(1);
+    const [error] = errors;
+    expect(error).toMatch(new RegExp(`^error: ${escape(c.file)}:${line}(:\\d+)?: `));
+    if (c.field !== undefined) expect(error).toMatch(new RegExp(`^error: ${escape(c.file)}:${line}: ${escape(c.field)}: \\S`));
+    for (const s of c.says) expect(error).toMatch(typeof s === 'string' ? new RegExp(escape(s)) : s);
+    // The repo's absolute path is not shown.
+    expect(r.stderr).not.toContain(repo.dir);
+  });
+
+  test('prints no stack trace and no summary', () => {
+    expect(r.stderr).not.toMatch(/^ {4}at /m);
+    expect(r.stdout).not.toMatch(/^ {4}at /m);
+    expect(r.stdout).not.toMatch(/files: .* written/);
+  });
+
+  test('leaves dist/ byte-identical, with no temporary siblings', () => {
+    expect(repo.snapshotTree()).toEqual(before);
+    expect(fs.readdirSync(repo.dir).filter((n) => n.startsWith('.dist-'))).toEqual([]);
+  });
+});
+
+test('--check on bad input also exits 1 with one error line (not a stale-file report)', () => {
+  const repo = new TempRepo();
+  try {
+    repo.edit('envs/prod.ts', 'replicas: 3,', 'replicas: -3,');
+    const r = repo.synth('--check');
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
+      expect.stringMatching(new RegExp(`^error: envs/prod\\.ts:${lineOf(repo.read('envs/prod.ts'), 'replicas: -3,')}: profile\\.replicas: `)),
+    ]);
+    expect(r.stderr).not.toMatch(/stale:|out of date/);
+  } finally {
+    repo.cleanup();
+  }
+});
