@@ -217,14 +217,19 @@ export type AppRegistry = { readonly [name: string]: AppDefinition };
 export function registerApps<const T extends readonly AppDefinition[]>(
   ...defs: T
 ): { readonly [A in T[number] as A['name']]: A } {
-  const out: Record<string, AppDefinition> = {};
+  return byName('app', defs) as never;
+}
+
+/** A frozen record of named definitions, refusing a name defined twice (the registries). */
+export function byName<T extends { readonly name: string }>(what: string, defs: readonly T[]): Readonly<Record<string, T>> {
+  const out: Record<string, T> = {};
   for (const def of defs) {
     if (out[def.name]) {
-      throw new ConfigError(sourceOf(def), 'name', `app "${def.name}" is defined twice (also in ${sourceOf(out[def.name]) ?? 'another file'})`);
+      throw new ConfigError(sourceOf(def), 'name', `${what} "${def.name}" is defined twice (also in ${sourceOf(out[def.name]) ?? 'another file'})`);
     }
     out[def.name] = def;
   }
-  return Object.freeze(out) as never;
+  return Object.freeze(out);
 }
 
 export function deepFreeze<T>(value: T): T {

@@ -1,6 +1,6 @@
-import { AppRegistry, deepFreeze, setSource, sourceOf } from './app';
+import { AppRegistry, byName, deepFreeze, setSource } from './app';
 import { Checker, closest, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
-import { callerFile, ConfigError, joinPath } from './errors';
+import { callerFile, joinPath } from './errors';
 import { checkSettings, InstanceSettings, LogLevel, ResourcesSpec, SETTINGS_KEYS } from './settings';
 import { TagPolicy } from './tag-policy';
 
@@ -184,14 +184,7 @@ export type EnvironmentRegistry = { readonly [name: string]: EnvironmentDefiniti
 export function registerEnvironments<const T extends readonly EnvironmentDefinition[]>(
   ...defs: T
 ): { readonly [E in T[number] as E['name']]: E } {
-  const out: Record<string, EnvironmentDefinition> = {};
-  for (const def of defs) {
-    if (out[def.name]) {
-      throw new ConfigError(sourceOf(def), 'name', `environment "${def.name}" is defined twice (also in ${sourceOf(out[def.name]) ?? 'another file'})`);
-    }
-    out[def.name] = def;
-  }
-  return Object.freeze(out) as never;
+  return byName('environment', defs) as never;
 }
 
 /** Region names of an environment type. */

@@ -7,17 +7,7 @@
 import {
   ConfigError, defineApp, defineEnvironment, definePlatform, registerApps, registerEnvironments, TagPatterns,
 } from '../../lib/model';
-
-/** Runs `fn` and returns the ConfigError it throws (fails the test when it throws nothing or something else). */
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw new Error(`expected a ConfigError, got: ${String(e)}`);
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
+import { configError } from '../support/fixtures';
 
 const BASE_APP = {
   name: 'echo',

@@ -3,20 +3,11 @@ import {
   AnyReleases, AppInstance, AppRegistry, ConfigError, defineApp, defineEnvironment, EnvironmentRegistry, InstanceSettings,
   registerApps, registerEnvironments, resolve, ResolveResult, TagPatterns,
 } from '../../lib/model';
-import { app, DIGEST_A, DIGEST_B, envsFor, platform } from '../support/fixtures';
+import { app, configError, DIGEST_A, DIGEST_B, envsFor, platform } from '../support/fixtures';
 
 /** The file the fixtures' definers run in (apps and envs made by `app()` / `envsFor()` are "defined" there). */
 const FIXTURES = path.resolve(__dirname, '..', 'support', 'fixtures.ts');
 
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw new Error(`expected a ConfigError, got: ${String(e)}`);
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
 
 function run(apps: AppRegistry, envs: EnvironmentRegistry, releases: AnyReleases, releasesFile?: string): ResolveResult {
   return resolve({ platform, apps, envs, releases, ...(releasesFile ? { releasesFile } : {}) });

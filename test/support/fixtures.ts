@@ -1,5 +1,5 @@
 import {
-  AppSpec, defineApp, defineEnvironment, definePlatform, EnvironmentSpec, registerApps, registerEnvironments, TagPatterns,
+  AppSpec, ConfigError, defineApp, defineEnvironment, definePlatform, EnvironmentSpec, registerApps, registerEnvironments, TagPatterns,
 } from '../../lib/model';
 
 /** Small in-memory repositories for unit tests of resolve and the constructs. */
@@ -47,4 +47,15 @@ export function envsFor(apps: ReturnType<typeof registerApps>, devExtra: EnvExtr
     ...(prodExtra as object),
   } as never);
   return registerEnvironments(dev, prod);
+}
+
+/** Runs `fn` and returns the ConfigError it throws (fails the test when it throws nothing or something else). */
+export function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw new Error(`expected a ConfigError, got: ${String(e)}`);
+  }
+  throw new Error('expected a ConfigError, nothing was thrown');
 }
