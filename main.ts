@@ -2,6 +2,7 @@
  * The cdk8s app entry: synthesizes apps/ + envs/ + envs/releases.ts into dist/.
  * `npm run synth`, `npx cdk8s synth` (which sets CDK8S_OUTDIR) and CI all run this file.
  */
+import './lib/cli/fast-start';
 import { synthCommand } from './lib/cli/synth';
 
 synthCommand(process.argv.slice(2), () => {
