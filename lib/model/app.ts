@@ -233,7 +233,7 @@ export function byName<T extends { readonly name: string }>(what: string, defs: 
 }
 
 export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !(value instanceof RegExp)) {
+  if (value && typeof value === 'object' && Object.prototype.toString.call(value) !== '[object RegExp]') {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }

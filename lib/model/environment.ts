@@ -3,6 +3,7 @@ import { Checker, closest, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
 import { callerFile, joinPath } from './errors';
 import { checkSettings, InstanceSettings, LogLevel, ResourcesSpec, SETTINGS_KEYS } from './settings';
 import { TagPolicy } from './tag-policy';
+import { VclusterValues } from './vcluster-values';
 
 /** A region of an environment (one cluster / vcluster). */
 export interface RegionSpec {
@@ -52,6 +53,16 @@ export interface IngressSpec {
   readonly clusterIssuer?: string;
 }
 
+/** The vcluster each region of the environment runs its apps in. */
+export interface VclusterSpec {
+  /**
+   * Chart values merged over the golden ones (restricted pod security, network policies, ingress
+   * and PDB sync, resource quota); validated against the chart's values schema.
+   * @default {}
+   */
+  readonly values?: VclusterValues;
+}
+
 /** Per-app override inside an environment, with optional per-region overrides. */
 export type AppOverride<R extends string> = InstanceSettings & {
   /** Overrides for one region of this environment. */
@@ -74,6 +85,8 @@ export interface EnvironmentSpec<Apps extends AppRegistry, N extends string, R e
   readonly ingress: IngressSpec;
   /** Which image tags may be deployed. `latest` is always refused. */
   readonly tags: TagPolicy;
+  /** The vcluster of each region. */
+  readonly vcluster?: VclusterSpec;
   /** Per-app overrides (keys must be registered apps). */
   readonly apps?: { readonly [A in keyof Apps]?: AppOverride<NoInfer<R>> };
 }
@@ -83,7 +96,7 @@ export type EnvironmentDefinition<N extends string = string, R extends string = 
   EnvironmentSpec<AppRegistry, N, R>
 > & { readonly regionNames: readonly R[] };
 
-const ENV_KEYS = ['name', 'description', 'regions', 'profile', 'sync', 'ingress', 'tags', 'apps'] as const;
+const ENV_KEYS = ['name', 'description', 'regions', 'profile', 'sync', 'ingress', 'tags', 'vcluster', 'apps'] as const;
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const DOMAIN_ALLOWED = 'a DNS domain such as "dev.example.com"';
 
@@ -144,9 +157,16 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
   (tags.allow as unknown[]).forEach((p, i) => {
     const pat = c.object(p, `tags.allow[${i}]`);
     c.string(pat.name, `tags.allow[${i}].name`);
-    if (!(pat.pattern instanceof RegExp)) c.fail(`tags.allow[${i}].pattern`, 'must be a regular expression');
+    if (Object.prototype.toString.call(pat.pattern) !== '[object RegExp]') c.fail(`tags.allow[${i}].pattern`, 'must be a regular expression');
   });
   c.optionalBoolean(tags.requireDigest, 'tags.requireDigest');
+
+  if (s.vcluster !== undefined) {
+    const v = c.object(s.vcluster, 'vcluster');
+    c.keys(v, 'vcluster', ['values']);
+    // The values themselves are checked against the chart's schema at synth time (imports/schemas).
+    if (v.values !== undefined) c.object(v.values, 'vcluster.values');
+  }
 
   if (s.apps !== undefined) {
     const overrides = c.object(s.apps, 'apps');

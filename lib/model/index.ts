@@ -7,3 +7,5 @@ export * from './platform';
 export * from './releases';
 export * from './instance';
 export * from './resolve';
+export * from './vcluster-values';
+export * from './control-plane';

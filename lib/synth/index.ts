@@ -1,3 +1,4 @@
 export * from './render';
 export * from './tree';
 export * from './matrix';
+export * from './control-plane';

@@ -1,6 +1,7 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { GoldenApp } from '../constructs/golden-app';
-import { AppInstance, EnvironmentRegistry, resolve, ResolveInput, ResolveResult } from '../model';
+import { AppInstance, EnvironmentRegistry, planControlPlane, resolve, ResolveInput, ResolveResult } from '../model';
+import { renderControlPlane } from './control-plane';
 import { renderMatrix } from './matrix';
 
 /** One file of dist/: its path relative to dist/ (POSIX separators) and its bytes. */
@@ -47,6 +48,7 @@ export function planSynth(input: ResolveInput): SynthPlan {
   delete process.env.CDK8S_DISABLE_SORT;
   const resolved = resolve(input);
   const files = resolved.instances.map(renderInstance);
+  files.push(...renderControlPlane(planControlPlane(input.platform, input.envs as EnvironmentRegistry, resolved)));
   files.push({ path: 'README.md', content: renderMatrix(resolved, input.envs as EnvironmentRegistry), objects: 0 });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { resolved, files, objects: files.reduce((n, f) => n + f.objects, 0) };

@@ -264,23 +264,47 @@ describe('registerEnvironments', () => {
 });
 
 describe('definePlatform', () => {
+  const gitops = { repoURL: 'https://github.com/acme/gitops.git' };
+
   test('fills in the defaults', () => {
-    expect(definePlatform({ labelDomain: 'platform.acme.io' })).toEqual({
+    expect(definePlatform({ labelDomain: 'platform.acme.io', gitops })).toEqual({
       labelDomain: 'platform.acme.io',
+      gitops: { repoURL: 'https://github.com/acme/gitops.git', revision: 'main', distPath: 'dist', argocdNamespace: 'argocd' },
+      sso: { readersGroup: 'engineering', teamGroupPrefix: '', platformGroup: 'platform' },
       ingressControllerNamespace: 'ingress-nginx',
       monitoringNamespace: 'monitoring',
       managedBy: 'typed-gitops',
     });
-    expect(definePlatform({ labelDomain: 'acme.io', monitoringNamespace: 'prometheus' }).monitoringNamespace).toBe('prometheus');
+    expect(definePlatform({ labelDomain: 'acme.io', gitops, monitoringNamespace: 'prometheus' }).monitoringNamespace).toBe('prometheus');
   });
 
   test('a misspelled key is refused with a hint', () => {
-    const err = configError(() => definePlatform({ labelDomain: 'acme.io', monitoringNamespce: 'x' } as never));
+    const err = configError(() => definePlatform({ labelDomain: 'acme.io', gitops, monitoringNamespce: 'x' } as never));
     expectAt(err, 'monitoringNamespce', /did you mean "monitoringNamespace"/);
   });
 
   test('a bad label domain or namespace is refused', () => {
-    expectAt(configError(() => definePlatform({ labelDomain: 'Acme IO' })), 'labelDomain', /DNS subdomain/);
-    expectAt(configError(() => definePlatform({ labelDomain: 'acme.io', ingressControllerNamespace: 'Ingress' })), 'ingressControllerNamespace', /lowercase/);
+    expectAt(configError(() => definePlatform({ labelDomain: 'Acme IO', gitops })), 'labelDomain', /DNS subdomain/);
+    expectAt(configError(() => definePlatform({ labelDomain: 'acme.io', gitops, ingressControllerNamespace: 'Ingress' })), 'ingressControllerNamespace', /lowercase/);
+  });
+
+  test.each(['https://github.com/acme/gitops.git', 'https://git.acme.io:8443/platform/gitops', 'ssh://git@github.com/acme/gitops.git', 'git@github.com:acme/gitops.git'])(
+    'repo URL %s is accepted', (repoURL) => {
+      expect(definePlatform({ labelDomain: 'acme.io', gitops: { repoURL } }).gitops.repoURL).toBe(repoURL);
+    },
+  );
+
+  test.each(['github.com/acme/gitops', 'not a url', 'https://', 'ftp://github.com/acme/gitops.git', ''])('repo URL "%s" is refused', (repoURL) => {
+    expectAt(configError(() => definePlatform({ labelDomain: 'acme.io', gitops: { repoURL } })), 'gitops.repoURL', /Git URL|non-empty string/);
+  });
+
+  test('gitops is required, and its keys are strict', () => {
+    expectAt(configError(() => definePlatform({ labelDomain: 'acme.io' } as never)), 'gitops', /must be an object/);
+    expectAt(configError(() => definePlatform({ labelDomain: 'acme.io', gitops: { ...gitops, branch: 'main' } } as never)), 'gitops.branch', /unknown key/);
+  });
+
+  test('distPath must be a plain relative path (Argo CD skips hidden directories)', () => {
+    expectAt(configError(() => definePlatform({ labelDomain: 'acme.io', gitops: { ...gitops, distPath: '../dist' } })), 'gitops.distPath', /must not contain/);
+    expectAt(configError(() => definePlatform({ labelDomain: 'acme.io', gitops: { ...gitops, distPath: '/dist' } })), 'gitops.distPath', /relative path/);
   });
 });

@@ -3,7 +3,7 @@ import {
 } from '../../lib/model';
 
 /** Small in-memory repositories for unit tests of resolve and the constructs. */
-export const platform = definePlatform({ labelDomain: 'platform.test.io' });
+export const platform = definePlatform({ labelDomain: 'platform.test.io', gitops: { repoURL: 'https://git.test.io/acme/gitops.git' } });
 
 export function app<N extends string>(name: N, extra: Partial<AppSpec<N>> = {}) {
   return defineApp<N>({

@@ -1,0 +1,127 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { parseAllDocuments } from 'yaml';
+import { EnvironmentRegistry, PlatformDefinition } from '../model';
+import { ExpectedInstance, runExpansionCheck, splitArgoObjects } from '../policy/appset-expansion';
+import { validateCustomResource, validateVclusterValues } from '../policy/schemas';
+import { formatError } from './errors';
+
+/** What `validate` needs from the repository: the platform (repo URL, dist path) and the envs (sync policy). */
+export type ValidateLoader = () => { platform: PlatformDefinition; envs: EnvironmentRegistry };
+
+interface Parsed {
+  readonly file: string;
+  readonly obj: Record<string, unknown>;
+}
+
+/** Reads every YAML document below `dir`; a parse error or duplicate key is a finding, not a crash. */
+function readObjects(dir: string, findings: string[]): Parsed[] {
+  const out: Parsed[] = [];
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else if (/\.ya?ml$/.test(e.name)) {
+        for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, r), 'utf8'), { uniqueKeys: true })) {
+          if (doc.errors.length > 0) {
+            findings.push(`${r}: ${doc.errors[0].message.split('\n')[0]} (yaml)`);
+            continue;
+          }
+          const v = doc.toJS();
+          if (v && typeof v === 'object') out.push({ file: r, obj: v as Record<string, unknown> });
+        }
+      }
+    }
+  };
+  walk('');
+  return out;
+}
+
+function describe(o: Record<string, unknown>): string {
+  const m = (o.metadata ?? {}) as { name?: string; namespace?: string };
+  return `${String(o.kind)} ${m.namespace ? `${m.namespace}/` : ''}${m.name ?? '(no name)'}`;
+}
+
+/**
+ * `npm run validate [-- DIR]`: checks a directory of synthesized YAML offline: custom resources
+ * against the CRD schemas in imports/schemas, vcluster chart values against the chart's schema, and
+ * the ApplicationSets' expansion (each app instance directory yields exactly one correct Application,
+ * allowed by its AppProject). Exit 1 with one line per finding.
+ */
+export async function validateCommand(argv: readonly string[], load: ValidateLoader, out = process.stdout, err = process.stderr): Promise<number> {
+  const program = new Command('validate')
+    .description('Validate synthesized manifests offline: CRD schemas, vcluster values, ApplicationSet expansion.')
+    .argument('[dir]', 'directory of YAML to check', 'dist')
+    .option('-q, --quiet', 'print nothing but findings')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
+  try {
+    program.parse(argv as string[], { from: 'user' });
+  } catch (e) {
+    const code = (e as { exitCode?: number }).exitCode;
+    return code === 0 ? 0 : 2;
+  }
+  const dir = program.args[0] ?? 'dist';
+  const quiet = program.opts<{ quiet?: boolean }>().quiet;
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    err.write(`error: ${dir}: not a directory\n`);
+    return 1;
+  }
+  let repo: ReturnType<ValidateLoader>;
+  try {
+    repo = load();
+  } catch (e) {
+    err.write(`${formatError(e)}\n`);
+    return 1;
+  }
+
+  const findings: string[] = [];
+  const objects = readObjects(dir, findings);
+  for (const { file, obj } of objects) {
+    for (const f of validateCustomResource(obj)) findings.push(`${file}: ${describe(obj)}: ${f.path || '(object)'}: ${f.message} (schema)`);
+    const source = ((obj.spec as Record<string, unknown> | undefined)?.source ?? {}) as { chart?: string; helm?: { valuesObject?: unknown } };
+    if (obj.kind === 'Application' && source.chart === 'vcluster' && source.helm?.valuesObject !== undefined) {
+      for (const f of validateVclusterValues(source.helm.valuesObject)) {
+        findings.push(`${file}: ${describe(obj)}: spec.source.helm.valuesObject.${f.path}: ${f.message} (vcluster values schema)`);
+      }
+    }
+  }
+
+  let applications = 0;
+  const { appSets, appProjects } = splitArgoObjects(objects.map((o) => o.obj));
+  if (appSets.length > 0) {
+    const { gitops } = repo.platform;
+    // The repository root is where dist/ lives: the check lists directories as Argo CD's repo server does.
+    const absDir = path.resolve(dir);
+    const distSegments = gitops.distPath.split('/').length;
+    const repoRoot = path.resolve(absDir, ...Array<string>(distSegments).fill('..'));
+    const expected: ExpectedInstance[] = [];
+    const appsDir = path.join(dir, 'apps');
+    if (fs.existsSync(appsDir)) {
+      for (const env of fs.readdirSync(appsDir).sort()) {
+        const envDef = repo.envs[env];
+        for (const region of fs.readdirSync(path.join(appsDir, env)).sort()) {
+          for (const app of fs.readdirSync(path.join(appsDir, env, region)).sort()) {
+            expected.push({ env, region, app, automated: envDef?.sync.automated ?? false, path: `${gitops.distPath}/apps/${env}/${region}/${app}` });
+          }
+        }
+      }
+    }
+    const clusters = Object.values(repo.envs).flatMap((e) => e.regionNames.map((r) => `${e.name}-${r}`));
+    try {
+      const result = runExpansionCheck({ repoRoot, appSets, appProjects, expected, repoURL: gitops.repoURL, clusters });
+      applications = result.applications.length;
+      for (const f of result.findings) findings.push(`${f.message} (${f.rule})`);
+    } catch (e) {
+      findings.push(`${formatError(e).replace(/^error: /, '')} (expansion)`);
+    }
+  }
+
+  for (const f of findings) err.write(`${f}\n`);
+  if (!quiet) {
+    const summary = `validate: ${dir}/: ${objects.length} objects, ${appSets.length} ApplicationSets -> ${applications} Applications`;
+    (findings.length ? err : out).write(`${summary}: ${findings.length ? `${findings.length} finding(s)` : 'ok'}\n`);
+  }
+  return findings.length ? 1 : 0;
+}

@@ -1,0 +1,83 @@
+import { Construct } from 'constructs';
+import { ApplicationSet } from '../../../imports/argoproj.io';
+import { ControlPlane, ControlPlaneEnv } from '../../model';
+import { controlPlaneLabels, RESOURCES_FINALIZER, RETRY, wave, WAVES } from './common';
+
+/** Props of {@link ServicesApplicationSet}. */
+export interface ServicesApplicationSetProps {
+  /** The control plane. */
+  readonly controlPlane: ControlPlane;
+  /** The environment. */
+  readonly env: ControlPlaneEnv;
+}
+
+/** A Go-template string literal. */
+function quote(s: string): string {
+  return JSON.stringify(s);
+}
+
+/**
+ * One ApplicationSet per environment: the Git directories generator over
+ * `<distPath>/apps/<env>/*\/*` (Go path.Match: `*` does not cross `/`) makes one Application per app
+ * instance directory, named `<env>-<region>-<app>`, deployed to the region's vcluster (Argo CD
+ * destination `<env>-<region>`) in namespace `<app>`. goTemplate with `missingkey=error`. Sync policy
+ * from the env: automated with prune and self-heal (dev), or none, so a human presses SYNC (staging,
+ * prod); CreateNamespace and retry with backoff everywhere.
+ */
+export class ServicesApplicationSet extends Construct {
+  constructor(scope: Construct, id: string, props: ServicesApplicationSetProps) {
+    super(scope, id);
+    const { env } = props;
+    const { platform } = props.controlPlane;
+    const { gitops, labelDomain } = platform;
+    const base = `${gitops.distPath}/apps/${env.name}`;
+    // path = <distPath>/apps/<env>/<region>/<app>: the region is the second-to-last segment.
+    const regionIndex = base.split('/').length;
+    const region = `{{ index .path.segments ${regionIndex} }}`;
+    const app = '{{ .path.basename }}';
+    const teams = env.apps.map((a) => `${quote(a.app)} ${quote(a.team)}`).join(' ');
+    const team = env.apps.length > 0 ? `{{ get (dict ${teams}) .path.basename }}` : '';
+
+    new ApplicationSet(this, 'services', {
+      metadata: {
+        name: `${env.name}-services`,
+        namespace: gitops.argocdNamespace,
+        labels: controlPlaneLabels(props.controlPlane, { [`${labelDomain}/env`]: env.name }),
+        annotations: wave(WAVES.appSets),
+      },
+      spec: {
+        goTemplate: true,
+        goTemplateOptions: ['missingkey=error'],
+        generators: [{
+          git: {
+            repoUrl: gitops.repoURL,
+            revision: gitops.revision,
+            directories: [{ path: `${base}/*/*` }],
+          },
+        }],
+        template: {
+          metadata: {
+            name: `${env.name}-${region}-${app}`,
+            labels: {
+              [`${labelDomain}/env`]: env.name,
+              [`${labelDomain}/region`]: region,
+              [`${labelDomain}/team`]: team,
+              'app.kubernetes.io/name': app,
+            },
+            finalizers: [RESOURCES_FINALIZER],
+          },
+          spec: {
+            project: env.name,
+            source: { repoUrl: gitops.repoURL, targetRevision: gitops.revision, path: '{{ .path.path }}' },
+            destination: { name: `${env.name}-${region}`, namespace: app },
+            syncPolicy: {
+              ...(env.sync.automated ? { automated: { prune: env.sync.prune, selfHeal: env.sync.selfHeal } } : {}),
+              syncOptions: ['CreateNamespace=true'],
+              retry: RETRY,
+            },
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import {
+  ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion, SecretStore, SecretStoreSpecProviderKubernetesServerCaProviderType,
+} from '../../../imports/external-secrets.io';
+import { ControlPlane, ControlPlaneEnv, ControlPlaneRegion } from '../../model';
+import { controlPlaneLabels, wave, WAVES } from './common';
+
+/** Props of {@link VclusterRegistration}. */
+export interface VclusterRegistrationProps {
+  /** The control plane. */
+  readonly controlPlane: ControlPlane;
+  /** The environment. */
+  readonly env: ControlPlaneEnv;
+  /** The region whose vcluster is registered. */
+  readonly region: ControlPlaneRegion;
+}
+
+/**
+ * Registers a region's vcluster as an Argo CD destination named `<env>-<region>`, with no credential
+ * in Git. The vcluster writes its kubeconfig certificates to Secret `vc-<name>` in its host namespace
+ * once it runs; an External Secrets Operator ExternalSecret (Kubernetes provider, reading only that
+ * Secret through a dedicated ServiceAccount and Role) turns them into the Argo CD cluster Secret
+ * (label `argocd.argoproj.io/secret-type: cluster`) and keeps it current when the certificates rotate.
+ */
+export class VclusterRegistration extends Construct {
+  constructor(scope: Construct, id: string, props: VclusterRegistrationProps) {
+    super(scope, id);
+    const { env, region } = props;
+    const { platform } = props.controlPlane;
+    const argocd = platform.gitops.argocdNamespace;
+    const envLabels = {
+      [`${platform.labelDomain}/env`]: env.name,
+      [`${platform.labelDomain}/region`]: region.region,
+    };
+    const labels = controlPlaneLabels(props.controlPlane, envLabels);
+    const annotations = wave(WAVES.registration);
+    const reader = `vcluster-reader-${region.cluster}`;
+    const kubeconfigSecret = `vc-${region.cluster}`;
+    const clusterSecret = `cluster-${region.cluster}`;
+
+    new k8s.KubeServiceAccount(this, 'reader', {
+      metadata: { name: reader, namespace: argocd, labels, annotations },
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeRole(this, 'role', {
+      metadata: { name: 'argocd-registration', namespace: region.vclusterNamespace, labels, annotations },
+      rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [kubeconfigSecret], verbs: ['get'] }],
+    });
+    new k8s.KubeRoleBinding(this, 'binding', {
+      metadata: { name: 'argocd-registration', namespace: region.vclusterNamespace, labels, annotations },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'argocd-registration' },
+      subjects: [{ kind: 'ServiceAccount', name: reader, namespace: argocd }],
+    });
+    new SecretStore(this, 'store', {
+      metadata: { name: `vcluster-${region.cluster}`, namespace: argocd, labels, annotations },
+      spec: {
+        provider: {
+          kubernetes: {
+            remoteNamespace: region.vclusterNamespace,
+            server: {
+              url: 'https://kubernetes.default.svc',
+              caProvider: { type: SecretStoreSpecProviderKubernetesServerCaProviderType.CONFIG_MAP, name: 'kube-root-ca.crt', key: 'ca.crt' },
+            },
+            auth: { serviceAccount: { name: reader } },
+          },
+        },
+      },
+    });
+    const pem = (key: string) => `{{ index . "${key}" | b64enc }}`;
+    new ExternalSecret(this, 'cluster', {
+      metadata: { name: clusterSecret, namespace: argocd, labels, annotations },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name: `vcluster-${region.cluster}` },
+        target: {
+          name: clusterSecret,
+          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          template: {
+            engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+            type: 'Opaque',
+            metadata: { labels: { 'argocd.argoproj.io/secret-type': 'cluster', ...envLabels } },
+            data: {
+              name: region.cluster,
+              server: `https://${region.cluster}.${region.vclusterNamespace}:443`,
+              config: `{"tlsClientConfig":{"insecure":false,"caData":"${pem('certificate-authority')}","certData":"${pem('client-certificate')}","keyData":"${pem('client-key')}"}}`,
+            },
+          },
+        },
+        dataFrom: [{ extract: { key: kubeconfigSecret } }],
+      },
+    });
+  }
+}

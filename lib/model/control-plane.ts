@@ -1,0 +1,76 @@
+import { sourceOf } from './app';
+import { EnvironmentRegistry } from './environment';
+import { ConfigError } from './errors';
+import { ResolveResult } from './resolve';
+import { PlatformDefinition } from './platform';
+import { VclusterValues } from './vcluster-values';
+
+/** One region of an environment: its vcluster and its name as an Argo CD destination. */
+export interface ControlPlaneRegion {
+  readonly region: string;
+  /** Argo CD destination (cluster) name, and the vcluster's name: `<env>-<region>`. */
+  readonly cluster: string;
+  /** Host namespace the vcluster runs in: `vcluster-<env>-<region>`. */
+  readonly vclusterNamespace: string;
+}
+
+/** A released app of an environment: who owns it and where it runs. */
+export interface ControlPlaneApp {
+  readonly app: string;
+  readonly team: string;
+  readonly regions: readonly string[];
+}
+
+/** What Argo CD needs to know about one environment. */
+export interface ControlPlaneEnv {
+  readonly name: string;
+  readonly description?: string;
+  readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
+  readonly regions: readonly ControlPlaneRegion[];
+  /** Released apps, sorted by name. */
+  readonly apps: readonly ControlPlaneApp[];
+  /** The env's vcluster value overrides (merged over the golden values by the Vcluster construct). */
+  readonly vclusterValues: VclusterValues;
+  /** The file that defines the env (for errors). */
+  readonly source?: string;
+}
+
+/** The control plane: the platform settings and every environment, in promotion order. */
+export interface ControlPlane {
+  readonly platform: PlatformDefinition;
+  readonly envs: readonly ControlPlaneEnv[];
+}
+
+/** Derives the control plane from the environments and the resolved instances. Pure. */
+export function planControlPlane(platform: PlatformDefinition, envs: EnvironmentRegistry, resolved: ResolveResult): ControlPlane {
+  return {
+    platform,
+    envs: Object.values(envs).map((env) => {
+      const regions = env.regionNames.map((region) => {
+        const cluster = `${env.name}-${region}`;
+        const vclusterNamespace = `vcluster-${cluster}`;
+        if (vclusterNamespace.length > 63) {
+          throw new ConfigError(sourceOf(env), `regions.${region}`, `vcluster namespace "${vclusterNamespace}" is longer than 63 characters; shorten the env or region name`);
+        }
+        return { region, cluster, vclusterNamespace };
+      });
+      const byApp = new Map<string, { team: string; regions: string[] }>();
+      for (const i of resolved.instances) {
+        if (i.env !== env.name) continue;
+        const entry = byApp.get(i.app) ?? { team: i.team, regions: [] };
+        entry.regions.push(i.region);
+        byApp.set(i.app, entry);
+      }
+      const apps = [...byApp].sort(([a], [b]) => (a < b ? -1 : 1)).map(([app, e]) => ({ app, team: e.team, regions: e.regions }));
+      return {
+        name: env.name,
+        ...(env.description ? { description: env.description } : {}),
+        sync: { automated: env.sync.automated, prune: env.sync.prune ?? true, selfHeal: env.sync.selfHeal ?? true },
+        regions,
+        apps,
+        vclusterValues: env.vcluster?.values ?? {},
+        source: sourceOf(env),
+      };
+    }),
+  };
+}

@@ -1,0 +1,4 @@
+export * from './schemas';
+export * from './glob';
+export * from './go-template';
+export * from './appset-expansion';

@@ -1,0 +1,148 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Chart } from 'cdk8s';
+import * as YAML from 'yaml';
+import { ApplicationSet } from '../../imports/argoproj.io';
+import { validateCustomResource } from '../../lib/policy';
+import { shareRepeatedSubschemas, toJsonSchema } from '../../scripts/import';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+/** The pinned upstream files (outside the project); the tests that need them are skipped without them. */
+const CRDS = process.env.CRDS_DIR ?? path.resolve(ROOT, '..', 'shared', 'crds');
+const withCrds = fs.existsSync(CRDS) ? describe : describe.skip;
+
+/** Every file under `dir` (relative path -> bytes). */
+function tree(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else files.set(path.relative(dir, p), fs.readFileSync(p));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+function expectSameTree(actual: string, expected: string) {
+  const a = tree(actual);
+  const b = tree(expected);
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  for (const [rel, bytes] of b) expect({ rel, same: a.get(rel)!.equals(bytes) }).toEqual({ rel, same: true });
+}
+
+/** A copy of the project's import inputs and imports/ (node_modules symlinked) in a temporary directory. */
+function projectCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-import-test-'));
+  for (const p of ['package.json', 'cdk8s.yaml', 'scripts', 'imports']) fs.cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  return dir;
+}
+
+function runImport(dir: string, args: string[]) {
+  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'scripts/import.ts', ...args], { cwd: dir, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const copies: string[] = [];
+afterAll(() => copies.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+withCrds('npm run import', () => {
+  it('regenerates the committed imports/ byte for byte (deterministic, up to date)', () => {
+    const dir = projectCopy();
+    copies.push(dir);
+    fs.rmSync(path.join(dir, 'imports', 'schemas'), { recursive: true }); // must come back as it was
+    fs.writeFileSync(path.join(dir, 'imports', 'stale.ts'), '// an old cdk8s import output\n'); // must go
+    const r = runImport(dir, ['--from', CRDS]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^import: 3 API groups \(argoproj\.io, bitnami\.com, external-secrets\.io\), 13 files -> imports\/ in [\d.]+ s\n$/);
+    expectSameTree(path.join(dir, 'imports'), path.join(ROOT, 'imports'));
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s.yaml', 'imports', 'node_modules', 'package.json', 'scripts']);
+  });
+
+  it.each([
+    ['a --from directory without the files', (empty: string) => ['--from', empty], /^error: application-crd\.yaml not found under .* \(source https:\/\/raw\.githubusercontent\.com\/argoproj\/argo-cd\/v3\.5\.1\/manifests\/crds\/application-crd\.yaml\)$/],
+    ['a --from directory that does not exist', (empty: string) => ['--from', path.join(empty, 'nope')], /^error: --from .*nope: not a directory$/],
+    ['an unknown argument', () => ['--form', CRDS], /^error: unknown argument "--form"/],
+  ])('fails on %s with one line, exit 1, imports/ unchanged', (_what, args, message) => {
+    const dir = projectCopy();
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-empty-'));
+    copies.push(dir, empty);
+    const r = runImport(dir, args(empty));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')).toEqual([expect.stringMatching(message), '']);
+    expectSameTree(path.join(dir, 'imports'), path.join(ROOT, 'imports'));
+  });
+
+  it('fails late (after cdk8s import ran) without touching imports/', () => {
+    const dir = projectCopy();
+    const from = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-crds-'));
+    copies.push(dir, from);
+    fs.cpSync(CRDS, from, { recursive: true });
+    fs.chmodSync(path.join(from, 'vcluster'), 0o755);
+    fs.rmSync(path.join(from, 'vcluster', 'values.schema.json'), { force: true });
+    fs.writeFileSync(path.join(from, 'vcluster', 'values.schema.json'), '{ not json');
+    const r = runImport(dir, ['--from', from]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*values\.schema\.json: .*JSON.*\n$/);
+    expectSameTree(path.join(dir, 'imports'), path.join(ROOT, 'imports'));
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.imports-'))).toEqual([]);
+  });
+
+  it('shares repeated subschemas through $defs without changing what they say', () => {
+    const crd = YAML.parse(fs.readFileSync(path.join(CRDS, 'argo-cd', 'applicationset-crd.yaml'), 'utf8'));
+    const plain = toJsonSchema(crd.spec.versions[0].schema.openAPIV3Schema) as Record<string, unknown>;
+    const shared = shareRepeatedSubschemas(plain);
+    const defs = shared.$defs as Record<string, unknown>;
+    expect(Object.keys(defs).length).toBeGreaterThan(5);
+    expect(JSON.stringify(shared).length).toBeLessThan(JSON.stringify(plain).length / 10);
+    const inline = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(inline);
+      if (v === null || typeof v !== 'object') return v;
+      const ref = (v as { $ref?: string }).$ref;
+      if (ref) return inline(defs[ref.replace('#/$defs/', '')]);
+      return Object.fromEntries(Object.entries(v).filter(([k]) => k !== '$defs').map(([k, x]) => [k, inline(x)]));
+    };
+    expect(inline(shared)).toEqual(plain);
+  });
+});
+
+describe('the committed imports/', () => {
+  it('imports/argoproj.io exports ApplicationSet, Application and AppProject constructs', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const argo = require('../../imports/argoproj.io');
+    for (const kind of ['ApplicationSet', 'Application', 'AppProject']) {
+      expect(typeof argo[kind]).toBe('function');
+      expect(argo[kind].GVK).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind });
+    }
+    expect(fs.existsSync(path.join(ROOT, 'imports', 'argoproj.io.ts'))).toBe(false);
+  });
+
+  it('maps repoUrl to repoURL, and the result passes the generated schema', () => {
+    const chart = new Chart(new App(), 'test');
+    const json = new ApplicationSet(chart, 'x', {
+      metadata: { name: 'dev-services' },
+      spec: {
+        generators: [{ git: { repoUrl: 'https://github.com/acme/gitops.git', revision: 'main', directories: [{ path: 'dist/apps/dev/*/*' }] } }],
+        template: { metadata: { name: '{{path.basename}}' }, spec: { project: 'dev', destination: { name: 'dev-us-east-1' } } },
+      },
+    }).toJson();
+    expect(json.spec.generators[0].git).toEqual({ repoURL: 'https://github.com/acme/gitops.git', revision: 'main', directories: [{ path: 'dist/apps/dev/*/*' }] });
+    expect(validateCustomResource(json)).toEqual([]);
+  });
+
+  it('every generated file carries the do-not-edit header', () => {
+    for (const f of ['argoproj.io', 'bitnami.com', 'external-secrets.io']) {
+      for (const ext of ['.js', '.d.ts']) {
+        expect(fs.readFileSync(path.join(ROOT, 'imports', f + ext), 'utf8')).toMatch(/^\/\/ Generated by `npm run import` \(scripts\/import\.ts\) from:\n\/\/   https:\/\//);
+      }
+    }
+    const values = JSON.parse(fs.readFileSync(path.join(ROOT, 'imports', 'schemas', 'vcluster', 'values.schema.json'), 'utf8'));
+    expect(values.$comment).toContain('https://raw.githubusercontent.com/loft-sh/vcluster/v0.36.1/chart/values.schema.json');
+  });
+});
