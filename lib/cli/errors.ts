@@ -15,7 +15,9 @@ export function formatError(e: unknown, cwd = process.cwd()): string {
       const line = ce.field ? locateField(abs, ce.field) : undefined;
       where = `${path.relative(cwd, abs) || abs}${line ? `:${line}` : ''}: `;
     }
-    return `error: ${where}${ce.field ? `${ce.field}: ` : ''}${ce.reason}`;
+    // Other files named in the reason (e.g. "also in /repo/envs/dev.ts") are shown repo-relative too.
+    const reason = ce.reason.replaceAll(cwd + path.sep, '');
+    return `error: ${where}${ce.field ? `${ce.field}: ` : ''}${reason}`;
   }
   const msg = e instanceof Error ? e.message : String(e);
   const lines = msg.split('\n').filter((l) => l.trim() !== '');
