@@ -49,7 +49,7 @@ function series(label: string, runs: number, fn: () => Run): Run {
 /** A copy of the repo with `extraApps` generated apps (each released to every env-region). */
 function generateRepo(extraApps: number): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-bench-'));
-  for (const entry of ['apps', 'envs', 'lib', 'main.ts', 'package.json', 'tsconfig.json']) {
+  for (const entry of ['apps', 'envs', 'lib', 'imports', 'main.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml']) {
     fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
@@ -100,7 +100,7 @@ function main(): number {
   fs.rmSync(example, { recursive: true });
   fs.cpSync(ROOT, example, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git|dist)$/.test(src) });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(example, 'node_modules'), 'dir');
-  const exampleRun = series('example repo (15 files), `npm run synth`', runs, () => {
+  const exampleRun = series('example repo (14 instances + control plane), `npm run synth`', runs, () => {
     fs.rmSync(path.join(example, 'dist'), { recursive: true, force: true });
     return measure(['npm', 'run', '-s', 'synth', '--', '--quiet'], example);
   });
