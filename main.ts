@@ -11,7 +11,8 @@ synthCommand(process.argv.slice(2), () => {
   const { apps } = require('./apps') as typeof import('./apps');
   const { envs, platform } = require('./envs') as typeof import('./envs');
   const { releases } = require('./envs/releases') as typeof import('./envs/releases');
-  return { apps, envs, platform, releases };
+  const { secrets } = require('./envs/secrets') as typeof import('./envs/secrets');
+  return { apps, envs, platform, releases, secrets };
 }).then(
   (code) => {
     process.exitCode = code;

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { AppInstance } from '../model';
 import { instanceLabels, selectorLabels, syncWave } from './labels';
+import { SealedSecret } from './sealed-secret';
 
 /** Props of {@link GoldenApp}. */
 export interface GoldenAppProps {
@@ -70,6 +71,18 @@ export class GoldenApp extends Construct {
       data: { ...i.config },
     });
 
+    const sealed = i.sealedSecret;
+    if (sealed) {
+      new SealedSecret(this, 'sealed-secret', {
+        name: sealed.name,
+        namespace: i.namespace,
+        scope: sealed.scope,
+        encryptedData: sealed.data,
+        labels,
+        annotations: syncWave(-1),
+      });
+    }
+
     this.service = new k8s.KubeService(this, 'service', {
       metadata: meta(i.app),
       spec: {
@@ -80,8 +93,12 @@ export class GoldenApp extends Construct {
     });
 
     const checksums: Record<string, string> = { 'checksum/config': sha256(stableJson(i.config)) };
+    // A re-sealed value (rotation) changes the ciphertext, so the pods roll.
+    if (sealed) checksums['checksum/secrets'] = sha256(stableJson(sealed.data));
     for (const [name, value] of Object.entries(props.checksums ?? {}).sort()) {
-      if (name === 'config') throw new Error(`GoldenApp ${i.instance}: checksums.config: reserved for the ConfigMap checksum; pick another name`);
+      if (name === 'config' || name === 'secrets') {
+        throw new Error(`GoldenApp ${i.instance}: checksums.${name}: reserved for the ${name === 'config' ? 'ConfigMap' : 'SealedSecret'} checksum; pick another name`);
+      }
       checksums[`checksum/${name}`] = value;
     }
     const podAnnotations: Record<string, string> = { ...checksums };
@@ -104,7 +121,7 @@ export class GoldenApp extends Construct {
       ...(i.args ? { args: [...i.args] } : {}),
       ports,
       ...(i.portEnv ? { env: [{ name: i.portEnv, value: String(i.port) }] } : {}),
-      envFrom: [{ configMapRef: { name: i.app } }],
+      envFrom: [{ configMapRef: { name: i.app } }, ...(sealed ? [{ secretRef: { name: sealed.name } }] : [])],
       resources: {
         requests: { cpu: k8s.Quantity.fromString(i.resources.requests.cpu), memory: k8s.Quantity.fromString(i.resources.requests.memory) },
         limits: { cpu: k8s.Quantity.fromString(i.resources.limits.cpu), memory: k8s.Quantity.fromString(i.resources.limits.memory) },

@@ -1,4 +1,5 @@
 import { DatabaseSpec } from './app';
+import { SealScope } from './secrets';
 
 /**
  * One app in one environment and region, everything decided: the only input of the golden app.
@@ -62,8 +63,16 @@ export interface AppInstance {
   readonly metrics?: { readonly port: number; readonly path: string };
   readonly spreadAcrossZones: boolean;
   readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
-  /** Secret keys the app needs (wired by the sealed-secrets issue). */
+  /** Secret keys the app declares it needs (each must have a sealed value). */
   readonly secrets: readonly string[];
+  /** The app's SealedSecret in this env/region: every sealed key, delivered as environment variables. */
+  readonly sealedSecret?: {
+    /** Name of the SealedSecret and of the Secret it unseals to (= app name). */
+    readonly name: string;
+    readonly scope: SealScope;
+    /** KEY -> ciphertext, sorted by key. */
+    readonly data: { readonly [key: string]: string };
+  };
   /** The app's database (wired by the database issue). */
   readonly database?: DatabaseSpec;
   readonly runAsUser: number;

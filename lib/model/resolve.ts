@@ -5,6 +5,7 @@ import { ConfigError, joinPath } from './errors';
 import { AppInstance, NotReleased } from './instance';
 import { PlatformDefinition } from './platform';
 import { AnyReleases, ImageRelease } from './releases';
+import { AnySecrets, checkSecrets, SealedValue, secretTarget } from './secrets';
 import { InstanceSettings, mergeSettings, ResourceAmount } from './settings';
 import { DIGEST, tagViolation } from './tag-policy';
 
@@ -27,6 +28,16 @@ export interface ResolveInput {
    * @default 'envs/releases.ts'
    */
   readonly releasesFile?: string;
+  /**
+   * Sealed secret values (envs/secrets.ts).
+   * @default {}
+   */
+  readonly secrets?: AnySecrets;
+  /**
+   * File named in errors about secrets.
+   * @default 'envs/secrets.ts'
+   */
+  readonly secretsFile?: string;
 }
 
 export interface ResolveResult {
@@ -44,6 +55,9 @@ export function resolve(input: ResolveInput): ResolveResult {
   const { platform, apps, envs } = input;
   const releasesFile = input.releasesFile ?? 'envs/releases.ts';
   checkReleases(input.releases, apps, envs, releasesFile);
+  const secrets = input.secrets ?? {};
+  const secretsFile = input.secretsFile ?? 'envs/secrets.ts';
+  checkSecrets(secrets, apps, envs, secretsFile);
   const callers = checkCalls(apps);
 
   const instances: AppInstance[] = [];
@@ -58,7 +72,8 @@ export function resolve(input: ResolveInput): ResolveResult {
           notReleased.push({ app: name, env: env.name, region });
           continue;
         }
-        instances.push(buildInstance(platform, apps, app, env, region, release, callers.get(name) ?? []));
+        const instance = buildInstance(platform, apps, app, env, region, release, callers.get(name) ?? []);
+        instances.push(withSecrets(instance, app, secrets[name]?.[env.name]?.[region], secretsFile));
       }
     }
   }
@@ -243,7 +258,7 @@ function buildInstance(
     app: app.name,
     env: env.name,
     region,
-    namespace: app.name,
+    namespace: secretTarget(app.name).namespace,
     instance,
     team: app.team,
     partOf: app.partOf ?? app.name,
@@ -283,4 +298,52 @@ function buildInstance(
 function pickSettings(app: AppDefinition): InstanceSettings {
   const { replicas, resources, autoscaling, logLevel, featureFlags, config, spreadAcrossZones, expose } = app;
   return { replicas, resources, autoscaling, logLevel, featureFlags, config, spreadAcrossZones, expose };
+}
+
+/**
+ * Attaches the instance's sealed values (envs/secrets.ts) and checks them: every key the app
+ * requires is sealed for this env/region; each value was sealed for the namespace/name it is
+ * emitted with (recorded at seal time); one scope per SealedSecret; no clash with config keys.
+ */
+function withSecrets(
+  instance: AppInstance,
+  app: AppDefinition,
+  sealed: { readonly [key: string]: SealedValue } | undefined,
+  file: string,
+): AppInstance {
+  const where = `${instance.env}/${instance.region}`;
+  const sealCommand = (key: string) =>
+    `printf %s "$VALUE" | npm run seal -- ${instance.app} ${instance.env} ${key} --region ${instance.region}`;
+  (app.secrets ?? []).forEach((key, i) => {
+    if (!sealed?.[key]) {
+      throw new ConfigError(sourceOf(app), `secrets[${i}]`, `"${key}" has no sealed value for ${where}; seal it: ${sealCommand(key)}`);
+    }
+  });
+  const entries = Object.entries(sealed ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length === 0) return instance;
+  const target = secretTarget(instance.app);
+  const name = target.name;
+  const [firstKey, first] = entries[0];
+  for (const [key, v] of entries) {
+    const path = joinPath(instance.app, instance.env, instance.region, key);
+    if (v.scope !== first.scope) {
+      throw new ConfigError(file, joinPath(path, 'scope'), `scope ${v.scope} differs from ${first.scope} of ${firstKey}: one SealedSecret has one scope; re-seal one of them with --scope`);
+    }
+    const boundNs = v.scope !== 'cluster-wide';
+    const boundName = v.scope === 'strict';
+    if ((boundNs && v.namespace !== target.namespace) || (boundName && v.name !== name)) {
+      throw new ConfigError(
+        file,
+        path,
+        `sealed for ${v.namespace}/${v.name} (${v.scope}) but emitted as ${target.namespace}/${name}, so the controller cannot decrypt it; re-seal: ${sealCommand(key)}`,
+      );
+    }
+    if (key in instance.config) {
+      throw new ConfigError(file, path, `"${key}" is also a config key of ${instance.app}; both would set the same environment variable; rename one`);
+    }
+  }
+  return {
+    ...instance,
+    sealedSecret: { name, scope: first.scope, data: Object.fromEntries(entries.map(([k, v]) => [k, v.sealed])) },
+  };
 }

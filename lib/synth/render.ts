@@ -2,6 +2,7 @@ import { App, Chart, Yaml } from 'cdk8s';
 import { GoldenApp } from '../constructs/golden-app';
 import { AppInstance, EnvironmentRegistry, planControlPlane, resolve, ResolveInput, ResolveResult } from '../model';
 import { renderControlPlane } from './control-plane';
+import { assertNoPlaintextSecrets } from './gate';
 import { renderMatrix } from './matrix';
 
 /** One file of dist/: its path relative to dist/ (POSIX separators) and its bytes. */
@@ -35,6 +36,7 @@ export function renderInstance(instance: AppInstance): OutputFile {
   const chart = new Chart(app, instance.instance, { disableResourceNameHashes: true });
   new GoldenApp(chart, 'app', { instance });
   const objects = chart.toJson();
+  assertNoPlaintextSecrets(instancePath(instance), objects);
   return { path: instancePath(instance), content: header(instance) + Yaml.stringify(...objects), objects: objects.length };
 }
 
@@ -53,3 +55,4 @@ export function planSynth(input: ResolveInput): SynthPlan {
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { resolved, files, objects: files.reduce((n, f) => n + f.objects, 0) };
 }
+

@@ -202,7 +202,7 @@ describe('bad input', () => {
       sync: { automated: false }, ingress: { domain: 'qa.acme.io' }, tags: { allow: [TagPatterns.gitSha] },
       vcluster: { values: { policies: { resourceQuota: { quota: { 'requests.cpu': '4' } } } } },
     });
-    const p = planSynth({ ...exampleInput, envs: registerEnvironments(env), releases: {} });
+    const p = planSynth({ ...exampleInput, envs: registerEnvironments(env), releases: {}, secrets: {} });
     const vc = objectsOf(p, 'argocd/vclusters/').find((o) => o.obj.kind === 'Application')!.obj;
     expect(vc.spec.source.helm.valuesObject.policies).toMatchObject({
       podSecurityStandard: 'restricted',

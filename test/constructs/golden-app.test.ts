@@ -537,8 +537,8 @@ describe('config checksum', () => {
 
   test('extra checksums become checksum/<name> annotations', () => {
     const plain = podAnnotations(synthInstance(base));
-    const withExtra = podAnnotations(synthInstance(base, { secrets: 'abc123', database: 'def456' }));
-    expect(withExtra).toEqual({ ...plain, 'checksum/secrets': 'abc123', 'checksum/database': 'def456' });
+    const withExtra = podAnnotations(synthInstance(base, { tls: 'abc123', database: 'def456' }));
+    expect(withExtra).toEqual({ ...plain, 'checksum/tls': 'abc123', 'checksum/database': 'def456' });
     expect(Object.keys(plain).filter((k) => k.startsWith('checksum/'))).toEqual(['checksum/config']);
   });
 
@@ -550,5 +550,34 @@ describe('config checksum', () => {
     const exposed = instances.find((i) => i.ingress)!;
     const broken = { ...exposed, network: { ...exposed.network, ingressControllerNamespace: undefined } };
     expect(() => synthInstance(broken)).toThrow(/ingressControllerNamespace: is required when the app is exposed/);
+  });
+});
+
+describe('sealed secrets', () => {
+  const plain = instances.find((i) => i.env === 'dev')!;
+  const withSecret: AppInstance = { ...plain, sealedSecret: { name: plain.app, scope: 'strict', data: { API_KEY: 'AgBone', DB_PASSWORD: 'AgBtwo' } } };
+
+  test('no SealedSecret and no secretRef when the instance has no sealed values', () => {
+    const objs = objectsOf(plain);
+    expect(objs.some((o) => o.kind === 'SealedSecret')).toBe(false);
+    expect(container(objs).envFrom).toEqual([{ configMapRef: { name: plain.app } }]);
+    expect(podAnnotations(objs)['checksum/secrets']).toBeUndefined();
+  });
+
+  test('a SealedSecret after the ConfigMap, delivered to the container as environment variables (envFrom)', () => {
+    const objs = synthInstance(withSecret);
+    const kinds = objs.map((o) => o.kind);
+    expect(kinds.indexOf('SealedSecret')).toBe(kinds.indexOf('ConfigMap') + 1);
+    const s = oneOf(objs, 'SealedSecret');
+    expect(s.metadata).toMatchObject({ name: plain.app, namespace: plain.namespace, annotations: { 'argocd.argoproj.io/sync-wave': '-1' } });
+    expect(s.spec.encryptedData).toEqual({ API_KEY: 'AgBone', DB_PASSWORD: 'AgBtwo' });
+    expect(container(objs).envFrom).toEqual([{ configMapRef: { name: plain.app } }, { secretRef: { name: plain.app } }]);
+  });
+
+  test('re-sealing a value (new ciphertext) changes checksum/secrets, so the pods roll', () => {
+    const before = podAnnotations(synthInstance(withSecret))['checksum/secrets'];
+    const after = podAnnotations(synthInstance({ ...withSecret, sealedSecret: { ...withSecret.sealedSecret!, data: { API_KEY: 'AgBnew', DB_PASSWORD: 'AgBtwo' } } }))['checksum/secrets'];
+    expect(before).toMatch(/^[a-f0-9]{64}$/);
+    expect(after).not.toBe(before);
   });
 });

@@ -1,0 +1,189 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { readDataFile, readTextFile, setValue, writeFileAtomic } from '../datafile';
+import { AppRegistry, closest, ENV_NAME, EnvironmentRegistry, SEAL_SCOPES, SealedValue, SealScope, secretTarget } from '../model';
+import { loadSealingCertificate, scopeLabel, sealValue, SealingCertificate } from '../seal';
+import { formatError } from './errors';
+
+/** What `seal` needs from the repository. */
+export type SealLoader = () => { apps: AppRegistry; envs: EnvironmentRegistry };
+
+/** Where the command reads and writes (relative to the repository root, i.e. the working directory). */
+export interface SealPaths {
+  readonly secretsFile: string;
+  readonly certsDir: string;
+}
+
+const DEFAULT_PATHS: SealPaths = { secretsFile: 'envs/secrets.ts', certsDir: 'envs/certs' };
+
+/** envs/secrets.ts as data: app -> env -> region -> KEY -> sealed value. */
+type SecretsData = Record<string, Record<string, Record<string, Record<string, SealedValue>>>>;
+
+/** Bad usage: one line, exit 1, nothing written. */
+class SealUsageError extends Error {}
+
+interface Io {
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream;
+  /** The value source when no --from-file: stdin. */
+  readonly stdin: NodeJS.ReadStream | NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly now: Date;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
+}
+
+function certPath(paths: SealPaths, env: string, region: string): string {
+  return path.join(paths.certsDir, `${env}-${region}.pem`);
+}
+
+function loadCert(paths: SealPaths, env: string, region: string, now: Date): SealingCertificate {
+  const file = certPath(paths, env, region);
+  if (!fs.existsSync(file)) {
+    throw new SealUsageError(`${file}: no certificate for ${env}/${region}; fetch it from that cluster: kubeseal --fetch-cert > ${file}`);
+  }
+  return loadSealingCertificate(fs.readFileSync(file), { file, now });
+}
+
+/**
+ * `npm run seal -- <app> <env> <KEY> [--region R] [--scope S] [--from-file F] [--allow-empty]`:
+ * encrypts a value (stdin or a file, never argv) for the Sealed Secrets controller of each region of
+ * the env (envs/certs/<env>-<region>.pem) and records the ciphertexts in envs/secrets.ts.
+ * `npm run seal -- --rotate-cert <env> <region>`: lists the values sealed with another certificate
+ * than the current one of that region, which must be re-sealed.
+ */
+export async function sealCommand(argv: readonly string[], load: SealLoader, io: Partial<Io> = {}, paths: SealPaths = DEFAULT_PATHS): Promise<number> {
+  const out = io.out ?? process.stdout;
+  const err = io.err ?? process.stderr;
+  const now = io.now ?? new Date();
+  const program = new Command('seal')
+    .description(
+      'Encrypt a secret value for the Sealed Secrets controllers of an environment and record the ciphertext in envs/secrets.ts.\n' +
+        'The value comes from stdin or --from-file, never from the command line. The next synth delivers it to the app as an environment variable.',
+    )
+    .argument('[app]', 'app name (apps/index.ts)')
+    .argument('[env]', 'environment')
+    .argument('[key]', 'secret key = environment variable name, e.g. OPENAI_API_KEY')
+    .option('--region <region>', 'seal for one region only (default: every region of the env, each with its own certificate)')
+    .option('--scope <scope>', `strict (bound to the app's namespace and SealedSecret name), namespace-wide or cluster-wide`, 'strict')
+    .option('--from-file <file>', 'read the value from this file (binary-safe) instead of stdin')
+    .option('--allow-empty', 'allow an empty value')
+    .option('--rotate-cert', 'list values not sealed with the current certificate: seal --rotate-cert <env> <region>')
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  printf %s "$OPENAI_KEY" | npm run seal -- incident-assistant-backend prod OPENAI_API_KEY',
+      '  npm run seal -- book-shop dev TLS_KEY --from-file ./tls.key --region us-east-1',
+      '  npm run seal -- --rotate-cert prod eu-west-1',
+      '',
+    ].join('\n'))
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
+  try {
+    program.parse(argv as string[], { from: 'user' });
+  } catch (e) {
+    const code = (e as { exitCode?: number }).exitCode;
+    return code === 0 ? 0 : 2;
+  }
+  const opts = program.opts<{ region?: string; scope: string; fromFile?: string; allowEmpty?: boolean; rotateCert?: boolean }>();
+  try {
+    const { apps, envs } = load();
+    if (opts.rotateCert) return rotateCert(program.args, envs, paths, now, out);
+    const [app, envName, key] = program.args as (string | undefined)[];
+    if (!app || !envName || !key) throw new SealUsageError('usage: npm run seal -- <app> <env> <KEY> (value on stdin or --from-file); see --help');
+    if (!apps[app]) {
+      const hint = closest(app, Object.keys(apps));
+      throw new SealUsageError(`unknown app "${app}"${hint ? ` (did you mean "${hint}"?)` : ''}; registered apps: ${Object.keys(apps).join(', ')}`);
+    }
+    const env = envs[envName];
+    if (!env) throw new SealUsageError(`unknown environment "${envName}"; allowed: ${Object.keys(envs).join(', ')}`);
+    if (opts.region !== undefined && !env.regionNames.includes(opts.region)) {
+      throw new SealUsageError(`--region: unknown region "${opts.region}" of ${envName}; allowed: ${env.regionNames.join(', ')}`);
+    }
+    if (!ENV_NAME.test(key)) {
+      throw new SealUsageError(`KEY "${key}" is not a valid environment variable name (letters, digits and "_", not starting with a digit)`);
+    }
+    if (!(SEAL_SCOPES as readonly string[]).includes(opts.scope)) {
+      throw new SealUsageError(`--scope: "${opts.scope}" is not a scope; allowed: ${SEAL_SCOPES.join(', ')}`);
+    }
+    const scope = opts.scope as SealScope;
+    const regions = opts.region ? [opts.region] : env.regionNames;
+
+    // Every certificate is checked before the value is read and before anything is written.
+    const certs = regions.map((r) => loadCert(paths, envName, r, now));
+
+    let value: Buffer;
+    if (opts.fromFile) {
+      if (!fs.existsSync(opts.fromFile) || !fs.statSync(opts.fromFile).isFile()) throw new SealUsageError(`--from-file: ${opts.fromFile}: no such file`);
+      value = fs.readFileSync(opts.fromFile);
+    } else {
+      const stdin = io.stdin ?? process.stdin;
+      if ((stdin as { isTTY?: boolean }).isTTY) {
+        throw new SealUsageError('no value: pipe it on stdin (printf %s "$VALUE" | npm run seal -- ...) or use --from-file; values are never taken from the command line');
+      }
+      value = await readAll(stdin);
+    }
+    if (value.length === 0 && !opts.allowEmpty) throw new SealUsageError('the value is empty; pass --allow-empty if that is intended');
+
+    const text = readTextFile(paths.secretsFile);
+    const current = readDataFile(text, 'secrets', paths.secretsFile) as unknown as SecretsData;
+    const target = secretTarget(app);
+    let next = text;
+    for (const [i, region] of regions.entries()) {
+      const others = Object.entries(current[app]?.[envName]?.[region] ?? {}).filter(([k]) => k !== key);
+      const clash = others.find(([, v]) => v.scope !== scope);
+      if (clash) {
+        throw new SealUsageError(
+          `${clash[0]} of ${app} in ${envName}/${region} is sealed with scope ${clash[1].scope}; one SealedSecret has one scope: use --scope ${clash[1].scope} or re-seal ${clash[0]} too`,
+        );
+      }
+      const sealed: SealedValue = {
+        sealed: sealValue(certs[i].publicKey, value, scopeLabel(scope, target.namespace, target.name)),
+        scope,
+        namespace: target.namespace,
+        name: target.name,
+        cert: certs[i].fingerprint,
+      };
+      next = setValue(next, 'secrets', [app, envName, region, key], sealed as never, { fileName: paths.secretsFile }).text;
+    }
+    writeFileAtomic(paths.secretsFile, next);
+    out.write(`sealed ${key} of ${app} for ${envName} (${regions.join(', ')}), scope ${scope}, ${value.length} bytes -> ${paths.secretsFile}\n`);
+    if (value.length > 0 && value[value.length - 1] === 0x0a) {
+      err.write('note: the value ends with a newline (echo adds one; printf %s does not); it is sealed as given\n');
+    }
+    out.write('next: npm run synth, then commit envs/secrets.ts and dist/\n');
+    return 0;
+  } catch (e) {
+    err.write(`${e instanceof SealUsageError ? `error: ${e.message}` : formatError(e)}\n`);
+    return 1;
+  }
+}
+
+function rotateCert(args: readonly string[], envs: EnvironmentRegistry, paths: SealPaths, now: Date, out: NodeJS.WritableStream): number {
+  const [envName, region] = args;
+  if (!envName || !region || args.length > 2) throw new SealUsageError('usage: npm run seal -- --rotate-cert <env> <region>');
+  const env = envs[envName];
+  if (!env) throw new SealUsageError(`unknown environment "${envName}"; allowed: ${Object.keys(envs).join(', ')}`);
+  if (!env.regionNames.includes(region)) throw new SealUsageError(`unknown region "${region}" of ${envName}; allowed: ${env.regionNames.join(', ')}`);
+  const cert = loadCert(paths, envName, region, now);
+  const data = readDataFile(readTextFile(paths.secretsFile), 'secrets', paths.secretsFile) as unknown as SecretsData;
+  const all: { app: string; key: string; value: SealedValue }[] = [];
+  for (const [app, perEnv] of Object.entries(data).sort()) {
+    for (const [key, value] of Object.entries(perEnv?.[envName]?.[region] ?? {}).sort()) all.push({ app, key, value });
+  }
+  const stale = all.filter((s) => s.value.cert !== cert.fingerprint);
+  out.write(`${certPath(paths, envName, region)}: ${cert.fingerprint} (valid until ${cert.notAfter.toISOString().slice(0, 10)})\n`);
+  if (stale.length === 0) {
+    out.write(`all ${all.length} value(s) of ${envName}/${region} are sealed with this certificate; nothing to re-seal\n`);
+    return 0;
+  }
+  out.write(`${stale.length} of ${all.length} value(s) of ${envName}/${region} were sealed with another certificate; re-seal each:\n`);
+  for (const s of stale) {
+    out.write(`  ${s.app} ${s.key} (sealed with ${s.value.cert.slice(0, 19)}...): printf %s "$VALUE" | npm run seal -- ${s.app} ${envName} ${s.key} --region ${region} --scope ${s.value.scope}\n`);
+  }
+  return 0;
+}
