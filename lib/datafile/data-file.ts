@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import * as nodePath from 'node:path';
 import * as ts from 'typescript';
 
 /**
@@ -559,11 +559,13 @@ function locate(doc: Doc, p: readonly string[]): Location {
       loc = { depth: i + 1, node: unwrap(prop.initializer), prop, parent: node };
     } else if (ts.isArrayLiteralExpression(node)) {
       if (!isIndex(key) || Number(key) >= node.elements.length) {
-        throw new DataFileError(doc.file, nodeLine(doc.sf, node), `${fieldOf(p.slice(0, i)) || 'the export'} is an array without element ${key}; arrays can only be edited at existing indexes`, fieldOf(p.slice(0, i + 1)));
+        const reason = `${fieldOf(p.slice(0, i))} is an array without element ${key}; arrays can only be edited at existing indexes`;
+        throw new DataFileError(doc.file, nodeLine(doc.sf, node), reason, fieldOf(p.slice(0, i + 1)));
       }
       loc = { depth: i + 1, node: unwrap(node.elements[Number(key)]) };
     } else {
-      throw new DataFileError(doc.file, nodeLine(doc.sf, node), `${fieldOf(p.slice(0, i))} is ${kindName(node)}, not an object; cannot set ${key} inside it`, fieldOf(p.slice(0, i + 1)));
+      const reason = `${fieldOf(p.slice(0, i))} is ${kindName(node)}, not an object; cannot set ${key} inside it`;
+      throw new DataFileError(doc.file, nodeLine(doc.sf, node), reason, fieldOf(p.slice(0, i + 1)));
     }
   }
   return loc;
@@ -593,6 +595,15 @@ function commaAfter(text: string, node: ts.Node): number | undefined {
   return text[i] === ',' ? i : undefined;
 }
 
+/** True when the source range holds a comment (strings that contain `//` do not count). */
+function hasComments(text: string, start: number, end: number): boolean {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text, undefined, start, end - start);
+  for (let k = scanner.scan(); k !== ts.SyntaxKind.EndOfFileToken; k = scanner.scan()) {
+    if (k === ts.SyntaxKind.SingleLineCommentTrivia || k === ts.SyntaxKind.MultiLineCommentTrivia) return true;
+  }
+  return false;
+}
+
 /** Edits that insert `key: value` into the object literal `obj`, in the file's style. */
 function insertEdits(doc: Doc, style: Style, obj: ts.ObjectLiteralExpression, key: string, value: DataValue): Edit[] {
   const { text, sf } = doc;
@@ -604,20 +615,31 @@ function insertEdits(doc: Doc, style: Style, obj: ts.ObjectLiteralExpression, ke
   const multiLine = lineOf(sf, open) !== lineOf(sf, close);
 
   if (!multiLine) {
+    let edit: Edit;
     if (!last) {
       const head = `{ ${keyText}: `;
       const col = open - lineStart(text, open) + head.length;
       const rest = lineContentEnd(text, close) - close + 1;
       const v = render(value, style, lineIndent(text, open), col, rest);
-      return [{ start: open, end: close + 1, text: `${head}${v} }` }];
+      edit = { start: open, end: close + 1, text: `${head}${v} }` };
+    } else {
+      const comma = commaAfter(text, last);
+      const at = comma !== undefined ? comma + 1 : last.end;
+      const head = comma !== undefined ? ` ${keyText}: ` : `, ${keyText}: `;
+      const col = at - lineStart(text, at) + head.length;
+      const rest = lineContentEnd(text, at) - at + (comma !== undefined ? 1 : 0);
+      const v = render(value, style, lineIndent(text, at), col, rest);
+      edit = { start: at, end: at, text: `${head}${v}${comma !== undefined ? ',' : ''}` };
     }
-    const comma = commaAfter(text, last);
-    const at = comma !== undefined ? comma + 1 : last.end;
-    const head = comma !== undefined ? ` ${keyText}: ` : `, ${keyText}: `;
-    const col = at - lineStart(text, at) + head.length;
-    const rest = lineContentEnd(text, at) - at + (comma !== undefined ? 1 : 0);
-    const v = render(value, style, lineIndent(text, at), col, rest);
-    return [{ start: at, end: at, text: `${head}${v}${comma !== undefined ? ',' : ''}` }];
+    // A value too long for the line would start a multi-line block in the middle of a one-line
+    // object: write the object on several lines instead (existing properties kept verbatim).
+    if (!edit.text.includes('\n') || hasComments(text, open, obj.end)) return [edit];
+    const base = lineIndent(text, open);
+    const inner = base + style.indentUnit;
+    const head = `${inner}${keyText}: `;
+    const entries = props.map((p) => `${inner}${text.slice(p.getStart(sf), p.end)},`);
+    entries.push(`${head}${render(value, style, inner, head.length, 1)}${style.trailingComma ? ',' : ''}`);
+    return [{ start: open, end: obj.end, text: `{${style.eol}${entries.join(style.eol)}${style.eol}${base}}` }];
   }
 
   // Multi-line: a new line before the closing brace, indented like the existing properties.
@@ -828,8 +850,8 @@ export function readTextFile(file: string): string {
  * content, never a mix. The target's permission bits are kept. On error the temp file is removed.
  */
 export function writeFileAtomic(file: string, text: string): void {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
+  const dir = nodePath.dirname(file);
+  const tmp = nodePath.join(dir, `.${nodePath.basename(file)}.tmp-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
   let mode = 0o666;
   try {
     mode = fs.statSync(file).mode & 0o7777;

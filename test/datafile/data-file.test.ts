@@ -218,6 +218,21 @@ describe('setValue on envs/releases.ts', () => {
     ]);
   });
 
+  it('writes a one-line object on several lines when the new entry does not fit on its line', () => {
+    const r = setValue(text, 'releases', ['echo', 'prod', 'regions', 'eu-west-1'], { tag: 'v1.3.0', digest: 'sha256:4' });
+    const line = lineOfText(text, "prod: { tag: 'v1.2.0'");
+    const before = text.split('\n');
+    expect(r.text.split('\n')).toEqual([
+      ...before.slice(0, line - 1),
+      '    prod: {',
+      "      tag: 'v1.2.0',",
+      "      digest: 'sha256:44b5284b4254e4268cee826c30f86642ddd59e444edf4e225882820221963fe4',",
+      "      regions: { 'eu-west-1': { tag: 'v1.3.0', digest: 'sha256:4' } },",
+      '    },',
+      ...before.slice(line),
+    ]);
+  });
+
   it('replaces an object wholesale when it shares no key with the new value, and deletes keys not in the value', () => {
     const r = setValue(text, 'releases', ['book-shop', 'prod'], { tag: 'v2.4.1' });
     expect(readDataFile(r.text, 'releases')).toEqual(withValue(data, ['book-shop', 'prod'], { tag: 'v2.4.1' }));
@@ -248,6 +263,14 @@ describe('setValue on small files', () => {
     expect(r.text).toBe(f(['export const d = {', '  a: 1,', '  b: {', '    c: 2, // two', '    x: 3', '  }', '};']));
   });
 
+  it('keeps a one-line object with a comment inside on one line', () => {
+    const text = f(['export const d = {', "  a: { tag: 'x' /* pinned */ },", '};']);
+    const long = 'y'.repeat(120);
+    expect(setValue(text, 'd', ['a', 'b'], { c: long }).text).toBe(
+      f(['export const d = {', "  a: { tag: 'x', b: {", `    c: '${long}',`, '  } /* pinned */ },', '};']),
+    );
+  });
+
   it('inserts after the last property when the closing brace shares its line', () => {
     const text = f(['export const d = { a: 1,', '  b: 2 };']);
     expect(setValue(text, 'd', ['c'], 3).text).toBe(f(['export const d = { a: 1,', '  b: 2,', '  c: 3 };']));
@@ -275,9 +298,9 @@ describe('setValue on small files', () => {
   it('quotes keys only when needed', () => {
     const text = 'export const d = {};\n';
     const r = setValue(text, 'd', ['x'], { 'book-shop': 1, 'us-east-1': 2, '1abc': 3, 'a b': 4, default: 5, $ok_1: 6, '': 7, é: 8, '0': 9 });
-    // integer-like keys come first (JavaScript's own key order); 123 columns on one line: multi-line
+    // integer-like keys come first (JavaScript's own key order); 123 columns inline: the export goes multi-line
     expect(r.text).toBe(
-      "export const d = { x: {\n  '0': 9,\n  'book-shop': 1,\n  'us-east-1': 2,\n  '1abc': 3,\n  'a b': 4,\n  default: 5,\n  $ok_1: 6,\n  '': 7,\n  é: 8,\n} };\n",
+      "export const d = {\n  x: { '0': 9, 'book-shop': 1, 'us-east-1': 2, '1abc': 3, 'a b': 4, default: 5, $ok_1: 6, '': 7, é: 8 },\n};\n",
     );
     expect(setValue(text, 'd', ['book-shop', 'us-east-1'], 'x').text).toBe("export const d = { 'book-shop': { 'us-east-1': 'x' } };\n");
   });
@@ -355,6 +378,7 @@ describe('setValue on small files', () => {
     const withFinal = text + '\r\n';
     expect(setValue(withFinal, 'd', ['z'], 1).text.endsWith('};\r\n')).toBe(true);
     expect(deleteValue(withFinal, 'd', ['b']).text).toBe(['export const d = {', "  a: { tag: 'x' },", '};', ''].join('\r\n'));
+    expect(setValue('\ufeff' + withFinal, 'd', ['a', 'tag'], 'y').text).toBe('\ufeff' + withFinal.replace("'x'", "'y'"));
   });
 });
 
