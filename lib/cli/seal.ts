@@ -81,6 +81,7 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
       '  npm run seal -- --rotate-cert prod eu-west-1',
       '',
     ].join('\n'))
+    .allowExcessArguments(true)
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
   try {
@@ -93,6 +94,10 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
   try {
     const { apps, envs } = load();
     if (opts.rotateCert) return rotateCert(program.args, envs, paths, now, out);
+    if (program.args.length > 3) {
+      // Never echo the extra argument: it may be the secret itself.
+      throw new SealUsageError('too many arguments: values are never taken from the command line (they would end up in shell history and process lists); pipe the value on stdin or use --from-file');
+    }
     const [app, envName, key] = program.args as (string | undefined)[];
     if (!app || !envName || !key) throw new SealUsageError('usage: npm run seal -- <app> <env> <KEY> (value on stdin or --from-file); see --help');
     if (!apps[app]) {

@@ -9,8 +9,23 @@ export interface ImageRelease {
   readonly digest?: string;
 }
 
+/**
+ * A hold on an app in an environment: automatic bumps are refused until `release unhold`
+ * (set by `release rollback` so the next CI bump does not undo the rollback).
+ */
+export interface ReleaseHold {
+  /** Why (shown by `release status` and in refusals). */
+  readonly reason: string;
+  /** Who set it. */
+  readonly by?: string;
+  /** When it was set (ISO 8601). */
+  readonly since?: string;
+}
+
 /** What one app runs in one environment, optionally per region (a region entry wins). */
 export interface ReleaseEntry<R extends string = string> {
+  /** Set by `release hold`/`rollback`: automatic bumps are refused while it is there. */
+  readonly hold?: ReleaseHold;
   /** Image tag for every region of the environment (unless a region says otherwise). */
   readonly tag?: string;
   /** Digest of that tag. */

@@ -99,7 +99,14 @@ function checkReleases(releases: AnyReleases, apps: AppRegistry, envs: Environme
       if (!env) c.fail(p, `unknown environment "${envName}"; allowed: ${envNames.join(', ')}`);
       if (entry === undefined) continue;
       const e = c.object(entry, p);
-      c.keys(e, p, ['tag', 'digest', 'regions']);
+      c.keys(e, p, ['tag', 'digest', 'regions', 'hold']);
+      if (e.hold !== undefined) {
+        const h = c.object(e.hold, joinPath(p, 'hold'));
+        c.keys(h, joinPath(p, 'hold'), ['reason', 'by', 'since']);
+        c.string(h.reason, joinPath(p, 'hold', 'reason'));
+        c.optionalString(h.by, joinPath(p, 'hold', 'by'));
+        c.optionalString(h.since, joinPath(p, 'hold', 'since'), { pattern: /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, allowed: 'an ISO 8601 date or time (UTC)' });
+      }
       if (e.tag !== undefined) checkImage(c, e as Partial<ImageRelease>, p, env);
       else if (e.digest !== undefined) c.fail(joinPath(p, 'digest'), 'a digest needs a tag next to it');
       if (e.regions !== undefined) {

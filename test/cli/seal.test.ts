@@ -4,7 +4,7 @@
  * by the upstream algorithm, synth must carry it into the SealedSecret, edits must be one line per
  * value, and bad input must fail with one `error:` line and change nothing.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -55,6 +55,34 @@ function seal(repo: TempRepo, args: readonly string[], input: Buffer | string = 
     timeout: 60_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** {@link seal} without blocking, so independent runs (one node process each) can overlap. */
+function sealAsync(repo: TempRepo, args: readonly string[], input: Buffer | string = ''): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'seal.ts', ...args], {
+      cwd: repo.dir,
+      env: { ...process.env, NO_COLOR: '1', DEBUG: '' },
+      timeout: 60_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.on('error', () => undefined); // the command may exit before reading stdin
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+/** Runs the tasks at most `n` at a time. */
+async function inPool(tasks: readonly (() => Promise<void>)[], n: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]();
+  };
+  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
 }
 
 function secretsOf(repo: TempRepo): SecretsData {
@@ -348,131 +376,162 @@ function makeBadCerts(dir: string): { expired: string; ec: string } | undefined 
   return { expired: fs.readFileSync(path.join(dir, 'expired.crt'), 'utf8'), ec: fs.readFileSync(path.join(dir, 'ec.crt'), 'utf8') };
 }
 
-describe('seal: bad input fails with one error line and changes nothing', () => {
-  let repo: TempRepo;
-  let tmp: string;
-  let certs: { expired: string; ec: string } | undefined;
-  let secretsBefore: string;
-  let distBefore: Map<string, string>;
-  const STAGING_CERT = 'envs/certs/staging-us-east-1.pem';
-  const VALUE = `bad-input-value-${randomBytes(6).toString('hex')}`;
+type CertSwap = 'missing' | 'private-key' | 'expired' | 'ec';
 
-  beforeAll(() => {
-    repo = newRepo();
+interface BadCase {
+  readonly name: string;
+  readonly args: readonly string[];
+  /** stdin (default: a distinctive value that must never be echoed). */
+  readonly input?: string;
+  /** Fragments of the one error line: what is wrong and what is allowed. */
+  readonly says: readonly (string | RegExp)[];
+  /** Replace envs/certs/staging-us-east-1.pem first. */
+  readonly cert?: CertSwap;
+  /** Seal these first (e.g. for a scope clash); the snapshot is taken afterwards. */
+  readonly setup?: readonly (readonly string[])[];
+  /** Never in stdout/stderr (besides the piped input). */
+  readonly secret?: string;
+  readonly needsOpenssl?: boolean;
+}
+
+const STAGING_CERT = 'envs/certs/staging-us-east-1.pem';
+const BAD_VALUE = `bad-input-value-${randomBytes(6).toString('hex')}`;
+const ARGV_VALUE = `sk-live-ARGV-${randomBytes(6).toString('hex')}`;
+const MISSING_FILE = path.join(os.tmpdir(), `seal-test-no-such-file-${randomBytes(4).toString('hex')}.txt`);
+
+const BAD_CASES: readonly BadCase[] = [
+  {
+    name: 'unknown app, with a did-you-mean for a near miss',
+    args: ['incident-assistant-backnd', 'dev', 'OPENAI_API_KEY'],
+    says: ['unknown app "incident-assistant-backnd"', 'did you mean "incident-assistant-backend"', /registered apps: .*\bbook-shop\b/],
+  },
+  { name: 'unknown env', args: [APP, 'qa', 'OPENAI_API_KEY'], says: ['unknown environment "qa"', /allowed: .*dev.*staging.*prod/] },
+  {
+    name: 'unknown --region',
+    args: [APP, 'prod', 'OPENAI_API_KEY', '--region', 'eu-west-2'],
+    says: ['--region', 'unknown region "eu-west-2"', 'allowed: us-east-1, eu-west-1'],
+  },
+  ...['openai-key', '1KEY'].map((key) => ({
+    name: `an invalid KEY (${key})`,
+    args: [APP, 'dev', key],
+    says: [`"${key}"`, 'not a valid environment variable name', /letters, digits and "_"/],
+  })),
+  { name: 'an empty value without --allow-empty', args: [APP, 'dev', 'EMPTY_KEY'], input: '', says: ['empty', '--allow-empty'] },
+  {
+    name: 'a missing --from-file',
+    args: [APP, 'dev', 'OPENAI_API_KEY', '--from-file', MISSING_FILE],
+    says: ['--from-file', MISSING_FILE, 'no such file'],
+  },
+  {
+    name: 'an invalid --scope',
+    args: [APP, 'dev', 'OPENAI_API_KEY', '--scope', 'everywhere'],
+    says: ['--scope', '"everywhere"', 'allowed: strict, namespace-wide, cluster-wide'],
+  },
+  {
+    name: 'a scope clash with another key of the same SealedSecret (KEY_A strict, KEY_B cluster-wide)',
+    setup: [['book-shop', 'dev', 'KEY_A']],
+    args: ['book-shop', 'dev', 'KEY_B', '--scope', 'cluster-wide', '--region', 'us-east-1'],
+    says: ['KEY_A', 'scope strict', '--scope strict'],
+  },
+  {
+    name: 'a missing certificate file',
+    cert: 'missing',
+    args: [APP, 'staging', 'NEW_KEY'],
+    says: [STAGING_CERT, 'no certificate for staging/us-east-1', 'kubeseal --fetch-cert'],
+  },
+  {
+    name: 'a private key instead of a certificate',
+    cert: 'private-key',
+    args: [APP, 'staging', 'NEW_KEY'],
+    says: [STAGING_CERT, 'private key', 'BEGIN CERTIFICATE'],
+  },
+  {
+    name: 'an expired certificate',
+    cert: 'expired',
+    needsOpenssl: true,
+    args: [APP, 'staging', 'NEW_KEY'],
+    says: [STAGING_CERT, 'expired on 2020-01-02', 'kubeseal --fetch-cert'],
+  },
+  {
+    name: 'a non-RSA (EC) certificate',
+    cert: 'ec',
+    needsOpenssl: true,
+    args: [APP, 'staging', 'NEW_KEY'],
+    says: [STAGING_CERT, 'ec key', 'needs an RSA key'],
+  },
+  {
+    name: 'a value on the command line instead of stdin: refused, not sealed, not echoed',
+    args: [APP, 'dev', 'OPENAI_API_KEY', ARGV_VALUE],
+    input: '',
+    secret: ARGV_VALUE,
+    says: [/argument|stdin|command line/i],
+  },
+];
+
+interface BadOutcome {
+  readonly r: CommandResult;
+  readonly secretsBefore: string;
+  readonly secretsAfter: string;
+  readonly distBefore: Map<string, string>;
+  readonly distAfter: Map<string, string>;
+}
+
+describe('seal: bad input fails with one error line and changes nothing', () => {
+  const repos: TempRepo[] = [];
+  const outcomes = new Map<string, BadOutcome>();
+  let tmp: string;
+
+  beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seal-test-'));
-    certs = makeBadCerts(tmp);
-    // for the scope clash: KEY_A sealed strict for book-shop dev/us-east-1
-    ok(seal(repo, ['book-shop', 'dev', 'KEY_A'], 'value-a'));
-    secretsBefore = repo.read(SECRETS);
-    distBefore = repo.snapshotTree('dist');
-  });
+    const made = makeBadCerts(tmp);
+    const certFor = (swap: CertSwap): string | undefined =>
+      swap === 'private-key' ? regionKey('staging', 'us-east-1') : swap === 'expired' ? made!.expired : swap === 'ec' ? made!.ec : undefined;
+    const runnable = BAD_CASES.filter((c) => !c.needsOpenssl || made);
+    // Each case on its own repo, a few at a time: every run is a separate node process.
+    await inPool(runnable.map((c) => async () => {
+      const repo = newRepo();
+      repos.push(repo);
+      if (c.cert === 'missing') fs.rmSync(repo.path(STAGING_CERT));
+      else if (c.cert) repo.write(STAGING_CERT, certFor(c.cert)!);
+      for (const args of c.setup ?? []) ok(await sealAsync(repo, args, 'setup-value'));
+      const secretsBefore = repo.read(SECRETS);
+      const distBefore = repo.snapshotTree('dist');
+      const r = await sealAsync(repo, c.args, c.input ?? BAD_VALUE);
+      outcomes.set(c.name, { r, secretsBefore, secretsAfter: repo.read(SECRETS), distBefore, distAfter: repo.snapshotTree('dist') });
+    }), 3);
+  }, 120_000);
   afterAll(() => {
-    repo?.cleanup();
+    for (const repo of repos) repo.cleanup();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** Runs seal, expects exit 1 with one `error:` line matching `says`, and nothing written. */
-  function fails(args: readonly string[], says: readonly (string | RegExp)[], input: string = VALUE): string {
-    const r = seal(repo, args, input);
+  const runnable = BAD_CASES.filter((c) => !c.needsOpenssl || HAVE_OPENSSL);
+  test.each(runnable.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const o = outcomes.get(c.name)!;
+    const { r } = o;
     const stderrLines = r.stderr.split('\n').filter((l) => l !== '');
-    expect({ code: r.code, stderrLines: stderrLines.length }).toEqual({ code: 1, stderrLines: 1 });
+    expect(stderrLines).toHaveLength(1);
     expect(stderrLines[0]).toMatch(/^error: /);
-    for (const s of says) {
+    for (const s of c.says) {
       if (typeof s === 'string') expect(stderrLines[0]).toContain(s);
       else expect(stderrLines[0]).toMatch(s);
     }
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stdout).not.toMatch(/^sealed /m);
-    if (input !== '') expect(r.stdout + r.stderr).not.toContain(input);
-    expect(repo.read(SECRETS)).toBe(secretsBefore);
-    expect(repo.snapshotTree('dist')).toEqual(distBefore);
-    return stderrLines[0];
-  }
-
-  /** Runs `fn` with envs/certs/staging-us-east-1.pem replaced by `content` (removed when undefined). */
-  function withStagingCert(content: string | undefined, fn: () => void): void {
-    const original = repo.read(STAGING_CERT);
-    try {
-      if (content === undefined) fs.rmSync(repo.path(STAGING_CERT));
-      else repo.write(STAGING_CERT, content);
-      fn();
-    } finally {
-      repo.write(STAGING_CERT, original);
+    for (const secret of [c.input ?? BAD_VALUE, c.secret ?? '']) {
+      if (secret !== '') expect(r.stdout + r.stderr).not.toContain(secret);
     }
+    expect(o.secretsAfter).toBe(o.secretsBefore);
+    expect(o.distAfter).toEqual(o.distBefore);
+    expect(r.code).toBe(1);
+  });
+  for (const c of BAD_CASES.filter((x) => x.needsOpenssl && !HAVE_OPENSSL)) {
+    test.skip(`${c.name} (SKIPPED: openssl is not installed, and node:crypto cannot make certificates)`, () => undefined);
   }
-
-  test('unknown app, with a did-you-mean for a near miss', () => {
-    fails(['incident-assistant-backnd', 'dev', 'OPENAI_API_KEY'], [
-      'unknown app "incident-assistant-backnd"', 'did you mean "incident-assistant-backend"', /registered apps: .*\bbook-shop\b/,
-    ]);
-  });
-
-  test('unknown env', () => {
-    fails([APP, 'qa', 'OPENAI_API_KEY'], ['unknown environment "qa"', /allowed: .*dev.*staging.*prod/]);
-  });
-
-  test('unknown --region', () => {
-    fails([APP, 'prod', 'OPENAI_API_KEY', '--region', 'eu-west-2'], ['--region', 'unknown region "eu-west-2"', 'allowed: us-east-1, eu-west-1']);
-  });
-
-  test.each(['openai-key', '1KEY'])('an invalid KEY (%s)', (key) => {
-    fails([APP, 'dev', key], [`"${key}"`, 'not a valid environment variable name', /letters, digits and "_"/]);
-  });
-
-  test('an empty value without --allow-empty', () => {
-    fails([APP, 'dev', 'EMPTY_KEY'], ['empty', '--allow-empty'], '');
-  });
-
-  test('a missing --from-file', () => {
-    const missing = path.join(tmp, 'no-such-file.txt');
-    fails([APP, 'dev', 'OPENAI_API_KEY', '--from-file', missing], ['--from-file', missing, 'no such file']);
-  });
-
-  test('an invalid --scope', () => {
-    fails([APP, 'dev', 'OPENAI_API_KEY', '--scope', 'everywhere'], ['--scope', '"everywhere"', 'allowed: strict, namespace-wide, cluster-wide']);
-  });
-
-  test('a scope clash with another key of the same SealedSecret', () => {
-    fails(['book-shop', 'dev', 'KEY_B', '--scope', 'cluster-wide', '--region', 'us-east-1'], ['KEY_A', 'scope strict', '--scope strict']);
-  });
-
-  test('a missing certificate file', () => {
-    withStagingCert(undefined, () => {
-      fails([APP, 'staging', 'NEW_KEY'], [STAGING_CERT, 'no certificate for staging/us-east-1', 'kubeseal --fetch-cert']);
-    });
-  });
-
-  test('a private key instead of a certificate', () => {
-    withStagingCert(regionKey('staging', 'us-east-1'), () => {
-      fails([APP, 'staging', 'NEW_KEY'], [STAGING_CERT, 'private key', 'BEGIN CERTIFICATE']);
-    });
-  });
-
-  test('a file that is no PEM at all', () => {
-    withStagingCert('hello, not a certificate\n', () => {
-      fails([APP, 'staging', 'NEW_KEY'], [STAGING_CERT, 'not a PEM certificate', 'BEGIN CERTIFICATE']);
-    });
-  });
-
-  (HAVE_OPENSSL ? test : test.skip)(`an expired certificate${HAVE_OPENSSL ? '' : ' (SKIPPED: no openssl to make one)'}`, () => {
-    withStagingCert(certs!.expired, () => {
-      fails([APP, 'staging', 'NEW_KEY'], [STAGING_CERT, 'expired on 2020-01-02', 'kubeseal --fetch-cert']);
-    });
-  });
-
-  (HAVE_OPENSSL ? test : test.skip)(`a non-RSA (EC) certificate${HAVE_OPENSSL ? '' : ' (SKIPPED: no openssl to make one)'}`, () => {
-    withStagingCert(certs!.ec, () => {
-      fails([APP, 'staging', 'NEW_KEY'], [STAGING_CERT, 'ec key', 'needs an RSA key']);
-    });
-  });
-
-  test('a value on the command line: refused, not sealed, not echoed', () => {
-    const argvValue = `sk-live-ARGV-${randomBytes(6).toString('hex')}`;
-    const line = fails([APP, 'dev', 'OPENAI_API_KEY', argvValue], [/argument|stdin|command line/i], '');
-    expect(line).not.toContain(argvValue);
-  });
 
   test('an empty value with --allow-empty is sealed', () => {
+    const repo = newRepo();
+    repos.push(repo);
     const r = seal(repo, [APP, 'dev', 'EMPTY_KEY', '--allow-empty'], '');
     ok(r);
     expect(r.stdout).toContain('0 bytes');
@@ -480,17 +539,25 @@ describe('seal: bad input fails with one error line and changes nothing', () => 
     expect(openValue(regionKey('dev', 'us-east-1'), entry.sealed, STRICT)).toEqual(Buffer.alloc(0));
   });
 });
-
 // ---------------------------------------------------------------------------------------------
 
 describe('seal --rotate-cert', () => {
   let repo: TempRepo;
+  const BAD = [
+    { args: ['qa', 'us-east-1'], says: ['unknown environment "qa"', /allowed: .*prod/] },
+    { args: ['prod', 'eu-west-2'], says: ['unknown region "eu-west-2"', 'allowed: us-east-1, eu-west-1'] },
+  ] as const;
+  let badResults: CommandResult[];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     repo = newRepo();
-    ok(seal(repo, [APP, 'prod', 'ROTATE_KEY'], 'rotate-me'));
-    ok(seal(repo, [APP, 'prod', 'US_ONLY_KEY', '--region', 'us-east-1'], 'us-only'));
-  });
+    // the bad-argument runs read nothing the seals write: overlap them with the seals
+    const sealing = (async () => {
+      ok(await sealAsync(repo, [APP, 'prod', 'ROTATE_KEY'], 'rotate-me'));
+      ok(await sealAsync(repo, [APP, 'prod', 'US_ONLY_KEY', '--region', 'us-east-1'], 'us-only'));
+    })();
+    [, ...badResults] = await Promise.all([sealing, ...BAD.map((b) => sealAsync(repo, ['--rotate-cert', ...b.args]))]);
+  }, 60_000);
   afterAll(() => repo?.cleanup());
 
   test('right after sealing, nothing needs re-sealing', () => {
@@ -521,16 +588,13 @@ describe('seal --rotate-cert', () => {
     expect(us.stdout).toContain('all 3 value(s) of prod/us-east-1 are sealed with this certificate; nothing to re-seal');
   });
 
-  test.each([
-    [['qa', 'us-east-1'], ['unknown environment "qa"', /allowed: .*prod/]],
-    [['prod', 'eu-west-2'], ['unknown region "eu-west-2"', 'allowed: us-east-1, eu-west-1']],
-  ] as const)('bad env/region %j: exit 1, one error line', (args, says) => {
-    const r = seal(repo, ['--rotate-cert', ...args]);
+  test.each(BAD.map((b, i) => [b.args.join(' '), i] as const))('bad env/region (%s): exit 1, one error line', (_args, i) => {
+    const r = badResults[i];
     expect(r.code).toBe(1);
     const errLines = r.stderr.split('\n').filter((l) => l !== '');
     expect(errLines).toHaveLength(1);
     expect(errLines[0]).toMatch(/^error: /);
-    for (const s of says) {
+    for (const s of BAD[i].says) {
       if (typeof s === 'string') expect(errLines[0]).toContain(s);
       else expect(errLines[0]).toMatch(s);
     }

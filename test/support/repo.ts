@@ -6,7 +6,7 @@ import * as path from 'node:path';
 /** The repository under test (this checkout). */
 export const ROOT = path.resolve(__dirname, '..', '..');
 
-const COPY = ['apps', 'envs', 'lib', 'imports', 'dist', 'main.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
+const COPY = ['apps', 'envs', 'lib', 'imports', 'dist', 'main.ts', 'seal.ts', 'release.ts', 'validate.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
 
 /**
  * A throwaway copy of the repository (sources + dist/, node_modules symlinked), for CLI tests that
