@@ -354,6 +354,12 @@ interface Style {
   indentUnit: string;
   eol: string;
   trailingComma: boolean;
+  /**
+   * Widest line a value is written on before it is split over several lines: MAX_WIDTH, or the
+   * widest line that holds a one-line object in the file (release entries with a digest are ~130
+   * columns), so inserted entries look like their siblings and stay one line per value.
+   */
+  width: number;
 }
 
 /** Leading whitespace of the line containing `pos`. */
@@ -395,9 +401,16 @@ function detectStyle(doc: Doc): Style {
   let double = 0;
   let indentUnit: string | undefined;
   let trailingComma: boolean | undefined;
-  // Enough evidence is a few dozen strings and one multi-line object: stop there (large files).
+  let width = MAX_WIDTH;
+  let inlineObjects = 0;
+  // Enough evidence is a few dozen strings, one multi-line object and a few one-line objects: stop there (large files).
   const visit = (n: ts.Node): boolean | undefined => {
-    if (single + double >= 50 && indentUnit !== undefined && trailingComma !== undefined) return true;
+    if (single + double >= 50 && indentUnit !== undefined && trailingComma !== undefined && inlineObjects >= 20) return true;
+    if (ts.isObjectLiteralExpression(n) && n.properties.length > 1 && lineOf(sf, n.getStart(sf)) === lineOf(sf, n.end - 1)) {
+      inlineObjects++;
+      const start = n.getStart(sf);
+      width = Math.max(width, lineContentEnd(text, start) - lineStart(text, start));
+    }
     if (ts.isStringLiteral(n)) {
       const c = text[n.getStart(sf)];
       if (c === "'") single++;
@@ -420,6 +433,7 @@ function detectStyle(doc: Doc): Style {
     indentUnit: indentUnit ?? '  ',
     eol: text.includes('\r\n') ? '\r\n' : '\n',
     trailingComma: trailingComma ?? true,
+    width,
   };
 }
 
@@ -478,7 +492,7 @@ function renderInline(v: DataValue, style: Style): string {
 }
 
 /**
- * Plain data as source: on one line when `column + length + tail` fits in MAX_WIDTH, otherwise
+ * Plain data as source: on one line when `column + length + tail` fits in the style's width, otherwise
  * objects and arrays span lines, their entries indented one unit deeper than `indent`.
  *
  * @param column the column (0-based) the value starts at
@@ -486,7 +500,7 @@ function renderInline(v: DataValue, style: Style): string {
  */
 function render(v: DataValue, style: Style, indent: string, column: number, tail: number): string {
   const inline = renderInline(v, style);
-  if (v === null || typeof v !== 'object' || column + inline.length + tail <= MAX_WIDTH) return inline;
+  if (v === null || typeof v !== 'object' || column + inline.length + tail <= style.width) return inline;
   const inner = indent + style.indentUnit;
   const comma = (last: boolean) => (last && !style.trailingComma ? '' : ',');
   if (Array.isArray(v)) {
@@ -833,6 +847,31 @@ export function deleteValue(text: string, exportName: string, path: readonly str
   const result = deleteAt(parser, text, path);
   if (result === text) return { text, changed: false };
   verify(result, exportName, file, dataWithDelete(data, path), path);
+  return { text: result, changed: true };
+}
+
+/**
+ * Rewrites the object literal at `path` on one line when it spans several lines, holds no comment
+ * and fits the file's width (e.g. after `release unhold` removed the `hold` that had split a
+ * one-line entry). Otherwise `changed: false`. The data is unchanged either way.
+ */
+export function compactValue(text: string, exportName: string, path: readonly string[], opts: EditOptions = {}): EditResult {
+  const file = opts.fileName ?? DEFAULT_FILE;
+  const parser = new Parser(exportName, file);
+  const doc = parser.parse(text);
+  const loc = locate(doc, path);
+  const node = loc.node;
+  if (loc.depth < path.length || !ts.isObjectLiteralExpression(node)) return { text, changed: false };
+  const start = node.getStart(doc.sf);
+  const end = node.end;
+  if (lineOf(doc.sf, start) === lineOf(doc.sf, end - 1) || hasComments(text, start, end)) return { text, changed: false };
+  const style = detectStyle(doc);
+  const inline = renderInline(evaluate(doc, node, [...path]), style);
+  const column = start - lineStart(text, start);
+  const tail = lineContentEnd(text, end) - end;
+  if (column + inline.length + tail > style.width) return { text, changed: false };
+  const result = text.slice(0, start) + inline + text.slice(end);
+  verify(result, exportName, file, evaluate(doc, doc.root, []), path);
   return { text: result, changed: true };
 }
 

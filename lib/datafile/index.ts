@@ -3,5 +3,5 @@
  * object literal as plain data and sets/inserts/deletes values through the TypeScript AST, keeping
  * comments and formatting (one changed line per changed value), and writes files atomically.
  */
-export { DataFileError, deleteValue, readDataFile, readTextFile, renderString, setValue, writeFileAtomic } from './data-file';
+export { compactValue, DataFileError, deleteValue, readDataFile, readTextFile, renderString, setValue, writeFileAtomic } from './data-file';
 export type { DataObject, DataValue, EditOptions, EditResult } from './data-file';

@@ -1,5 +1,5 @@
 /**
- * `npm run seal` end to end: the real command (`node --require tsx/cjs seal.ts`) on throwaway copies
+ * `npm run seal` end to end: the real command (`node --require ./bin/ts-register.cjs seal.ts`) on throwaway copies
  * of the repository. What it writes to envs/secrets.ts must decrypt with the test-only private keys
  * by the upstream algorithm, synth must carry it into the SealedSecret, edits must be one line per
  * value, and bad input must fail with one `error:` line and change nothing.
@@ -47,7 +47,7 @@ function newRepo(): TempRepo {
 
 /** Runs `npm run seal -- ...args` in the repo with `input` piped on stdin (empty stdin when omitted). */
 function seal(repo: TempRepo, args: readonly string[], input: Buffer | string = ''): CommandResult {
-  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'seal.ts', ...args], {
+  const r = spawnSync(process.execPath, ['--require', require.resolve('../../bin/ts-register.cjs'), 'seal.ts', ...args], {
     cwd: repo.dir,
     input,
     encoding: 'utf8',
@@ -60,7 +60,7 @@ function seal(repo: TempRepo, args: readonly string[], input: Buffer | string = 
 /** {@link seal} without blocking, so independent runs (one node process each) can overlap. */
 function sealAsync(repo: TempRepo, args: readonly string[], input: Buffer | string = ''): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'seal.ts', ...args], {
+    const child = spawn(process.execPath, ['--require', require.resolve('../../bin/ts-register.cjs'), 'seal.ts', ...args], {
       cwd: repo.dir,
       env: { ...process.env, NO_COLOR: '1', DEBUG: '' },
       timeout: 60_000,

@@ -221,7 +221,7 @@ describe('options', () => {
   });
 
   test('CDK8S_OUTDIR is honoured (as `npx cdk8s synth` sets it)', () => {
-    const r = repo.run(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], { CDK8S_OUTDIR: 'from-env' });
+    const r = repo.run(process.execPath, ['--require', require.resolve('../../bin/ts-register.cjs'), 'main.ts'], { CDK8S_OUTDIR: 'from-env' });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/ -> from-env\/ in /);
     expect(repo.snapshotTree('from-env')).toEqual(dist);

@@ -203,14 +203,27 @@ describe('setValue on envs/releases.ts', () => {
     expect(insertedLines(text, r.text).lines).toEqual(["    qa: { regions: { 'us-east-1': { tag: 'v1', digest: 'sha256:3' } } },"]);
   });
 
-  it('creates missing levels on several lines when one line would pass 120 columns', () => {
+  it("creates missing levels in the file's own width: an entry as wide as its one-line siblings stays on one line", () => {
     const digest = `sha256:${'e'.repeat(64)}`;
     const r = setValue(text, 'releases', ['incident-assistant-backend', 'qa', 'regions', 'us-east-1'], { tag: 'v1.0.0', digest });
     expect(insertedLines(text, r.text).lines).toEqual([
       '    qa: {',
       '      regions: {',
+      `        'us-east-1': { tag: 'v1.0.0', digest: '${digest}' },`,
+      '      },',
+      '    },',
+    ]);
+  });
+
+  it("splits over several lines what is wider than the file's widest one-line object", () => {
+    const digest = `sha256:${'e'.repeat(64)}`;
+    const long = 'x'.repeat(60);
+    const r = setValue(text, 'releases', ['incident-assistant-backend', 'qa', 'regions', 'us-east-1'], { tag: long, digest });
+    expect(insertedLines(text, r.text).lines).toEqual([
+      '    qa: {',
+      '      regions: {',
       "        'us-east-1': {",
-      "          tag: 'v1.0.0',",
+      `          tag: '${long}',`,
       `          digest: '${digest}',`,
       '        },',
       '      },',

@@ -43,7 +43,7 @@ function projectCopy(): string {
 }
 
 function runImport(dir: string, args: string[]) {
-  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'scripts/import.ts', ...args], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--require', require.resolve('../../bin/ts-register.cjs'), 'scripts/import.ts', ...args], { cwd: dir, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

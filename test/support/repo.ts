@@ -6,7 +6,7 @@ import * as path from 'node:path';
 /** The repository under test (this checkout). */
 export const ROOT = path.resolve(__dirname, '..', '..');
 
-const COPY = ['apps', 'envs', 'lib', 'imports', 'dist', 'main.ts', 'seal.ts', 'release.ts', 'validate.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
+const COPY = ['apps', 'envs', 'lib', 'imports', 'bin', 'dist', 'main.ts', 'seal.ts', 'release.ts', 'validate.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
 
 /**
  * A throwaway copy of the repository (sources + dist/, node_modules symlinked), for CLI tests that
@@ -47,7 +47,7 @@ export class TempRepo {
 
   /** Runs the synth entry point as `npm run synth` does (without npm's own start-up). */
   synth(...args: string[]): CommandResult {
-    return this.run(process.execPath, ['--require', 'tsx/cjs', 'main.ts', ...args]);
+    return this.run(process.execPath, ['--require', require.resolve('../../bin/ts-register.cjs'), 'main.ts', ...args]);
   }
 
   run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): CommandResult {

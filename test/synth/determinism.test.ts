@@ -45,7 +45,7 @@ test('two synths into two different output directories are byte-identical', () =
 });
 
 test('CDK8S_DISABLE_SORT=1 in the environment does not change the output', () => {
-  const r = repo.run(process.execPath, ['--require', 'tsx/cjs', 'main.ts', '--outdir', 'out-unsorted'], { CDK8S_DISABLE_SORT: '1' });
+  const r = repo.run(process.execPath, ['--require', require.resolve('../../bin/ts-register.cjs'), 'main.ts', '--outdir', 'out-unsorted'], { CDK8S_DISABLE_SORT: '1' });
   expect(r.code).toBe(0);
   const u = repo.snapshotTree('out-unsorted');
   expect([...u.keys()].sort()).toEqual([...base.keys()].sort());

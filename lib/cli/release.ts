@@ -1,0 +1,270 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { createTwoFilesPatch } from 'diff';
+import { readTextFile, writeFileAtomic } from '../datafile';
+import { ConfigError, ResolveInput } from '../model';
+import {
+  applyBumps, applyHold, applyPromotion, applyRollback, applyUnhold, EditResult, formatStatusTable, readReleases,
+  ReleaseContext, ReleaseError, releaseStatus,
+} from '../release/operations';
+import { commitPaths, dirtyPaths, fileHistory, GitError, isGitRepo, pushWithRetry, releaser } from '../release/git';
+import { releaseCommitMessage } from '../release/message';
+import { diffTree, planSynth, writeTree } from '../synth';
+import { formatError } from './errors';
+
+/** Exit code when a bump is refused because the app/env is held (distinct from errors). */
+export const EXIT_HELD = 3;
+
+/** Loads the repository (apps, envs, platform, secrets) for validation and synth. */
+export type ReleaseLoader = () => Omit<ResolveInput, 'releases'>;
+
+export interface ReleasePaths {
+  readonly releasesFile: string;
+  readonly dist: string;
+}
+const DEFAULT_PATHS: ReleasePaths = { releasesFile: 'envs/releases.ts', dist: 'dist' };
+
+interface CommonOptions {
+  dryRun?: boolean;
+  commit?: boolean;
+  push?: boolean;
+  json?: boolean;
+  force?: boolean;
+  sourceCommit?: string;
+  runUrl?: string;
+  by?: string;
+  remote: string;
+  branch: string;
+  maxTries: string;
+}
+
+class UsageError extends Error {}
+
+function addCommon(cmd: Command, mutating = true): Command {
+  cmd.option('--json', 'machine-readable output');
+  if (!mutating) return cmd;
+  return cmd
+    .option('--dry-run', 'print the releases.ts diff and the dist/ files that would change; write nothing')
+    .option('--commit', 're-synthesize dist/ and commit releases.ts + dist/ with a structured message')
+    .option('--push', 'commit and push; when the push is rejected, re-apply the change on the new main and retry')
+    .option('--force', 'apply even if the app/env is held')
+    .option('--source-commit <sha>', 'app repository commit that built the image (Source-Commit trailer)')
+    .option('--run-url <url>', 'CI run URL (Run-Url trailer)')
+    .option('--by <name>', 'who releases (default: $GITHUB_ACTOR, git user.name, $USER)')
+    .option('--remote <name>', 'remote to push to', 'origin')
+    .option('--branch <name>', 'branch to push to', 'main')
+    .option('--max-tries <n>', 'push attempts before giving up', '10');
+}
+
+/** Parses `--set app=env[/region]:tag[@digest]`. */
+function parseSet(s: string): { app: string; env: string; region?: string; tag: string; digest?: string } {
+  const m = /^([^=]+)=([^:/]+)(?:\/([^:]+))?:([^@]+)(?:@(.+))?$/.exec(s);
+  if (!m) throw new UsageError(`--set "${s}": expected app=env[/region]:tag[@sha256:digest]`);
+  return { app: m[1], env: m[2], ...(m[3] ? { region: m[3] } : {}), tag: m[4], ...(m[5] ? { digest: m[5] } : {}) };
+}
+
+/**
+ * `npm run release -- <bump|promote|rollback|hold|unhold|status> ...`: edits envs/releases.ts
+ * through the TypeScript AST, re-synthesizes dist/, and optionally commits and pushes.
+ */
+export async function releaseCommand(argv: readonly string[], load: ReleaseLoader, io: { out?: NodeJS.WritableStream; err?: NodeJS.WritableStream; cwd?: string; now?: Date } = {}, paths: ReleasePaths = DEFAULT_PATHS): Promise<number> {
+  const out = io.out ?? process.stdout;
+  const err = io.err ?? process.stderr;
+  const cwd = io.cwd ?? process.cwd();
+  const now = io.now ?? new Date();
+  let result: Promise<number> | undefined;
+
+  const run = (kind: string, opts: CommonOptions, edit: (text: string, ctx: ReleaseContext) => EditResult) => {
+    result = mutate(kind, opts, edit);
+  };
+
+  const mutate = async (kind: string, opts: CommonOptions, edit: (text: string, ctx: ReleaseContext) => EditResult): Promise<number> => {
+    const json = (o: object) => opts.json && out.write(`${JSON.stringify(o, null, 2)}\n`);
+    try {
+      if (opts.push) opts.commit = true;
+      if (opts.commit && opts.dryRun) throw new UsageError('--dry-run cannot be combined with --commit or --push');
+      if (opts.commit) {
+        if (!isGitRepo(cwd)) throw new UsageError('--commit/--push need a git repository');
+        const dirty = dirtyPaths(cwd);
+        if (opts.push && dirty.length > 0) {
+          throw new UsageError(`--push needs a clean work tree (it may reset to ${opts.remote}/${opts.branch} and retry); uncommitted: ${dirty.slice(0, 5).join(', ')}`);
+        }
+      }
+      const repo = load();
+      const ctx: ReleaseContext = { apps: repo.apps, envs: repo.envs, file: paths.releasesFile };
+      const before = readTextFile(path.join(cwd, paths.releasesFile));
+      const res = edit(before, ctx);
+      for (const n of res.notes) if (!opts.json) out.write(`${n}\n`);
+      if (res.text === before) {
+        json({ changes: [], notes: res.notes, commit: null, pushed: false });
+        return 0;
+      }
+      const plan = planSynth({ ...repo, releases: readReleases(res.text, paths.releasesFile) as never });
+      const distDir = path.join(cwd, paths.dist);
+      const diff = diffTree(distDir, plan.files);
+      const distChanges = [...diff.written, ...diff.removed].sort();
+      if (opts.dryRun) {
+        if (opts.json) json({ dryRun: true, changes: res.changes, notes: res.notes, dist: { written: diff.written, removed: diff.removed } });
+        else {
+          out.write(createTwoFilesPatch(paths.releasesFile, paths.releasesFile, before, res.text, '', '', { context: 1 }));
+          out.write(`dist/ files that would change (${distChanges.length}):\n${distChanges.map((p) => `  ${paths.dist}/${p}`).join('\n')}\n`);
+        }
+        return 0;
+      }
+      writeTree(distDir, plan.files);
+      writeFileAtomic(path.join(cwd, paths.releasesFile), res.text);
+      for (const c of res.changes) {
+        if (!opts.json) out.write(`${c.app} ${c.region ? `${c.env}/${c.region}` : c.env}: ${c.from?.tag ?? '(none)'} -> ${c.to.tag}${c.to.digest ? ` (${c.to.digest.slice(0, 19)})` : ''}\n`);
+      }
+      if (!opts.json) out.write(`synth: ${distChanges.length} dist/ file(s) changed\n`);
+      let commit: string | undefined;
+      let pushed = false;
+      let tries = 0;
+      if (opts.commit) {
+        const by = opts.by ?? releaser(cwd);
+        const holdNote = kind === 'rollback' ? `hold set on ${res.changes[0]?.app} ${res.changes[0]?.env}` : kind === 'hold' || kind === 'unhold' ? `${kind} ${res.notes.join('; ')}` : undefined;
+        const message = releaseCommitMessage(kind, res.changes, { sourceCommit: opts.sourceCommit, runUrl: opts.runUrl, by }, holdNote);
+        commit = commitPaths(cwd, [paths.releasesFile, paths.dist], message);
+        if (!opts.json && commit) out.write(`committed ${commit.slice(0, 12)}: ${message.split('\n')[0]}\n`);
+      }
+      if (opts.push) {
+        const r = pushWithRetry({
+          cwd,
+          remote: opts.remote,
+          branch: opts.branch,
+          maxTries: Math.max(1, Number(opts.maxTries) || 10),
+          log: (l) => err.write(`${l}\n`),
+          reapply: () => reapply(argv, cwd),
+        });
+        pushed = r.pushed;
+        tries = r.tries;
+        commit = r.head;
+        if (!opts.json) out.write(r.pushed ? `pushed to ${opts.remote}/${opts.branch} (${r.tries} attempt${r.tries > 1 ? 's' : ''})\n` : `${opts.remote}/${opts.branch} already has this change; nothing pushed\n`);
+      }
+      json({ changes: res.changes, notes: res.notes, commit: commit ?? null, pushed, tries, dist: { written: diff.written, removed: diff.removed } });
+      return 0;
+    } catch (e) {
+      if (e instanceof ReleaseError && e.code === 'held') {
+        err.write(`refused: ${e.message}\n`);
+        return EXIT_HELD;
+      }
+      // Release errors name the file and the field: print them like synth's, with the line.
+      const shown = e instanceof ReleaseError && e.code !== 'unparseable' ? new ConfigError(e.file, e.field, e.reason) : e;
+      err.write(`${e instanceof UsageError ? `error: ${e.message}` : formatError(shown, cwd)}\n`);
+      return e instanceof UsageError ? 2 : 1;
+    }
+  };
+
+  const program = new Command('release')
+    .description('Move images between environments by editing envs/releases.ts (through the TypeScript AST), re-synthesizing dist/, and committing.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) })
+    .addHelpText('after', [
+      '',
+      'Exit codes: 0 done (or already at that version), 1 error, 2 usage, 3 refused: the app/env is held (see unhold).',
+      '',
+      'Examples:',
+      '  npm run release -- bump echo dev --tag 1.3.0-SNAPSHOT-7d2a1b4 --digest sha256:... --commit --push',
+      '  npm run release -- promote echo --from dev --to staging --commit',
+      '  npm run release -- promote echo --from staging --to prod --tag v1.3.0 --commit',
+      '  npm run release -- rollback echo prod --commit',
+      '  npm run release -- status',
+      '',
+    ].join('\n'));
+
+  addCommon(program.command('bump').description('Set the image (tag, digest) an app runs in an env (or one region); idempotent'))
+    .argument('[app]').argument('[env]')
+    .option('--tag <tag>', 'image tag (checked against the env\'s tag policy)')
+    .option('--digest <digest>', 'image digest, sha256:<64 hex> (required where the env pins digests)')
+    .option('--region <region>', 'set a region entry instead of the env entry')
+    .option('--set <app=env[/region]:tag[@digest]>', 'one change; repeat for several changes in one commit', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action((app: string | undefined, env: string | undefined, opts: CommonOptions & { tag?: string; digest?: string; region?: string; set: string[] }) => {
+      run('bump', opts, (text, ctx) => {
+        const bumps = opts.set.map(parseSet);
+        if (app || env || opts.tag) {
+          if (!app || !env || !opts.tag) throw new UsageError('bump needs <app> <env> --tag T (or --set app=env:tag@digest)');
+          bumps.push({ app, env, tag: opts.tag, ...(opts.digest ? { digest: opts.digest } : {}), ...(opts.region ? { region: opts.region } : {}) });
+        }
+        if (bumps.length === 0) throw new UsageError('nothing to bump: give <app> <env> --tag T or --set app=env:tag@digest');
+        return applyBumps(text, ctx, bumps, { force: opts.force });
+      });
+    });
+
+  addCommon(program.command('promote').description('Copy the exact image (tag and digest) of apps from one env to the next: build once, deploy many'))
+    .argument('<apps...>')
+    .requiredOption('--from <env>', 'source environment')
+    .requiredOption('--to <env>', 'target environment')
+    .option('--region <region>', 'promote one region\'s entry')
+    .option('--tag <tag>', 're-tag the same digest for the target (e.g. v1.3.0 for prod)')
+    .action((apps: string[], opts: CommonOptions & { from: string; to: string; region?: string; tag?: string }) => {
+      run('promote', opts, (text, ctx) => applyPromotion(text, ctx, { apps, from: opts.from, to: opts.to, region: opts.region, tag: opts.tag, force: opts.force }));
+    });
+
+  addCommon(program.command('rollback').description('Restore the previous image of an app in an env (from the git history of releases.ts) and hold it'))
+    .argument('<app>').argument('<env>')
+    .option('--to <ref>', 'restore the value at this commit instead of the previous one')
+    .action((app: string, env: string, opts: CommonOptions & { to?: string }) => {
+      run('rollback', opts, (text, ctx) => {
+        if (!isGitRepo(cwd)) throw new UsageError('rollback reads the history of releases.ts: run it in the git repository');
+        const history = fileHistory(cwd, paths.releasesFile).filter((h) => h.text !== text);
+        return applyRollback(text, ctx, history, { app, env, ...(opts.to ? { to: opts.to } : {}), by: opts.by ?? releaser(cwd), now });
+      });
+    });
+
+  addCommon(program.command('hold').description('Refuse automatic bumps of an app in an env until unhold'))
+    .argument('<app>').argument('<env>')
+    .option('--reason <text>', 'why', 'held by hand')
+    .action((app: string, env: string, opts: CommonOptions & { reason: string }) => {
+      run('hold', opts, (text, ctx) => applyHold(text, ctx, { app, env, reason: opts.reason, by: opts.by ?? releaser(cwd), now }));
+    });
+
+  addCommon(program.command('unhold').description('Allow automatic bumps again'))
+    .argument('<app>').argument('<env>')
+    .action((app: string, env: string, opts: CommonOptions) => {
+      run('unhold', opts, (text, ctx) => applyUnhold(text, ctx, { app, env }));
+    });
+
+  addCommon(program.command('status').description('Table: app x env x region -> tag, digest, held'), false)
+    .action((opts: { json?: boolean }) => {
+      result = (async () => {
+        try {
+          const repo = load();
+          const rows = releaseStatus(readTextFile(path.join(cwd, paths.releasesFile)), { apps: repo.apps, envs: repo.envs, file: paths.releasesFile });
+          out.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatStatusTable(rows)}\n`);
+          return 0;
+        } catch (e) {
+          err.write(`${formatError(e)}\n`);
+          return 1;
+        }
+      })();
+    });
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+  } catch (e) {
+    const code = (e as { exitCode?: number }).exitCode;
+    return code === 0 ? 0 : 2;
+  }
+  if (!result) {
+    out.write(program.helpInformation());
+    return 2;
+  }
+  return result;
+}
+
+/**
+ * After a rejected push and a reset to the fresh remote branch: re-run this same command without
+ * --push in a new process (the fresh apps/ and envs/ are loaded, the semantic edit is re-applied,
+ * dist/ re-synthesized and committed). Generated YAML is never merged.
+ */
+function reapply(argv: readonly string[], cwd: string): 'committed' | 'noop' {
+  const args = argv.filter((a) => a !== '--push' && a !== '--json');
+  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], ...args, '--commit', '--json'], { cwd, encoding: 'utf8', env: process.env });
+  if (r.status === EXIT_HELD) throw new Error(`after fetching, the change no longer applies: ${r.stderr.trim().split('\n')[0]}`);
+  if (r.status !== 0) throw new Error(`after fetching, the change no longer applies: ${(r.stderr.trim().split('\n').find((l) => l.startsWith('error:')) ?? r.stderr.trim()).replace(/^error: /, '')}`);
+  const parsed = JSON.parse(r.stdout) as { commit: string | null };
+  return parsed.commit ? 'committed' : 'noop';
+}
+
+export { GitError };

@@ -1,0 +1,365 @@
+/**
+ * The GitHub Actions workflows: schema-valid (action-validator, offline), plus what a reviewer checks
+ * by eye (triggers, permissions, concurrency, no script injection, the approval gate), plus the shell
+ * and summary steps of release.yml / promote.yml run here against a stub `npm`.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { envs } from '../../envs';
+import { ROOT } from '../support/repo';
+
+const WORKFLOWS = path.join(ROOT, '.github', 'workflows');
+const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
+
+interface Step {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  shell?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  if?: string;
+  environment?: string;
+  env?: Record<string, string>;
+  steps: Step[];
+}
+interface Input {
+  type: string;
+  required?: boolean;
+  options?: string[];
+  default?: unknown;
+}
+interface Workflow {
+  on: Record<string, { types?: string[]; inputs?: Record<string, Input> } | null>;
+  permissions: Record<string, string>;
+  concurrency: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, Job>;
+}
+
+function load(file: string): Workflow {
+  return parse(fs.readFileSync(path.join(WORKFLOWS, file), 'utf8')) as Workflow;
+}
+function onlyJob(w: Workflow): Job {
+  const jobs = Object.values(w.jobs);
+  expect(jobs).toHaveLength(1);
+  return jobs[0];
+}
+function step(job: Job, idOrName: string): Step {
+  const s = job.steps.find((x) => x.id === idOrName || x.name === idOrName);
+  if (!s) throw new Error(`no step ${idOrName}`);
+  return s;
+}
+
+const envNames = Object.keys(envs);
+const release = load('release.yml');
+const promote = load('promote.yml');
+
+describe('every workflow', () => {
+  const cli = require.resolve('@action-validator/cli/cli.mjs');
+
+  test('action-validator catches a broken workflow (the check is not a no-op)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workflows-'));
+    try {
+      const bad = path.join(dir, 'bad.yml');
+      fs.writeFileSync(bad, 'on: pushh\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n');
+      const r = spawnSync(process.execPath, [cli, bad], { encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("Additional property 'stepz' is not allowed");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each(files)('%s passes action-validator', (file) => {
+    const r = spawnSync(process.execPath, [cli, path.join(WORKFLOWS, file)], { encoding: 'utf8' });
+    expect({ status: r.status, errors: r.stderr.trim() }).toEqual({ status: 0, errors: '' });
+  });
+
+  test.each(files)('%s: no ${{ }} expression inside a run: script (inputs go through env:)', (file) => {
+    const w = load(file);
+    const offenders: string[] = [];
+    for (const [jobId, job] of Object.entries(w.jobs)) {
+      for (const [i, s] of (job.steps ?? []).entries()) {
+        if (s.run?.includes('${{')) offenders.push(`${jobId}.steps[${i}] ${s.name ?? s.run.split('\n')[0]}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('release.yml', () => {
+  const job = onlyJob(release);
+
+  test('triggered by repository_dispatch (type release) and workflow_dispatch, never by a push', () => {
+    expect(Object.keys(release.on).sort()).toEqual(['repository_dispatch', 'workflow_dispatch']);
+    expect(release.on.repository_dispatch?.types).toEqual(['release']);
+    const inputs = release.on.workflow_dispatch!.inputs!;
+    expect(Object.keys(inputs)).toEqual(expect.arrayContaining(['app', 'env', 'tag', 'digest', 'source_commit', 'run_url']));
+    for (const name of ['app', 'env', 'tag']) expect(inputs[name].required).toBe(true);
+    for (const name of ['digest', 'source_commit', 'run_url', 'region']) expect(inputs[name].required).toBe(false);
+  });
+
+  test('env choices are real envs, and prod is not one of them (prod is reached by promotion)', () => {
+    const options = release.on.workflow_dispatch!.inputs!.env.options!;
+    for (const o of options) expect(envNames).toContain(o);
+    expect(options).not.toContain('prod');
+  });
+
+  test('least privilege: contents: write only', () => {
+    expect(release.permissions).toEqual({ contents: 'write' });
+  });
+
+  test('queued per repository (release-<repo>...), never cancelled in progress', () => {
+    expect(release.concurrency.group.startsWith('release-${{ github.repository }}')).toBe(true);
+    expect(release.concurrency['cancel-in-progress']).toBe(false);
+  });
+
+  test('loop guard: the job skips [release-bot] commits', () => {
+    expect(job.if).toContain("contains(github.event.head_commit.message, '[release-bot]')");
+    expect(job.if).toMatch(/^\$\{\{\s*!/);
+  });
+
+  test('checkout with full history and a pushing token; node 20 with the npm cache; npm ci', () => {
+    const checkout = job.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!;
+    expect(checkout.with?.['fetch-depth']).toBe(0);
+    expect(String(checkout.with?.token)).toContain('secrets.RELEASE_TOKEN');
+    const node = job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!;
+    expect(node.with).toMatchObject({ 'node-version': 20, cache: 'npm' });
+    expect(job.steps.some((s) => /^npm ci\b/.test(s.run ?? ''))).toBe(true);
+    expect(job.steps.some((s) => /git config user\.name/.test(s.run ?? ''))).toBe(true);
+  });
+
+  test('provenance is passed: source commit and this run\'s URL', () => {
+    expect(job.env?.RUN_URL).toBe('${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}');
+    expect(job.env?.SOURCE_COMMIT).toContain('client_payload.source_commit');
+    expect(step(job, 'bump').run).toContain('--source-commit');
+    expect(step(job, 'bump').run).toContain('--run-url "$RUN_URL"');
+  });
+});
+
+describe('promote.yml', () => {
+  const job = onlyJob(promote);
+
+  test('manual only, gated by the GitHub Environment named by the target', () => {
+    expect(Object.keys(promote.on)).toEqual(['workflow_dispatch']);
+    expect(job.environment).toBe('${{ inputs.to }}');
+  });
+
+  test('inputs: apps, from, to (staging|prod), optional tag and region', () => {
+    const inputs = promote.on.workflow_dispatch!.inputs!;
+    expect(inputs.apps).toMatchObject({ type: 'string', required: true });
+    expect(inputs.to).toMatchObject({ type: 'choice', required: true, options: ['staging', 'prod'] });
+    expect(inputs.from.type).toBe('choice');
+    for (const o of [...inputs.from.options!, ...inputs.to.options!]) expect(envNames).toContain(o);
+    expect(inputs.tag.required).toBe(false);
+    expect(inputs.region.required).toBe(false);
+  });
+
+  test('same permissions and concurrency key as release.yml', () => {
+    expect(promote.permissions).toEqual({ contents: 'write' });
+    expect(promote.concurrency.group.startsWith('release-${{ github.repository }}')).toBe(true);
+    expect(promote.concurrency['cancel-in-progress']).toBe(false);
+    expect(job.if).toContain('[release-bot]');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The scripts themselves, run as the runner runs them (bash --noprofile --norc -eo pipefail; node for
+// `shell: node {0}`), with `npm` replaced by a stub that records its arguments.
+
+interface Run {
+  code: number;
+  stdout: string;
+  output: string;
+  summary: string;
+  npmArgs: string[] | null;
+}
+
+function runStep(
+  s: Step,
+  env: Record<string, string>,
+  npm: { rc?: number; json?: string; stderr?: string } = {},
+  temp: Record<string, string> = {},
+): Run {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workflow-step-'));
+  try {
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(
+      path.join(bin, 'npm'),
+      '#!/usr/bin/env bash\nprintf "%s\\n" "$@" > "$STUB_DIR/npm-args"\nprintf "%s" "$STUB_JSON"\nprintf "%s" "$STUB_ERR" >&2\nexit "$STUB_RC"\n',
+      { mode: 0o755 },
+    );
+    // What earlier steps left in $RUNNER_TEMP (release.json, release.err).
+    for (const [name, content] of Object.entries(temp)) fs.writeFileSync(path.join(dir, name), content);
+    const script = path.join(dir, 'script');
+    fs.writeFileSync(script, s.run!);
+    const files = { GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary') };
+    for (const f of Object.values(files)) fs.writeFileSync(f, '');
+    const [cmd, args] = s.shell === 'node {0}' ? [process.execPath, [script]] : ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', script]];
+    const r = spawnSync(cmd, args, {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        RUNNER_TEMP: dir,
+        STUB_DIR: dir,
+        STUB_RC: String(npm.rc ?? 0),
+        STUB_JSON: npm.json ?? '{}',
+        STUB_ERR: npm.stderr ?? '',
+        ...files,
+        ...env,
+      },
+    });
+    const argsFile = path.join(dir, 'npm-args');
+    return {
+      code: r.status ?? -1,
+      stdout: r.stdout + r.stderr,
+      output: fs.readFileSync(files.GITHUB_OUTPUT, 'utf8'),
+      summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+      npmArgs: fs.existsSync(argsFile) ? fs.readFileSync(argsFile, 'utf8').trimEnd().split('\n') : null,
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const RUN_URL = 'https://github.com/acme/gitops/actions/runs/42';
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+const releaseEnv = {
+  APP: 'echo',
+  TARGET_ENV: 'dev',
+  TAG: '1.4.0-SNAPSHOT-0a1b2c3',
+  DIGEST,
+  REGION: '',
+  SOURCE_COMMIT: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567',
+  BUILD_RUN_URL: 'https://github.com/acme/echo/actions/runs/7',
+  DRY_RUN: 'false',
+  RUN_URL,
+};
+
+describe('release.yml scripts', () => {
+  const job = onlyJob(release);
+  const check = step(job, 'Check the request');
+  const bump = step(job, 'bump');
+  const summary = step(job, 'Summary');
+
+  test('a good request passes the check', () => {
+    expect(runStep(check, releaseEnv).code).toBe(0);
+  });
+
+  test.each([
+    ['an injected app name', { APP: 'echo"; touch pwned; "' }, 'app must be'],
+    ['prod', { TARGET_ENV: 'prod' }, 'prod is reached by promotion only'],
+    ['a bad digest', { DIGEST: 'sha256:nothex' }, 'digest must be'],
+    ['a tag with a newline', { TAG: '1.0\n::set-output name=x::y' }, 'tag must be'],
+    ['a non-https run URL', { BUILD_RUN_URL: 'javascript:alert(1)' }, 'run_url must be'],
+  ])('the check refuses %s', (_what, patch, message) => {
+    const r = runStep(check, { ...releaseEnv, ...patch });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(message);
+  });
+
+  test('bump passes every value as its own argument, with provenance, --commit --push and --json', () => {
+    const r = runStep(bump, releaseEnv);
+    expect(r.code).toBe(0);
+    expect(r.npmArgs).toEqual([
+      'run', '-s', 'release', '--',
+      'bump', 'echo', 'dev', '--tag', releaseEnv.TAG, '--run-url', RUN_URL, '--json',
+      '--digest', DIGEST, '--source-commit', releaseEnv.SOURCE_COMMIT, '--commit', '--push',
+    ]);
+    expect(r.output).toContain('rc=0');
+  });
+
+  test('dry_run: --dry-run instead of --commit --push', () => {
+    const r = runStep(bump, { ...releaseEnv, DIGEST: '', SOURCE_COMMIT: '', REGION: 'us-east-1', DRY_RUN: 'true' });
+    expect(r.npmArgs).toEqual(['run', '-s', 'release', '--', 'bump', 'echo', 'dev', '--tag', releaseEnv.TAG, '--run-url', RUN_URL, '--json', '--region', 'us-east-1', '--dry-run']);
+  });
+
+  test('exit code 3 (held) succeeds with a notice', () => {
+    const r = runStep(bump, releaseEnv, { rc: 3 });
+    expect(r.code).toBe(0);
+    expect(r.output).toContain('rc=3');
+    expect(r.stdout).toContain('::notice title=Held, not released::echo is held in dev');
+  });
+
+  test('any other failure fails the run', () => {
+    const r = runStep(bump, releaseEnv, { rc: 1 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('::error');
+  });
+
+  test('the summary shows old -> new from the --json output, and the build run', () => {
+    const json = JSON.stringify({
+      changes: [{ app: 'echo', env: 'dev', from: { tag: '1.3.0-SNAPSHOT-7d2a1b4', digest: `sha256:${'cd'.repeat(32)}` }, to: { tag: releaseEnv.TAG, digest: DIGEST } }],
+      notes: [],
+      commit: 'f00dfeed',
+      pushed: true,
+    });
+    // The summary step reads what the bump step wrote to $RUNNER_TEMP/release.json.
+    const r = runStep(summary, { ...releaseEnv, RC: '0', TITLE: 'release' }, {}, { 'release.json': json });
+    expect(r.code).toBe(0);
+    expect(r.summary).toContain('## release: done');
+    expect(r.summary).toContain(`| echo | dev | all | 1.3.0-SNAPSHOT-7d2a1b4 @ sha256:cdcdcdcdcdcd… | ${releaseEnv.TAG} @ sha256:abababababab… |`);
+    expect(r.summary).toContain('Commit: f00dfeed');
+    expect(r.summary).toContain(releaseEnv.BUILD_RUN_URL);
+  });
+
+  test('bump keeps the CLI\'s stderr for the summary; a held summary shows why and how to resume', () => {
+    const why = 'refused: envs/releases.ts: echo.dev.hold: echo is held in dev: "rolled back"';
+    const bumped = runStep(bump, releaseEnv, { rc: 3, json: '', stderr: why });
+    expect(bumped.stdout).toContain(why);
+    const r = runStep(summary, { ...releaseEnv, RC: '3', TITLE: 'release' }, {}, { 'release.err': why });
+    expect(r.code).toBe(0);
+    expect(r.summary).toContain('## release: held: not applied');
+    expect(r.summary).toContain(why);
+    expect(r.summary).toContain('npm run release -- unhold echo dev');
+  });
+
+  test('the summary still writes when the CLI printed nothing (held / failed before output)', () => {
+    const r = runStep(summary, { ...releaseEnv, RC: '3', TITLE: 'release' });
+    expect(r.code).toBe(0);
+    expect(r.summary).toContain('## release: held: not applied');
+    expect(r.summary).toContain('npm run release -- unhold echo dev');
+  });
+});
+
+describe('promote.yml scripts', () => {
+  const job = onlyJob(promote);
+  const check = step(job, 'Check the request');
+  const run = step(job, 'promote');
+  const base = { APPS: 'echo', FROM_ENV: 'staging', TO_ENV: 'prod', TAG: 'v1.3.0', REGION: '', FORCE: 'false', RUN_URL };
+
+  test('the check accepts one step forward and refuses a skipped env or a bad tag', () => {
+    expect(runStep(check, base).code).toBe(0);
+    expect(runStep(check, { ...base, FROM_ENV: 'dev' }).stdout).toContain('promotion goes one step');
+    expect(runStep(check, { ...base, TAG: '1.3.0' }).stdout).toContain('tag must be vX.Y.Z');
+    expect(runStep(check, { ...base, APPS: 'echo $(id)' }).code).toBe(1);
+    expect(runStep(check, { ...base, APPS: 'echo book-shop' }).stdout).toContain('tag names one app');
+    expect(runStep(check, { ...base, APPS: 'echo book-shop', FROM_ENV: 'dev', TO_ENV: 'staging', TAG: '' }).code).toBe(0);
+  });
+
+  test('promote passes the apps as separate arguments, with --tag, --force and --commit --push', () => {
+    const r = runStep(run, { ...base, APPS: 'echo,book-shop', FORCE: 'true' });
+    expect(r.code).toBe(0);
+    expect(r.npmArgs).toEqual([
+      'run', '-s', 'release', '--',
+      'promote', 'echo', 'book-shop', '--from', 'staging', '--to', 'prod', '--run-url', RUN_URL, '--commit', '--push', '--json',
+      '--tag', 'v1.3.0', '--force',
+    ]);
+  });
+
+  test('held (exit 3) succeeds with a notice; other failures fail', () => {
+    const held = runStep(run, base, { rc: 3 });
+    expect(held.code).toBe(0);
+    expect(held.stdout).toContain('::notice title=Held, not promoted::');
+    expect(runStep(run, base, { rc: 2 }).code).toBe(2);
+  });
+});
