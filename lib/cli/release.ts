@@ -75,11 +75,12 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
   const now = io.now ?? new Date();
   let result: Promise<number> | undefined;
 
-  const run = (kind: string, opts: CommonOptions, edit: (text: string, ctx: ReleaseContext) => EditResult) => {
-    result = mutate(kind, opts, edit);
+  type Target = { app: string; env: string };
+  const run = (kind: string, opts: CommonOptions, edit: (text: string, ctx: ReleaseContext) => EditResult, t?: Target) => {
+    result = mutate(kind, opts, edit, t);
   };
 
-  const mutate = async (kind: string, opts: CommonOptions, edit: (text: string, ctx: ReleaseContext) => EditResult): Promise<number> => {
+  const mutate = async (kind: string, opts: CommonOptions, edit: (text: string, ctx: ReleaseContext) => EditResult, t?: Target): Promise<number> => {
     const json = (o: object) => opts.json && out.write(`${JSON.stringify(o, null, 2)}\n`);
     try {
       if (opts.push) opts.commit = true;
@@ -123,8 +124,11 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
       let tries = 0;
       if (opts.commit) {
         const by = opts.by ?? releaser(cwd);
-        const holdNote = kind === 'rollback' ? `hold set on ${res.changes[0]?.app} ${res.changes[0]?.env}` : kind === 'hold' || kind === 'unhold' ? `${kind} ${res.notes.join('; ')}` : undefined;
-        const message = releaseCommitMessage(kind, res.changes, { sourceCommit: opts.sourceCommit, runUrl: opts.runUrl, by }, holdNote);
+        const holdNote = kind === 'rollback'
+          ? `hold set on ${res.changes[0]?.app} ${res.changes[0]?.env}`
+          : kind === 'hold' ? `hold ${t?.env}: ${(opts as CommonOptions & { reason?: string }).reason ?? ''}`
+            : kind === 'unhold' ? `unhold ${t?.env}` : undefined;
+        const message = releaseCommitMessage(kind, res.changes, { sourceCommit: opts.sourceCommit, runUrl: opts.runUrl, by }, holdNote, kind === 'hold' || kind === 'unhold' ? t : undefined);
         commit = commitPaths(cwd, [paths.releasesFile, paths.dist], message);
         if (!opts.json && commit) out.write(`committed ${commit.slice(0, 12)}: ${message.split('\n')[0]}\n`);
       }
@@ -216,13 +220,13 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
     .argument('<app>').argument('<env>')
     .option('--reason <text>', 'why', 'held by hand')
     .action((app: string, env: string, opts: CommonOptions & { reason: string }) => {
-      run('hold', opts, (text, ctx) => applyHold(text, ctx, { app, env, reason: opts.reason, by: opts.by ?? releaser(cwd), now }));
+      run('hold', opts, (text, ctx) => applyHold(text, ctx, { app, env, reason: opts.reason, by: opts.by ?? releaser(cwd), now }), { app, env });
     });
 
   addCommon(program.command('unhold').description('Allow automatic bumps again'))
     .argument('<app>').argument('<env>')
     .action((app: string, env: string, opts: CommonOptions) => {
-      run('unhold', opts, (text, ctx) => applyUnhold(text, ctx, { app, env }));
+      run('unhold', opts, (text, ctx) => applyUnhold(text, ctx, { app, env }), { app, env });
     });
 
   addCommon(program.command('status').description('Table: app x env x region -> tag, digest, held'), false)

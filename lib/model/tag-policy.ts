@@ -34,10 +34,11 @@ export const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** Why `tag` is refused under `policy`, or undefined when it is accepted. `latest` is refused everywhere. */
 export function tagViolation(tag: string, policy: TagPolicy): string | undefined {
-  if (tag.toLowerCase() === 'latest') return '"latest" is never allowed: pin a version';
+  const allowed = policy.allow.map((p) => p.name).join(' or ');
+  if (tag.toLowerCase() === 'latest') return `"latest" is never allowed: pin a version; allowed: ${allowed}`;
   if (!TAG.test(tag)) return `"${tag}" is not a valid image tag (letters, digits, "_", "." and "-", at most 128 characters)`;
   if (!policy.allow.some((p) => p.pattern.test(tag))) {
-    return `"${tag}" breaks the tag policy; allowed: ${policy.allow.map((p) => p.name).join(' or ')}`;
+    return `"${tag}" breaks the tag policy; allowed: ${allowed}`;
   }
   return undefined;
 }

@@ -25,8 +25,14 @@ function where(c: ReleaseChange): string {
  * `release(echo): dev 1.2.0-SNAPSHOT-3c9e0f2 -> 1.3.0-SNAPSHOT-7d2a1b4 [release-bot]`, one body line
  * per change (with digests), and trailers (Source-Commit, Run-Url, Promoted-From, Released-By).
  */
-export function releaseCommitMessage(kind: string, changes: readonly ReleaseChange[], prov: Provenance, holdNote?: string): string {
-  const apps = [...new Set(changes.map((c) => c.app))];
+export function releaseCommitMessage(
+  kind: string,
+  changes: readonly ReleaseChange[],
+  prov: Provenance,
+  holdNote?: string,
+  target?: { readonly app: string; readonly env: string },
+): string {
+  const apps = target ? [target.app] : [...new Set(changes.map((c) => c.app))];
   const scope = apps.length === 1 ? `release(${apps[0]})` : 'release';
   let subject: string;
   if (changes.length === 1) {

@@ -417,7 +417,7 @@ describe('bad input', () => {
   });
 
   it('latest', () => {
-    expect(refusal(() => bump({ tag: 'latest' }), 'bad-input').message).toBe('envs/releases.ts: echo.dev.tag: "latest" is never allowed: pin a version (dev)');
+    expect(refusal(() => bump({ tag: 'latest' }), 'bad-input').message).toBe('envs/releases.ts: echo.dev.tag: "latest" is never allowed: pin a version; allowed: a git SHA (7-40 hex characters) or X.Y.Z-SNAPSHOT-<sha7> (dev)');
     refusal(() => bump({ env: 'prod', tag: 'LATEST', digest: D1 }), 'bad-input');
   });
 
