@@ -3,9 +3,10 @@
  * `npm run synth`, `npx cdk8s synth` (which sets CDK8S_OUTDIR) and CI all run this file.
  */
 import './lib/cli/fast-start';
+import { exitWith } from './lib/cli/command';
 import { synthCommand } from './lib/cli/synth';
 
-synthCommand(process.argv.slice(2), () => {
+exitWith(synthCommand(process.argv.slice(2), () => {
   // Required here, not imported at the top, so a bad app or env file is reported as one line.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { apps } = require('./apps') as typeof import('./apps');
@@ -13,12 +14,4 @@ synthCommand(process.argv.slice(2), () => {
   const { releases } = require('./envs/releases') as typeof import('./envs/releases');
   const { secrets } = require('./envs/secrets') as typeof import('./envs/secrets');
   return { apps, envs, platform, releases, secrets };
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e) => {
-    console.error(e);
-    process.exitCode = 1;
-  },
-);
+}));

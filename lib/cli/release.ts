@@ -11,6 +11,7 @@ import {
 import { commitPaths, dirtyPaths, fileHistory, GitError, isGitRepo, pushWithRetry, releaser } from '../release/git';
 import { releaseCommitMessage } from '../release/message';
 import { diffTree, planSynth, writeTree } from '../synth';
+import { quietExit } from './command';
 import { formatError } from './errors';
 
 /** Exit code when a bump is refused because the app/env is held (distinct from errors). */
@@ -162,8 +163,6 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
 
   const program = new Command('release')
     .description('Move images between environments by editing envs/releases.ts (through the TypeScript AST), re-synthesizing dist/, and committing.')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) })
     .addHelpText('after', [
       '',
       'Exit codes: 0 done (or already at that version), 1 error, 2 usage, 3 refused: the app/env is held (see unhold).',
@@ -176,6 +175,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
       '  npm run release -- status',
       '',
     ].join('\n'));
+  quietExit(program, out, err); // before the subcommands: they inherit it
 
   addCommon(program.command('bump').description('Set the image (tag, digest) an app runs in an env (or one region); idempotent'))
     .argument('[app]').argument('[env]')

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { readDataFile, readTextFile, setValue, writeFileAtomic } from '../datafile';
 import { AppRegistry, closest, ENV_NAME, EnvironmentRegistry, SEAL_SCOPES, SealedValue, SealScope, secretTarget } from '../model';
 import { loadSealingCertificate, scopeLabel, sealValue, SealingCertificate } from '../seal';
+import { parseArgs, quietExit } from './command';
 import { formatError } from './errors';
 
 /** What `seal` needs from the repository. */
@@ -81,15 +82,9 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
       '  npm run seal -- --rotate-cert prod eu-west-1',
       '',
     ].join('\n'))
-    .allowExcessArguments(true)
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
-  try {
-    program.parse(argv as string[], { from: 'user' });
-  } catch (e) {
-    const code = (e as { exitCode?: number }).exitCode;
-    return code === 0 ? 0 : 2;
-  }
+    .allowExcessArguments(true);
+  const parsed = parseArgs(quietExit(program, out, err), argv);
+  if (parsed !== undefined) return parsed;
   const opts = program.opts<{ region?: string; scope: string; fromFile?: string; allowEmpty?: boolean; rotateCert?: boolean }>();
   try {
     const { apps, envs } = load();

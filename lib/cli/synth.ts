@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { ResolveInput } from '../model';
 import { diffTree, planSynth, SynthPlan, writeTree } from '../synth';
+import { parseArgs, quietExit } from './command';
 import { formatError } from './errors';
 
 /** Loads the repository's inputs (apps, envs, platform, releases); errors thrown here are bad input too. */
@@ -23,15 +24,9 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     .option('--check', 'render in memory and compare with the output directory; exit 1 listing stale, missing and extra files; write nothing')
     .option('-o, --outdir <dir>', 'output directory', process.env.CDK8S_OUTDIR || 'dist')
     .option('-q, --quiet', 'print nothing but errors')
-    .addHelpText('after', '\nExamples:\n  npm run synth\n  npm run synth -- --check\n')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
-  try {
-    program.parse(argv as string[], { from: 'user' });
-  } catch (e) {
-    const code = (e as { exitCode?: number }).exitCode;
-    return code === undefined ? 2 : code === 0 ? 0 : 2;
-  }
+    .addHelpText('after', '\nExamples:\n  npm run synth\n  npm run synth -- --check\n');
+  const parsed = parseArgs(quietExit(program, out, err), argv);
+  if (parsed !== undefined) return parsed;
   const opts = program.opts<SynthOptions>();
   const started = performance.now();
   let plan: SynthPlan;

@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { EnvironmentRegistry, PlatformDefinition } from '../model';
 import { ExpectedInstance, runExpansionCheck, splitArgoObjects } from '../policy/appset-expansion';
 import { validateCustomResource, validateVclusterValues } from '../policy/schemas';
+import { parseArgs, quietExit } from './command';
 import { formatError } from './errors';
 
 /** What `validate` needs from the repository: the platform (repo URL, dist path) and the envs (sync policy). */
@@ -53,15 +54,9 @@ export async function validateCommand(argv: readonly string[], load: ValidateLoa
   const program = new Command('validate')
     .description('Validate synthesized manifests offline: CRD schemas, vcluster values, ApplicationSet expansion.')
     .argument('[dir]', 'directory of YAML to check', 'dist')
-    .option('-q, --quiet', 'print nothing but findings')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
-  try {
-    program.parse(argv as string[], { from: 'user' });
-  } catch (e) {
-    const code = (e as { exitCode?: number }).exitCode;
-    return code === 0 ? 0 : 2;
-  }
+    .option('-q, --quiet', 'print nothing but findings');
+  const parsed = parseArgs(quietExit(program, out, err), argv);
+  if (parsed !== undefined) return parsed;
   const dir = program.args[0] ?? 'dist';
   const quiet = program.opts<{ quiet?: boolean }>().quiet;
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
