@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { EnvironmentRegistry, PlatformDefinition } from '../model';
 import { ExpectedInstance, runExpansionCheck, splitArgoObjects } from '../policy/appset-expansion';
+import { findPlaintextSecrets } from '../policy/plaintext-secrets';
 import { validateCustomResource, validateVclusterValues } from '../policy/schemas';
 import { parseArgs, quietExit } from './command';
 import { formatError } from './errors';
@@ -45,7 +46,7 @@ function describe(o: Record<string, unknown>): string {
 }
 
 /**
- * `npm run validate [-- DIR]`: checks a directory of synthesized YAML offline: custom resources
+ * `npm run validate [-- DIR]`: checks a directory of synthesized YAML offline: no plaintext Secret, custom resources
  * against the CRD schemas in imports/schemas, vcluster chart values against the chart's schema, and
  * the ApplicationSets' expansion (each app instance directory yields exactly one correct Application,
  * allowed by its AppProject). Exit 1 with one line per finding.
@@ -74,6 +75,7 @@ export async function validateCommand(argv: readonly string[], load: ValidateLoa
   const findings: string[] = [];
   const objects = readObjects(dir, findings);
   for (const { file, obj } of objects) {
+    for (const f of findPlaintextSecrets(file, [obj])) findings.push(`${f.file}: ${f.object}: ${f.message}`);
     for (const f of validateCustomResource(obj)) findings.push(`${file}: ${describe(obj)}: ${f.path || '(object)'}: ${f.message} (schema)`);
     const source = ((obj.spec as Record<string, unknown> | undefined)?.source ?? {}) as { chart?: string; helm?: { valuesObject?: unknown } };
     if (obj.kind === 'Application' && source.chart === 'vcluster' && source.helm?.valuesObject !== undefined) {
