@@ -5,6 +5,7 @@ import { validateCommand } from './lib/cli/validate';
 
 exitWith(validateCommand(process.argv.slice(2), () => {
   /* eslint-disable @typescript-eslint/no-require-imports */
+  const { apps } = require('./apps') as typeof import('./apps');
   const { envs, platform } = require('./envs') as typeof import('./envs');
-  return { envs, platform };
+  return { apps, envs, platform };
 }));

@@ -4,6 +4,8 @@ import { ResolveInput } from '../model';
 import { diffTree, planSynth, SynthPlan, writeTree } from '../synth';
 import { parseArgs, quietExit } from './command';
 import { formatError } from './errors';
+import { formatFinding } from '../policy/engine';
+import { PolicyGateError } from '../policy/gate';
 
 /** Loads the repository's inputs (apps, envs, platform, releases); errors thrown here are bad input too. */
 export type InputLoader = () => Promise<ResolveInput> | ResolveInput;
@@ -33,6 +35,12 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
   try {
     plan = planSynth(await load());
   } catch (e) {
+    if (e instanceof PolicyGateError) {
+      const rel0 = path.relative(process.cwd(), path.resolve(opts.outdir)) || '.';
+      for (const f of e.findings) err.write(`${formatFinding(f, `${rel0}/`)}\n`);
+      err.write(`synth: ${e.findings.length} policy error(s); nothing written (npm run validate -- --explain RULE says why; opt out per app with policy.allow)\n`);
+      return 1;
+    }
     err.write(`${formatError(e)}\n`);
     if (process.env.DEBUG && e instanceof Error) err.write(`${e.stack}\n`);
     return 1;
@@ -75,6 +83,7 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     };
     show('written', diff.written);
     show('removed', diff.removed);
+    if (plan.warnings.length > 0) out.write(`  policy warnings: ${plan.warnings.length} (npm run validate shows them)\n`);
     if (r.notReleased.length > 0) {
       const byApp = new Map<string, string[]>();
       for (const n of r.notReleased) byApp.set(n.app, [...(byApp.get(n.app) ?? []), `${n.env}/${n.region}`]);

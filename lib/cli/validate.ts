@@ -2,15 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import { EnvironmentRegistry, PlatformDefinition } from '../model';
+import { AppRegistry, EnvironmentRegistry, PlatformDefinition } from '../model';
+import { formatFinding, K8sObject, PolicyFinding } from '../policy/engine';
+import { ALL_RULES, appAllows, runGate } from '../policy/gate';
 import { ExpectedInstance, runExpansionCheck, splitArgoObjects } from '../policy/appset-expansion';
-import { findPlaintextSecrets } from '../policy/plaintext-secrets';
 import { validateCustomResource, validateVclusterValues } from '../policy/schemas';
 import { parseArgs, quietExit } from './command';
 import { formatError } from './errors';
 
 /** What `validate` needs from the repository: the platform (repo URL, dist path) and the envs (sync policy). */
-export type ValidateLoader = () => { platform: PlatformDefinition; envs: EnvironmentRegistry };
+export type ValidateLoader = () => { platform: PlatformDefinition; envs: EnvironmentRegistry; apps: AppRegistry };
 
 interface Parsed {
   readonly file: string;
@@ -55,11 +56,26 @@ export async function validateCommand(argv: readonly string[], load: ValidateLoa
   const program = new Command('validate')
     .description('Validate synthesized manifests offline: CRD schemas, vcluster values, ApplicationSet expansion.')
     .argument('[dir]', 'directory of YAML to check', 'dist')
-    .option('-q, --quiet', 'print nothing but findings');
+    .option('-q, --quiet', 'print nothing but findings')
+    .option('--format <format>', 'human or json', 'human')
+    .option('--explain [rule]', 'say what a rule checks and why (every rule without an argument)');
   const parsed = parseArgs(quietExit(program, out, err), argv);
   if (parsed !== undefined) return parsed;
   const dir = program.args[0] ?? 'dist';
-  const quiet = program.opts<{ quiet?: boolean }>().quiet;
+  const { quiet, format, explain } = program.opts<{ quiet?: boolean; format: string; explain?: string | boolean }>();
+  if (explain !== undefined) {
+    const chosen = typeof explain === 'string' ? ALL_RULES.filter((r) => r.id === explain || r.id.startsWith(`${explain}/`)) : ALL_RULES;
+    if (chosen.length === 0) {
+      err.write(`error: --explain: unknown rule "${String(explain)}"; rules: ${ALL_RULES.map((r) => r.id).join(', ')}\n`);
+      return 1;
+    }
+    for (const r of chosen) out.write(`${r.id} (${r.severity}): ${r.reason}\n${typeof explain === 'string' ? `  ${r.explain}\n` : ''}`);
+    return 0;
+  }
+  if (format !== 'human' && format !== 'json') {
+    err.write(`error: --format: "${format}" is not a format; allowed: human, json\n`);
+    return 2;
+  }
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     err.write(`error: ${dir}: not a directory\n`);
     return 1;
@@ -74,8 +90,8 @@ export async function validateCommand(argv: readonly string[], load: ValidateLoa
 
   const findings: string[] = [];
   const objects = readObjects(dir, findings);
+  const structured: PolicyFinding[] = [];
   for (const { file, obj } of objects) {
-    for (const f of findPlaintextSecrets(file, [obj])) findings.push(`${f.file}: ${f.object}: ${f.message}`);
     for (const f of validateCustomResource(obj)) findings.push(`${file}: ${describe(obj)}: ${f.path || '(object)'}: ${f.message} (schema)`);
     const source = ((obj.spec as Record<string, unknown> | undefined)?.source ?? {}) as { chart?: string; helm?: { valuesObject?: unknown } };
     if (obj.kind === 'Application' && source.chart === 'vcluster' && source.helm?.valuesObject !== undefined) {
@@ -115,10 +131,37 @@ export async function validateCommand(argv: readonly string[], load: ValidateLoa
     }
   }
 
-  for (const f of findings) err.write(`${f}\n`);
-  if (!quiet) {
-    const summary = `validate: ${dir}/: ${objects.length} objects, ${appSets.length} ApplicationSets -> ${applications} Applications`;
-    (findings.length ? err : out).write(`${summary}: ${findings.length ? `${findings.length} finding(s)` : 'ok'}\n`);
+  // The policy rules over the whole object set, with the apps' opt-outs.
+  let directories: string[] | undefined;
+  try {
+    const { listDirectories } = await import('../policy/appset-expansion');
+    const root = path.resolve(dir, ...Array<string>(repo.platform.gitops.distPath.split('/').length).fill('..'));
+    directories = fs.existsSync(path.join(dir, 'argocd')) ? listDirectories(root) : undefined;
+  } catch {
+    directories = undefined;
   }
-  return findings.length ? 1 : 0;
+  const manifests = objects.map((o, index) => ({ file: o.file, index, object: o.obj as K8sObject }));
+  let policy: PolicyFinding[] = [];
+  try {
+    policy = runGate(manifests, repo.envs, appAllows(repo.apps, [...new Set(objects.map((o) => o.file))]), directories);
+  } catch (e) {
+    err.write(`${formatError(e)}\n`);
+    return 1;
+  }
+  structured.push(...policy);
+  const errors = findings.length + structured.filter((f) => f.severity === 'error').length;
+  const warnings = structured.filter((f) => f.severity === 'warning').length;
+  const summary = `validate: ${dir}/: ${objects.length} objects, ${appSets.length} ApplicationSets -> ${applications} Applications`;
+  if (format === 'json') {
+    out.write(`${JSON.stringify({ dir, objects: objects.length, applications, errors, warnings, findings: [...findings.map((message) => ({ severity: 'error', message })), ...structured] }, null, 2)}\n`);
+    return errors ? 1 : 0;
+  }
+  const color = (s: string, code: number) => ((err as { isTTY?: boolean }).isTTY && !process.env.NO_COLOR ? `\u001b[${code}m${s}\u001b[0m` : s);
+  for (const f of findings) err.write(`${f}\n`);
+  for (const f of structured) err.write(`${f.severity === 'warning' ? color('warning: ', 33) : ''}${formatFinding(f)}\n`);
+  if (!quiet) {
+    const status = errors ? color(`${errors} finding(s)`, 31) : warnings ? `ok, ${warnings} warning(s)` : 'ok';
+    (errors ? err : out).write(`${summary}: ${status}\n`);
+  }
+  return errors ? 1 : 0;
 }

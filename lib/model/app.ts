@@ -61,6 +61,14 @@ export interface DatabaseSpec {
   readonly storageGiB?: number;
 }
 
+/** An explicit, documented exception to a policy rule for this app. */
+export interface PolicyAllow {
+  /** Rule id (`npm run validate -- --explain RULE`), or a rule group such as `pss-restricted`. */
+  readonly rule: string;
+  /** Why the exception is acceptable (required: reviewers read it). */
+  readonly reason: string;
+}
+
 /** What a service *is*: one file per service in apps/. */
 export interface AppSpec<N extends string = string> extends InstanceSettings {
   /** The app name: DNS label, used for object names, the namespace and the Argo CD application. */
@@ -109,6 +117,11 @@ export interface AppSpec<N extends string = string> extends InstanceSettings {
    * @default 10001
    */
   readonly runAsUser?: number;
+  /**
+   * Exceptions to the policy gate for this app, each with a reason.
+   * @default { allow: [] }
+   */
+  readonly policy?: { readonly allow: readonly PolicyAllow[] };
 }
 
 /** A defined app: the frozen spec. */
@@ -133,7 +146,7 @@ const URL_PATH = /^\/[A-Za-z0-9/._~%-]*$/;
 
 const APP_KEYS = [
   'name', 'team', 'description', 'partOf', 'component', 'image', 'port', 'portEnv', 'servicePort', 'command', 'args',
-  'health', 'network', 'metrics', 'secrets', 'database', 'runAsUser', ...SETTINGS_KEYS,
+  'health', 'network', 'metrics', 'secrets', 'database', 'runAsUser', 'policy', ...SETTINGS_KEYS,
 ] as const;
 
 /**
@@ -204,6 +217,20 @@ export function checkApp(spec: unknown, file: string | undefined): void {
     c.optionalInteger(d.storageGiB, 'database.storageGiB', 20, 65536);
   }
   c.optionalInteger(s.runAsUser, 'runAsUser', 1, 2147483647);
+  if (s.policy !== undefined) {
+    const pol = c.object(s.policy, 'policy');
+    c.keys(pol, 'policy', ['allow']);
+    if (!Array.isArray(pol.allow)) c.fail('policy.allow', 'must be a list of { rule, reason }');
+    (pol.allow as unknown[]).forEach((a, i) => {
+      const p = `policy.allow[${i}]`;
+      const entry = c.object(a, p);
+      c.keys(entry, p, ['rule', 'reason']);
+      c.string(entry.rule, `${p}.rule`, { pattern: /^[a-z0-9-]+(\/[a-z0-9-]+)?$/, allowed: 'a rule id such as "pss-restricted/seccomp" or a group such as "pss-restricted" (npm run validate -- --explain RULE)' });
+      if (typeof entry.reason !== 'string' || entry.reason.trim().length < 10) {
+        c.fail(`${p}.reason`, 'is required: say why this exception is acceptable (at least 10 characters)');
+      }
+    });
+  }
   checkSettings(c, s, '');
 }
 

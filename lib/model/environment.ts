@@ -85,6 +85,11 @@ export interface EnvironmentSpec<Apps extends AppRegistry, N extends string, R e
   readonly ingress: IngressSpec;
   /** Which image tags may be deployed. `latest` is always refused. */
   readonly tags: TagPolicy;
+  /**
+   * Registries (prefixes such as `ghcr.io/acme/`) images may come from; checked by the policy gate.
+   * @default any registry
+   */
+  readonly registries?: readonly string[];
   /** The vcluster of each region. */
   readonly vcluster?: VclusterSpec;
   /** Per-app overrides (keys must be registered apps). */
@@ -96,7 +101,7 @@ export type EnvironmentDefinition<N extends string = string, R extends string = 
   EnvironmentSpec<AppRegistry, N, R>
 > & { readonly regionNames: readonly R[] };
 
-const ENV_KEYS = ['name', 'description', 'regions', 'profile', 'sync', 'ingress', 'tags', 'vcluster', 'apps'] as const;
+const ENV_KEYS = ['name', 'description', 'regions', 'profile', 'sync', 'ingress', 'tags', 'registries', 'vcluster', 'apps'] as const;
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const DOMAIN_ALLOWED = 'a DNS domain such as "dev.example.com"';
 
@@ -161,6 +166,9 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
   });
   c.optionalBoolean(tags.requireDigest, 'tags.requireDigest');
 
+  if (s.registries !== undefined) {
+    c.stringArray(s.registries, 'registries', { pattern: /^[a-z0-9.-]+(:\d+)?\/([a-z0-9._\/-]*\/)?$/, allowed: 'registry prefixes ending in "/", such as "ghcr.io/acme/"' });
+  }
   if (s.vcluster !== undefined) {
     const v = c.object(s.vcluster, 'vcluster');
     c.keys(v, 'vcluster', ['values']);

@@ -76,6 +76,8 @@ export interface AppInstance {
   /** The app's database (wired by the database issue). */
   readonly database?: DatabaseSpec;
   readonly runAsUser: number;
+  /** Policy rules this app opts out of, each with its reason. */
+  readonly policyAllows: readonly { readonly rule: string; readonly reason: string }[];
   readonly labelDomain: string;
   readonly managedBy: string;
 }

@@ -297,6 +297,7 @@ function buildInstance(
     secrets: [...(app.secrets ?? [])],
     ...(app.database ? { database: { ...app.database } } : {}),
     runAsUser: app.runAsUser ?? 10001,
+    policyAllows: (app.policy?.allow ?? []).map((a) => ({ rule: a.rule, reason: a.reason })),
     labelDomain: platform.labelDomain,
     managedBy: platform.managedBy,
   };

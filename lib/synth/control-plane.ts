@@ -16,7 +16,7 @@ function renderFile(path: string, build: (chart: Construct) => void): OutputFile
   build(chart);
   const objects = chart.toJson();
   assertNoPlaintextSecrets(path, objects);
-  return { path, content: HEADER + Yaml.stringify(...objects), objects: objects.length };
+  return { path, content: HEADER + Yaml.stringify(...objects), objects: objects.length, docs: objects };
 }
 
 /**

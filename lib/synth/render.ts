@@ -3,6 +3,8 @@ import { GoldenApp } from '../constructs/golden-app';
 import { AppInstance, EnvironmentRegistry, planControlPlane, resolve, ResolveInput, ResolveResult } from '../model';
 import { renderControlPlane } from './control-plane';
 import { assertNoPlaintextSecrets } from './gate';
+import { K8sObject, PolicyFinding } from '../policy/engine';
+import { appAllows, PolicyGateError, runGate } from '../policy/gate';
 import { renderMatrix } from './matrix';
 
 /** One file of dist/: its path relative to dist/ (POSIX separators) and its bytes. */
@@ -11,6 +13,8 @@ export interface OutputFile {
   readonly content: string;
   /** Kubernetes objects in the file (0 for non-YAML files). */
   readonly objects: number;
+  /** The objects themselves, for the policy gate (not written). */
+  readonly docs?: readonly object[];
 }
 
 /** Everything synth will write, decided in memory before anything touches the disk. */
@@ -19,6 +23,8 @@ export interface SynthPlan {
   /** Files sorted by path. */
   readonly files: OutputFile[];
   readonly objects: number;
+  /** Policy warnings (errors stop the synth). */
+  readonly warnings: readonly PolicyFinding[];
 }
 
 /** Path of an instance's manifest inside dist/. */
@@ -37,7 +43,7 @@ export function renderInstance(instance: AppInstance): OutputFile {
   new GoldenApp(chart, 'app', { instance });
   const objects = chart.toJson();
   assertNoPlaintextSecrets(instancePath(instance), objects);
-  return { path: instancePath(instance), content: header(instance) + Yaml.stringify(...objects), objects: objects.length };
+  return { path: instancePath(instance), content: header(instance) + Yaml.stringify(...objects), objects: objects.length, docs: objects };
 }
 
 function header(i: AppInstance): string {
@@ -53,6 +59,18 @@ export function planSynth(input: ResolveInput): SynthPlan {
   files.push(...renderControlPlane(planControlPlane(input.platform, input.envs as EnvironmentRegistry, resolved)));
   files.push({ path: 'README.md', content: renderMatrix(resolved, input.envs as EnvironmentRegistry), objects: 0 });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { resolved, files, objects: files.reduce((n, f) => n + f.objects, 0) };
+
+  // The policy gate, over the whole object set, before anything is written.
+  const manifests = files.flatMap((f) => (f.docs ?? []).map((object, index) => ({ file: f.path, index, object: object as K8sObject })));
+  const distPath = input.platform.gitops.distPath;
+  const directories = new Set<string>([distPath]);
+  for (const f of files) {
+    const parts = `${distPath}/${f.path}`.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) directories.add(parts.slice(0, i).join('/'));
+  }
+  const envs = input.envs as EnvironmentRegistry;
+  const findings = runGate(manifests, envs, appAllows(input.apps, files.map((f) => f.path)), [...directories].sort());
+  if (findings.some((f) => f.severity === 'error')) throw new PolicyGateError(findings.filter((f) => f.severity === 'error'));
+  return { resolved, files, objects: files.reduce((n, f) => n + f.objects, 0), warnings: findings };
 }
 

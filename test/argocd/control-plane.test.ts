@@ -203,6 +203,8 @@ describe('bad input', () => {
       vcluster: { values: { policies: { resourceQuota: { quota: { 'requests.cpu': '4' } } } } },
     });
     const p = planSynth({ ...exampleInput, envs: registerEnvironments(env), releases: {}, secrets: {} });
+    // nothing released in qa yet: its ApplicationSet matches nothing, a warning, not an error
+    expect(p.warnings.map((w) => w.rule)).toEqual(['argocd/appset-paths-exist']);
     const vc = objectsOf(p, 'argocd/vclusters/').find((o) => o.obj.kind === 'Application')!.obj;
     expect(vc.spec.source.helm.valuesObject.policies).toMatchObject({
       podSecurityStandard: 'restricted',

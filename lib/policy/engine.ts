@@ -1,0 +1,142 @@
+/**
+ * The policy gate's engine: rules over the whole set of synthesized objects. Pure (objects in,
+ * findings out). Each rule has an id (`group/name`), a severity, a one-line reason and an
+ * explanation (`npm run validate -- --explain RULE`). Findings print as
+ * `<file>: <Kind> <namespace>/<name>: <field path>: <message> (<rule id>)`.
+ */
+
+/** A Kubernetes object as parsed from YAML (loosely typed: rules check what they read). */
+export interface K8sObject {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: { readonly [key: string]: string };
+    readonly annotations?: { readonly [key: string]: string };
+  };
+  readonly [field: string]: unknown;
+}
+
+/** An object and where it is (or will be) written. */
+export interface ManifestObject {
+  /** File path relative to the validated directory (dist/), POSIX separators. */
+  readonly file: string;
+  /** Position of the document in the file. */
+  readonly index: number;
+  readonly object: K8sObject;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** One violation. */
+export interface PolicyFinding {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly file: string;
+  /** `Kind namespace/name` (or `Kind name` when cluster-scoped). */
+  readonly object: string;
+  /** Field path inside the object, e.g. `spec.template.spec.containers[0].image` ('' for the whole object). */
+  readonly path: string;
+  /** What is wrong and what is expected, one line. */
+  readonly message: string;
+}
+
+/** What the environment of a file demands (from the dist/ layout apps/<env>/<region>/<app>/). */
+export interface EnvPolicy {
+  readonly env: string;
+  /** Images must be pinned by digest. */
+  readonly requireDigest: boolean;
+  /** Registries images may come from (prefixes such as `ghcr.io/acme/`); undefined = any. */
+  readonly registries?: readonly string[];
+  /** AppProjects of this env must not use wildcards. */
+  readonly noWildcards: boolean;
+}
+
+export interface PolicyContext {
+  readonly objects: readonly ManifestObject[];
+  /** The env a file belongs to, when known. */
+  readonly envOf: (file: string) => EnvPolicy | undefined;
+  /** The env an AppProject/ApplicationSet is for, by its name, when known. */
+  readonly envNamed: (name: string) => EnvPolicy | undefined;
+  /** Directories of the repository (relative to its root, as Argo CD lists them), when known. */
+  readonly directories?: readonly string[];
+  /** Kubernetes minor version the clusters run, e.g. '1.28'. */
+  readonly kubernetesVersion: string;
+}
+
+export interface Rule {
+  /** `group/name`, e.g. `pss-restricted/privilege-escalation`. */
+  readonly id: string;
+  readonly severity: Severity;
+  /** One line: what the rule wants, e.g. "containers must not allow privilege escalation". */
+  readonly reason: string;
+  /** A paragraph: what is checked, why, and how to fix or opt out. */
+  readonly explain: string;
+  check(ctx: PolicyContext): PolicyFinding[];
+}
+
+/** `Kind namespace/name`. */
+export function describeObject(o: K8sObject): string {
+  const name = o.metadata?.name ?? '(no name)';
+  return `${o.kind ?? '(no kind)'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${name}`;
+}
+
+/** Builds a finding of `rule` about `m`. */
+export function finding(rule: Pick<Rule, 'id' | 'severity'>, m: ManifestObject, path: string, message: string): PolicyFinding {
+  return { rule: rule.id, severity: rule.severity, file: m.file, object: describeObject(m.object), path, message };
+}
+
+/** Pod-spec-bearing kinds and where their pod template's spec lives. */
+const POD_SPEC_PATHS: { readonly [kind: string]: readonly string[] } = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** The pod spec of a workload (with its dotted path), or undefined for other kinds. */
+export function podSpecOf(o: K8sObject): { path: string; spec: any } | undefined {
+  const keys = POD_SPEC_PATHS[o.kind ?? ''];
+  if (!keys) return undefined;
+  let cur: any = o;
+  for (const k of keys) cur = cur?.[k];
+  return cur && typeof cur === 'object' ? { path: keys.join('.'), spec: cur } : undefined;
+}
+
+/** Every container of a pod spec (init, regular, ephemeral) with its path. */
+export function containersOf(pod: { path: string; spec: any }): { path: string; container: any }[] {
+  const out: { path: string; container: any }[] = [];
+  for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
+    const list = pod.spec[field];
+    if (Array.isArray(list)) list.forEach((c, i) => out.push({ path: `${pod.path}.${field}[${i}]`, container: c }));
+  }
+  return out;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** An opt-out: `rule` does not apply to the objects of `file` (declared per app with a reason). */
+export interface PolicyAllow {
+  readonly file: string;
+  readonly rule: string;
+}
+
+/**
+ * Runs `rules` and drops findings that an opt-out allows (a rule id, or a group prefix such as
+ * `pss-restricted`). Findings are sorted by file, then object, then rule.
+ */
+export function runPolicy(rules: readonly Rule[], ctx: PolicyContext, allows: readonly PolicyAllow[] = []): PolicyFinding[] {
+  const allowed = (f: PolicyFinding) => allows.some((a) => a.file === f.file && (a.rule === f.rule || f.rule.startsWith(`${a.rule}/`)));
+  const findings = rules.flatMap((r) => r.check(ctx)).filter((f) => !allowed(f));
+  const key = (f: PolicyFinding) => `${f.file}\0${f.object}\0${f.rule}\0${f.path}`;
+  return findings.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** The one-line human form of a finding. */
+export function formatFinding(f: PolicyFinding, prefix = ''): string {
+  return `${prefix}${f.file}: ${f.object}: ${f.path ? `${f.path}: ` : ''}${f.message} (${f.rule})`;
+}

@@ -1,0 +1,66 @@
+import { AppRegistry, ConfigError, EnvironmentRegistry, sourceOf } from '../model';
+import { EnvPolicy, ManifestObject, PolicyAllow, PolicyContext, PolicyFinding, Rule, runPolicy } from './engine';
+import { ALL_RULES } from './rules';
+
+/** The Kubernetes minor version the clusters run (the vcluster chart's distro is pinned to it). */
+export const KUBERNETES_VERSION = '1.28';
+
+/** Policy findings that stop a synth: printed one per line, nothing written. */
+export class PolicyGateError extends Error {
+  constructor(public readonly findings: readonly PolicyFinding[]) {
+    super(`${findings.length} policy finding(s)`);
+    this.name = 'PolicyGateError';
+  }
+}
+
+/** What an env demands of its objects. Production-grade envs (those pinning digests) forbid wildcards. */
+function envPolicy(envs: EnvironmentRegistry, name: string): EnvPolicy | undefined {
+  const env = envs[name];
+  if (!env) return undefined;
+  const requireDigest = env.tags.requireDigest === true;
+  return { env: name, requireDigest, ...(env.registries ? { registries: env.registries } : {}), noWildcards: requireDigest };
+}
+
+/** The context rules run in: envs come from the dist/ layout (apps/<env>/...) and object names. */
+export function policyContext(objects: readonly ManifestObject[], envs: EnvironmentRegistry, directories?: readonly string[]): PolicyContext {
+  return {
+    objects,
+    envOf: (file) => {
+      const m = /^apps\/([^/]+)\//.exec(file);
+      return m ? envPolicy(envs, m[1]) : undefined;
+    },
+    envNamed: (name) => envPolicy(envs, name.replace(/-services$/, '')),
+    ...(directories ? { directories } : {}),
+    kubernetesVersion: KUBERNETES_VERSION,
+  };
+}
+
+/** True when `rule` names an existing rule or rule group. */
+export function isKnownRule(rule: string, rules: readonly Rule[] = ALL_RULES): boolean {
+  return rules.some((r) => r.id === rule || r.id.startsWith(`${rule}/`));
+}
+
+/**
+ * The opt-outs of the apps, as (file, rule) pairs for the files of their instances
+ * (`apps/<env>/<region>/<app>/...`). An unknown rule id is an error naming the app file.
+ */
+export function appAllows(apps: AppRegistry, files: readonly string[]): PolicyAllow[] {
+  const out: PolicyAllow[] = [];
+  for (const app of Object.values(apps)) {
+    (app.policy?.allow ?? []).forEach((a, i) => {
+      if (!isKnownRule(a.rule)) {
+        throw new ConfigError(sourceOf(app), `policy.allow[${i}].rule`, `unknown rule "${a.rule}"; see npm run validate -- --explain (lists every rule)`);
+      }
+    });
+    const mine = files.filter((f) => f.split('/')[3] === app.name && f.startsWith('apps/'));
+    for (const f of mine) for (const a of app.policy?.allow ?? []) out.push({ file: f, rule: a.rule });
+  }
+  return out;
+}
+
+/** Runs every rule; returns all findings (errors and warnings), opt-outs applied. */
+export function runGate(objects: readonly ManifestObject[], envs: EnvironmentRegistry, allows: readonly PolicyAllow[], directories?: readonly string[]): PolicyFinding[] {
+  return runPolicy(ALL_RULES, policyContext(objects, envs, directories), allows);
+}
+
+export { ALL_RULES };

@@ -1,0 +1,8 @@
+import { Rule } from '../engine';
+import { pssRules } from './pss';
+import { secretRules } from './secrets';
+import { wiringRules } from './wiring';
+import { workloadRules } from './workloads';
+
+/** Every rule of the policy gate, in the order `--explain` lists them. */
+export const ALL_RULES: readonly Rule[] = [...pssRules, ...workloadRules, ...wiringRules, ...secretRules];
