@@ -1,8 +1,18 @@
 /**
- * Imported first by main.ts. tsx turns on Node's source-map support so stack traces point at .ts
- * lines; Node then parses the source map of every module it loads, which costs ~0.15 s and 20 MB of a
- * 0.7 s synth. Synth reports bad input as one line without a stack, so maps are only kept for DEBUG=1.
+ * Imported first by every command's entry point (main.ts, seal.ts, release.ts, validate.ts).
+ *
+ * - Source maps: Node's source-map support (which tsx turns on) parses the map of every module it
+ *   loads, ~0.15 s and 20 MB of a 0.7 s synth. Commands report bad input as one line without a
+ *   stack, so maps are only kept for DEBUG=1.
+ * - A closed pipe (`npm run synth | head -1`) is not an error: exit quietly instead of a stack trace.
  */
 if (!process.env.DEBUG) process.setSourceMapsEnabled(false);
+
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 
 export {};
