@@ -6,7 +6,7 @@ import { AppRegistry, EnvironmentRegistry, PlatformDefinition } from '../model';
 import { formatFinding, K8sObject, PolicyFinding } from '../policy/engine';
 import { ALL_RULES, appAllows, runGate } from '../policy/gate';
 import { ExpectedInstance, runExpansionCheck, splitArgoObjects } from '../policy/appset-expansion';
-import { validateCustomResource, validateVclusterValues } from '../policy/schemas';
+import { validateVclusterValues } from '../policy/schemas';
 import { parseArgs, quietExit } from './command';
 import { formatError } from './errors';
 
@@ -92,7 +92,6 @@ export async function validateCommand(argv: readonly string[], load: ValidateLoa
   const objects = readObjects(dir, findings);
   const structured: PolicyFinding[] = [];
   for (const { file, obj } of objects) {
-    for (const f of validateCustomResource(obj)) findings.push(`${file}: ${describe(obj)}: ${f.path || '(object)'}: ${f.message} (schema)`);
     const source = ((obj.spec as Record<string, unknown> | undefined)?.source ?? {}) as { chart?: string; helm?: { valuesObject?: unknown } };
     if (obj.kind === 'Application' && source.chart === 'vcluster' && source.helm?.valuesObject !== undefined) {
       for (const f of validateVclusterValues(source.helm.valuesObject)) {

@@ -1,6 +1,6 @@
 import { AppRegistry, ConfigError, EnvironmentRegistry, sourceOf } from '../model';
 import { EnvPolicy, ManifestObject, PolicyAllow, PolicyContext, PolicyFinding, Rule, runPolicy } from './engine';
-import { ALL_RULES } from './rules';
+import { ALL_RULES, SYNTH_RULES } from './rules';
 
 /** The Kubernetes minor version the clusters run (the vcluster chart's distro is pinned to it). */
 export const KUBERNETES_VERSION = '1.28';
@@ -58,9 +58,15 @@ export function appAllows(apps: AppRegistry, files: readonly string[]): PolicyAl
   return out;
 }
 
-/** Runs every rule; returns all findings (errors and warnings), opt-outs applied. */
-export function runGate(objects: readonly ManifestObject[], envs: EnvironmentRegistry, allows: readonly PolicyAllow[], directories?: readonly string[]): PolicyFinding[] {
-  return runPolicy(ALL_RULES, policyContext(objects, envs, directories), allows);
+/** Runs `rules` (default: every rule); returns all findings (errors and warnings), opt-outs applied. */
+export function runGate(
+  objects: readonly ManifestObject[],
+  envs: EnvironmentRegistry,
+  allows: readonly PolicyAllow[],
+  directories?: readonly string[],
+  rules: readonly Rule[] = ALL_RULES,
+): PolicyFinding[] {
+  return runPolicy(rules, policyContext(objects, envs, directories), allows);
 }
 
-export { ALL_RULES };
+export { ALL_RULES, SYNTH_RULES };

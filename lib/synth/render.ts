@@ -4,7 +4,7 @@ import { AppInstance, EnvironmentRegistry, planControlPlane, resolve, ResolveInp
 import { renderControlPlane } from './control-plane';
 import { assertNoPlaintextSecrets } from './gate';
 import { K8sObject, PolicyFinding } from '../policy/engine';
-import { appAllows, PolicyGateError, runGate } from '../policy/gate';
+import { appAllows, PolicyGateError, runGate, SYNTH_RULES } from '../policy/gate';
 import { renderMatrix } from './matrix';
 
 /** One file of dist/: its path relative to dist/ (POSIX separators) and its bytes. */
@@ -69,7 +69,7 @@ export function planSynth(input: ResolveInput): SynthPlan {
     for (let i = 1; i <= parts.length; i++) directories.add(parts.slice(0, i).join('/'));
   }
   const envs = input.envs as EnvironmentRegistry;
-  const findings = runGate(manifests, envs, appAllows(input.apps, files.map((f) => f.path)), [...directories].sort());
+  const findings = runGate(manifests, envs, appAllows(input.apps, files.map((f) => f.path)), [...directories].sort(), SYNTH_RULES);
   if (findings.some((f) => f.severity === 'error')) throw new PolicyGateError(findings.filter((f) => f.severity === 'error'));
   return { resolved, files, objects: files.reduce((n, f) => n + f.objects, 0), warnings: findings };
 }

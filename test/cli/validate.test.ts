@@ -29,8 +29,8 @@ test('a directory of hand-written manifests: a plaintext Secret, an invalid cust
   const lines = r.stderr.trim().split('\n');
   expect(lines).toEqual([
     expect.stringMatching(/^dup\.yaml: .*(duplicate|unique).* \(yaml\)$/i),
-    'sealed.yaml: SealedSecret shop/s: spec.encryptedData: required key "encryptedData" is missing (schema)',
-    'sealed.yaml: SealedSecret shop/s: spec.encryptedDate: unknown key "encryptedDate" (did you mean "encryptedData"? allowed: data, encryptedData, template) (schema)',
+    'sealed.yaml: SealedSecret shop/s: spec.encryptedData: required key "encryptedData" is missing (schema/custom-resource)',
+    'sealed.yaml: SealedSecret shop/s: spec.encryptedDate: unknown key "encryptedDate" (did you mean "encryptedData"? allowed: data, encryptedData, template) (schema/custom-resource)',
     'secret.yaml: Secret shop/db: stringData: must not hold values (stringData): they would be in Git in plain text; seal them with npm run seal (secrets/no-plaintext)',
     'validate: manifests/: 2 objects, 0 ApplicationSets -> 0 Applications: 4 finding(s)',
   ]);

@@ -59,7 +59,7 @@ withCrds('npm run import', () => {
     const r = runImport(dir, ['--from', CRDS]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^import: 3 API groups \(argoproj\.io, bitnami\.com, external-secrets\.io\), 13 files -> imports\/ in [\d.]+ s\n$/);
+    expect(r.stdout).toMatch(/^import: 3 API groups \(argoproj\.io, bitnami\.com, external-secrets\.io\), 20 files -> imports\/ in [\d.]+ s\n$/);
     expectSameTree(path.join(dir, 'imports'), path.join(ROOT, 'imports'));
     expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s.yaml', 'imports', 'node_modules', 'package.json', 'scripts']);
   });
