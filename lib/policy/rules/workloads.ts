@@ -102,7 +102,46 @@ function scopeOf(m: ManifestObject): string {
   return `${clusterOf(m.file)}\0${m.object.metadata?.namespace ?? ''}`;
 }
 
+/** Per-context indexes, built once: rules run over thousands of objects (linear, not quadratic). */
+interface Index {
+  readonly byKind: Map<string, ManifestObject[]>;
+  /** `${scope}\0${kind}\0${name}` -> objects. */
+  readonly byName: Map<string, ManifestObject[]>;
+  /** `${scope}\0${kind}\0${name}` of an HPA's target -> HPAs. */
+  readonly hpasByTarget: Map<string, ManifestObject[]>;
+  /** scope -> PodDisruptionBudgets. */
+  readonly pdbsByScope: Map<string, ManifestObject[]>;
+}
+const indexes = new WeakMap<PolicyContext, Index>();
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function indexOf(ctx: PolicyContext): Index {
+  let idx = indexes.get(ctx);
+  if (idx) return idx;
+  idx = { byKind: new Map(), byName: new Map(), hpasByTarget: new Map(), pdbsByScope: new Map() };
+  for (const m of ctx.objects) {
+    const kind = m.object.kind ?? '';
+    push(idx.byKind, kind, m);
+    push(idx.byName, `${scopeOf(m)}\0${kind}\0${m.object.metadata?.name ?? ''}`, m);
+    if (kind === 'HorizontalPodAutoscaler') {
+      const ref = spec(m.object).scaleTargetRef;
+      if (ref && typeof ref === 'object') push(idx.hpasByTarget, `${scopeOf(m)}\0${ref.kind}\0${ref.name}`, m);
+    }
+    if (kind === 'PodDisruptionBudget') push(idx.pdbsByScope, scopeOf(m), m);
+  }
+  indexes.set(ctx, idx);
+  return idx;
+}
+
 function ofKind(ctx: PolicyContext, ...kinds: string[]): ManifestObject[] {
+  const idx = indexOf(ctx);
+  if (kinds.length === 1) return idx.byKind.get(kinds[0]) ?? [];
+  // keep document order across kinds
   return ctx.objects.filter((m) => kinds.includes(m.object.kind ?? ''));
 }
 
@@ -110,10 +149,7 @@ const spec = (o: K8sObject): any => (o.spec && typeof o.spec === 'object' ? o.sp
 
 /** HPAs in the workload's namespace whose scaleTargetRef names it. */
 function hpasOf(ctx: PolicyContext, w: ManifestObject): ManifestObject[] {
-  return ofKind(ctx, 'HorizontalPodAutoscaler').filter((h) => {
-    const ref = spec(h.object).scaleTargetRef;
-    return scopeOf(h) === scopeOf(w) && ref?.kind === w.object.kind && ref?.name === w.object.metadata?.name;
-  });
+  return indexOf(ctx).hpasByTarget.get(`${scopeOf(w)}\0${w.object.kind}\0${w.object.metadata?.name}`) ?? [];
 }
 
 /** The replica count a workload runs with at least: the HPA's minReplicas when scaled, else spec.replicas (default 1). */
@@ -368,12 +404,12 @@ const pdbForReplicas: Rule = {
     optOut('availability/pdb-for-replicas'),
   check(ctx) {
     const out: PolicyFinding[] = [];
-    const pdbs = ofKind(ctx, 'PodDisruptionBudget');
+    const pdbsByScope = indexOf(ctx).pdbsByScope;
     for (const w of ofKind(ctx, 'Deployment', 'StatefulSet')) {
       const { count, source } = minReplicas(ctx, w);
       if (count <= 1) continue;
       const labels = templateLabels(w);
-      if (pdbs.some((p) => scopeOf(p) === scopeOf(w) && selects(spec(p.object).selector, labels))) continue;
+      if ((pdbsByScope.get(scopeOf(w)) ?? []).some((p) => selects(spec(p.object).selector, labels))) continue;
       out.push(
         finding(pdbForReplicas, w, '', `runs ${count} replicas (${source}) but no PodDisruptionBudget in its namespace selects its pod template labels; expected one (e.g. maxUnavailable: 1)`),
       );
@@ -442,7 +478,7 @@ const targetExists: Rule = {
         out.push(finding(targetExists, h, 'spec.scaleTargetRef', 'has no scaleTargetRef; expected { apiVersion, kind, name } of a workload'));
         continue;
       }
-      const found = ctx.objects.some((m) => scopeOf(m) === scopeOf(h) && m.object.kind === ref.kind && m.object.metadata?.name === ref.name);
+      const found = indexOf(ctx).byName.has(`${scopeOf(h)}\0${ref.kind}\0${ref.name}`);
       if (!found) {
         const ns = h.object.metadata?.namespace;
         out.push(
