@@ -76,6 +76,16 @@ export interface Rule {
   check(ctx: PolicyContext): PolicyFinding[];
 }
 
+/**
+ * The cluster a file deploys to: `<env>/<region>` for `apps/<env>/<region>/...` (each is its own
+ * vcluster, so the same namespace in dev and prod is not the same namespace); '' for everything else
+ * (the control plane, applied to the host cluster).
+ */
+export function clusterOf(file: string): string {
+  const m = /^apps\/([^/]+)\/([^/]+)\//.exec(file);
+  return m ? `${m[1]}/${m[2]}` : '';
+}
+
 /** `Kind namespace/name`. */
 export function describeObject(o: K8sObject): string {
   const name = o.metadata?.name ?? '(no name)';

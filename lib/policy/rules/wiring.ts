@@ -9,7 +9,7 @@
  * every other file to the control-plane cluster, so `book-shop` in dev and in prod are different.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { containersOf, finding, K8sObject, ManifestObject, PolicyContext, PolicyFinding, podSpecOf, Rule } from '../engine';
+import { clusterOf, containersOf, finding, K8sObject, ManifestObject, PolicyContext, PolicyFinding, podSpecOf, Rule } from '../engine';
 import { BadPatternError, pathMatch } from '../glob';
 
 const OPT_OUT = 'To opt out for one app, declare `policy: { allow: [{ rule: \'RULE\', reason: \'why\' }] }` in apps/<app>.ts.';
@@ -18,12 +18,6 @@ const explain = (id: string, text: string): string => `${text} ${OPT_OUT.replace
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/** The cluster a file deploys to: `<env>/<region>` for apps/<env>/<region>/..., '' otherwise. */
-function clusterOf(file: string): string {
-  const m = /^apps\/([^/]+)\/([^/]+)\//.exec(file);
-  return m ? `${m[1]}/${m[2]}` : '';
-}
 
 /** Key of an object's namespace (cluster + namespace). */
 function nsKey(m: ManifestObject): string {

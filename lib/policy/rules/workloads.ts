@@ -6,7 +6,7 @@
  * liveness-port/readiness-port/startup-port, pdb-max-unavailable, pdb-min-available) and Polaris
  * (tagNotSpecified, cpu/memory requests/limits, missingPodDisruptionBudget, pdbDisruptionsIsZero).
  */
-import { containersOf, describeObject, finding, K8sObject, ManifestObject, PolicyContext, PolicyFinding, podSpecOf, Rule } from '../engine';
+import { clusterOf, containersOf, describeObject, finding, K8sObject, ManifestObject, PolicyContext, PolicyFinding, podSpecOf, Rule } from '../engine';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -88,14 +88,6 @@ function imageRule(id: string, reason: string, explain: string, test: (image: st
     },
   };
   return rule;
-}
-
-/** Objects that land in the same cluster: apps/<env>/<region>/... share one; otherwise the file's directory. */
-function clusterOf(file: string): string {
-  const m = /^apps\/[^/]+\/[^/]+\//.exec(file);
-  if (m) return m[0];
-  const i = file.lastIndexOf('/');
-  return i >= 0 ? file.slice(0, i + 1) : '';
 }
 
 function scopeOf(m: ManifestObject): string {
