@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { SealedSecret as SealedSecretObject } from '../../imports/bitnami.com';
-import { SealScope } from '../model';
+import { SealScope, scopeAnnotations } from '../model';
+
+export { scopeAnnotations };
 
 /** Props of {@link SealedSecret}. */
 export interface SealedSecretProps {
@@ -27,13 +29,6 @@ export interface SealedSecretProps {
    * @default 'Opaque'
    */
   readonly type?: string;
-}
-
-/** The annotation the controller reads to pick the scope (on the SealedSecret's own metadata). */
-export function scopeAnnotations(scope: SealScope): Record<string, string> {
-  if (scope === 'namespace-wide') return { 'sealedsecrets.bitnami.com/namespace-wide': 'true' };
-  if (scope === 'cluster-wide') return { 'sealedsecrets.bitnami.com/cluster-wide': 'true' };
-  return {};
 }
 
 /**

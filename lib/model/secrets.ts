@@ -7,6 +7,19 @@ import { joinPath } from './errors';
 export type SealScope = 'strict' | 'namespace-wide' | 'cluster-wide';
 export const SEAL_SCOPES: readonly SealScope[] = ['strict', 'namespace-wide', 'cluster-wide'];
 
+/** True when `value` is a scope. */
+export function isSealScope(value: unknown): value is SealScope {
+  return typeof value === 'string' && (SEAL_SCOPES as readonly string[]).includes(value);
+}
+
+/**
+ * The annotations a SealedSecret's top-level metadata (which the controller reads to build the
+ * decryption label) and its template carry for a scope; strict needs none.
+ */
+export function scopeAnnotations(scope: SealScope): Record<string, string> {
+  return scope === 'strict' ? {} : { [`sealedsecrets.bitnami.com/${scope}`]: 'true' };
+}
+
 /** One sealed value, as `npm run seal` records it in envs/secrets.ts. */
 export interface SealedValue {
   /** The ciphertext (kubeseal format, standard base64). */

@@ -1,6 +1,7 @@
 import {
   constants, createCipheriv, createDecipheriv, createPrivateKey, KeyObject, privateDecrypt, publicEncrypt, randomBytes,
 } from 'node:crypto';
+import { isSealScope, SEAL_SCOPES, scopeAnnotations as modelScopeAnnotations, SealScope } from '../model/secrets';
 
 /**
  * Sealed Secrets encryption, byte for byte what kubeseal does (sealed-secrets v0.36.6 pkg/crypto/crypto.go
@@ -41,13 +42,9 @@ export class SealError extends Error {
   }
 }
 
-/** kubeseal `--scope` values. */
-export const SEAL_SCOPES = ['strict', 'namespace-wide', 'cluster-wide'] as const;
-export type SealScope = (typeof SEAL_SCOPES)[number];
-
-export function isSealScope(value: unknown): value is SealScope {
-  return typeof value === 'string' && (SEAL_SCOPES as readonly string[]).includes(value);
-}
+// The scope vocabulary is the model's (envs/secrets.ts records it; the SealedSecret construct uses it).
+export { isSealScope, SEAL_SCOPES } from '../model/secrets';
+export type { SealScope } from '../model/secrets';
 
 /** Annotation prefix of the scope annotations (only honoured with the value "true"). */
 export const SEALED_SECRETS_ANNOTATION_PREFIX = 'sealedsecrets.bitnami.com/';
@@ -81,19 +78,11 @@ function requireNonEmpty(scope: SealScope, what: 'namespace' | 'name', value: st
 
 /**
  * The annotations the SealedSecret's top-level `metadata.annotations` (and its template) must carry for
- * the controller to use the same label when it unseals.
+ * the controller to use the same label when it unseals (the model's; refuses an unknown scope).
  */
 export function scopeAnnotations(scope: SealScope): Record<string, string> {
-  switch (scope) {
-    case 'strict':
-      return {};
-    case 'namespace-wide':
-      return { [`${SEALED_SECRETS_ANNOTATION_PREFIX}namespace-wide`]: 'true' };
-    case 'cluster-wide':
-      return { [`${SEALED_SECRETS_ANNOTATION_PREFIX}cluster-wide`]: 'true' };
-    default:
-      throw new SealError('invalid-scope', `unknown scope ${JSON.stringify(scope)} (allowed: ${SEAL_SCOPES.join(', ')})`);
-  }
+  if (!isSealScope(scope)) throw new SealError('invalid-scope', `unknown scope ${JSON.stringify(scope)} (allowed: ${SEAL_SCOPES.join(', ')})`);
+  return modelScopeAnnotations(scope);
 }
 
 const SESSION_KEY_BYTES = 32;
