@@ -6,6 +6,8 @@
  *   (3.5 MB for argoproj.io: loading it through tsx at every synth would cost ~0.2 s).
  * - the same CRDs -> imports/schemas/<group>/<Kind>_<version>.json (JSON Schema 2020-12, one per served version).
  * - `schemas:` (JSON schema URLs) -> imports/schemas/<repository>/<file name>, as is plus a `$comment`.
+ * - `kubernetes:` (the Kubernetes OpenAPI definitions of the clusters' version) -> imports/schemas/kubernetes/: strict
+ *   definitions, an index and precompiled validators per kind (scripts/kubernetes-schemas.ts), for `schema/core`.
  * - each CRD schema and the vcluster values schema -> a precompiled Ajv validator next to it (standalone code,
  *   CommonJS): <Kind>_<version>.validate.js, vcluster/values.validate.js. lib/policy/schemas.ts loads these instead
  *   of compiling the JSON schemas (0.08-0.23 s per kind) at every synth.
@@ -24,6 +26,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
 import * as YAML from 'yaml';
+import { enumsFromKubernetesModels, kubernetesSchemas } from './kubernetes-schemas';
 
 const ROOT = path.resolve(__dirname, '..');
 const IMPORTS = path.join(ROOT, 'imports');
@@ -76,7 +79,7 @@ function parseArgs(argv: readonly string[]): Options {
   return { from: path.resolve(ROOT, from), fromUrls };
 }
 
-function readConfig(): { imports: string[]; schemas: string[] } {
+function readConfig(): { imports: string[]; schemas: string[]; kubernetes: string } {
   const file = path.join(ROOT, 'cdk8s.yaml');
   let config: unknown;
   try {
@@ -93,7 +96,11 @@ function readConfig(): { imports: string[]; schemas: string[] } {
   };
   const imports = list('imports');
   if (imports.length === 0) fail('cdk8s.yaml: imports: is empty, nothing to import');
-  return { imports, schemas: list('schemas') };
+  const kubernetes = (config as Record<string, unknown> | null)?.kubernetes;
+  if (typeof kubernetes !== 'string' || !/^https:\/\/\S+\/v\d+\.\d+\.\d+\/_definitions\.json$/.test(kubernetes)) {
+    fail('cdk8s.yaml: kubernetes: must be the https URL of the Kubernetes definitions, .../v<major>.<minor>.<patch>/_definitions.json');
+  }
+  return { imports, schemas: list('schemas'), kubernetes };
 }
 
 const fileNameOf = (url: string): string => decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
@@ -568,16 +575,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     const options = parseArgs(argv);
     const config = readConfig();
     recover();
-    const urls = [...config.imports, ...config.schemas];
+    const urls = [...config.imports, ...config.schemas, config.kubernetes];
     const sources = options.fromUrls ? await downloadSources(urls) : readLocalSources(urls, options.from);
     const crdSources = sources.slice(0, config.imports.length);
-    const schemaSources = sources.slice(config.imports.length);
+    const schemaSources = sources.slice(config.imports.length, config.imports.length + config.schemas.length);
+    const kubernetesSource = sources[sources.length - 1];
 
     const byGroup = new Map<string, Crd[]>();
     for (const crd of crdSources.flatMap(parseCrds)) byGroup.set(crd.group, [...(byGroup.get(crd.group) ?? []), crd]);
     const groups = [...byGroup.keys()].sort();
 
     const files = new Map<string, string>();
+    let kubernetes = '';
     const add = (rel: string, content: string): void => {
       if (files.has(rel)) fail(`two sources generate imports/${rel}`);
       files.set(rel, content);
@@ -601,10 +610,19 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (rel === VCLUSTER_VALUES_SCHEMA) validators.push([rel, content, s.url, false]);
     }
     for (const [rel, content, url, split] of validators) add(...validatorModule(rel, content, url, split));
+    // The core kinds: strict schemas and precompiled validators for the pinned Kubernetes version (schema/core).
+    try {
+      const enums = enumsFromKubernetesModels(path.dirname(require.resolve('kubernetes-models/package.json')));
+      for (const [rel, content] of kubernetesSchemas(kubernetesSource.text, kubernetesSource.url, tsHeader, enums)) add(rel, content);
+      const index = JSON.parse(files.get('schemas/kubernetes/index.json')!) as { kubernetesVersion: string; kinds: Record<string, { module?: string }> };
+      kubernetes = `Kubernetes ${index.kubernetesVersion} (${Object.values(index.kinds).filter((k) => k.module).length} kinds)`;
+    } catch (e) {
+      fail(`${kubernetesSource.origin}: ${oneLine(e)}`);
+    }
 
     swapIn(files);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`import: ${groups.length} API groups (${groups.join(', ')}), ${files.size} files -> imports/ in ${seconds} s`);
+    console.log(`import: ${groups.length} API groups (${groups.join(', ')}), ${kubernetes}, ${files.size} files -> imports/ in ${seconds} s`);
     return 0;
   } catch (e) {
     console.error(`error: ${oneLine(e)}`);

@@ -14,6 +14,7 @@ interface SynthOptions {
   readonly check?: boolean;
   readonly outdir: string;
   readonly quiet?: boolean;
+  readonly timings?: boolean;
 }
 
 /**
@@ -26,14 +27,18 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     .option('--check', 'render in memory and compare with the output directory; exit 1 listing stale, missing and extra files; write nothing')
     .option('-o, --outdir <dir>', 'output directory', process.env.CDK8S_OUTDIR || 'dist')
     .option('-q, --quiet', 'print nothing but errors')
+    .option('--timings', 'print how long each phase took (start-up, load, resolve, render, validate, write) to stderr')
     .addHelpText('after', '\nExamples:\n  npm run synth\n  npm run synth -- --check\n');
   const parsed = parseArgs(quietExit(program, out, err), argv);
   if (parsed !== undefined) return parsed;
   const opts = program.opts<SynthOptions>();
   const started = performance.now();
   let plan: SynthPlan;
+  let loaded = started;
   try {
-    plan = planSynth(await load());
+    const input = await load();
+    loaded = performance.now();
+    plan = planSynth(input);
   } catch (e) {
     if (e instanceof PolicyGateError) {
       const rel0 = path.relative(process.cwd(), path.resolve(opts.outdir)) || '.';
@@ -69,7 +74,8 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     err.write(`${formatError(e)}\n`);
     return 1;
   }
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const finished = performance.now();
+  const seconds = ((finished - started) / 1000).toFixed(2);
   if (!opts.quiet) {
     const r = plan.resolved;
     const envs = new Set(r.instances.map((i) => i.env)).size;
@@ -89,6 +95,14 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
       for (const n of r.notReleased) byApp.set(n.app, [...(byApp.get(n.app) ?? []), `${n.env}/${n.region}`]);
       out.write(`  not released (not deployed): ${[...byApp].map(([a, w]) => `${a} in ${w.join(', ')}`).join('; ')}\n`);
     }
+  }
+  if (opts.timings) {
+    const t = plan.timings;
+    const write = finished - loaded - t.resolve - t.render - t.validate;
+    const phases: [string, number][] = [
+      ['start-up', started], ['load', loaded - started], ['resolve', t.resolve], ['render', t.render], ['validate', t.validate], ['write', write],
+    ];
+    err.write(`timings (ms): ${phases.map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(', ')}; total ${finished.toFixed(0)}\n`);
   }
   return 0;
 }
