@@ -5,8 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { AppRegistry, EnvironmentRegistry, PlatformDefinition } from '../model';
 import { formatFinding, K8sObject, PolicyFinding } from '../policy/engine';
 import { ALL_RULES, appAllows, runGate } from '../policy/gate';
-import { ExpectedInstance, runExpansionCheck, splitArgoObjects } from '../policy/appset-expansion';
-import { validateVclusterValues } from '../policy/schemas';
+import { listDirectories } from '../policy/appset-expansion';
 import { parseArgs, quietExit } from './command';
 import { formatError } from './errors';
 
@@ -19,7 +18,7 @@ interface Parsed {
 }
 
 /** Reads every YAML document below `dir`; a parse error or duplicate key is a finding, not a crash. */
-function readObjects(dir: string, findings: string[]): Parsed[] {
+function readObjects(dir: string, findings: PolicyFinding[]): Parsed[] {
   const out: Parsed[] = [];
   const walk = (rel: string) => {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -28,7 +27,7 @@ function readObjects(dir: string, findings: string[]): Parsed[] {
       else if (/\.ya?ml$/.test(e.name)) {
         for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, r), 'utf8'), { uniqueKeys: true })) {
           if (doc.errors.length > 0) {
-            findings.push(`${r}: ${doc.errors[0].message.split('\n')[0]} (yaml)`);
+            findings.push({ rule: 'yaml/parse', severity: 'error', file: r, object: '', path: '', message: doc.errors[0].message.split('\n')[0] });
             continue;
           }
           const v = doc.toJS();
@@ -41,20 +40,15 @@ function readObjects(dir: string, findings: string[]): Parsed[] {
   return out;
 }
 
-function describe(o: Record<string, unknown>): string {
-  const m = (o.metadata ?? {}) as { name?: string; namespace?: string };
-  return `${String(o.kind)} ${m.namespace ? `${m.namespace}/` : ''}${m.name ?? '(no name)'}`;
-}
-
 /**
- * `npm run validate [-- DIR]`: checks a directory of synthesized YAML offline: no plaintext Secret, custom resources
- * against the CRD schemas in imports/schemas, vcluster chart values against the chart's schema, and
- * the ApplicationSets' expansion (each app instance directory yields exactly one correct Application,
- * allowed by its AppProject). Exit 1 with one line per finding.
+ * `npm run validate [-- DIR]`: checks a directory of YAML (dist/ by default, or any Helm/Kustomize output) offline with
+ * every policy rule: YAML parse errors and duplicate keys, schemas (core kinds, custom resources, vcluster values),
+ * the security baseline, workload and wiring rules, and, for a dist/ directory, the ApplicationSets' expansion.
+ * Human output (grouped by file, colors on a TTY) or `--format json`; exit 1 on errors, 0 with warnings only.
  */
 export async function validateCommand(argv: readonly string[], load: ValidateLoader, out = process.stdout, err = process.stderr): Promise<number> {
   const program = new Command('validate')
-    .description('Validate synthesized manifests offline: CRD schemas, vcluster values, ApplicationSet expansion.')
+    .description('Check a directory of Kubernetes YAML offline with every policy rule (schemas, Pod Security Standards, images, probes, wiring, Argo CD); exit 1 on errors, 0 with warnings only.')
     .argument('[dir]', 'directory of YAML to check', 'dist')
     .option('-q, --quiet', 'print nothing but findings')
     .option('--format <format>', 'human or json', 'human')
@@ -88,78 +82,44 @@ export async function validateCommand(argv: readonly string[], load: ValidateLoa
     return 1;
   }
 
-  const findings: string[] = [];
+  const findings: PolicyFinding[] = [];
   const objects = readObjects(dir, findings);
-  const structured: PolicyFinding[] = [];
-  for (const { file, obj } of objects) {
-    const source = ((obj.spec as Record<string, unknown> | undefined)?.source ?? {}) as { chart?: string; helm?: { valuesObject?: unknown } };
-    if (obj.kind === 'Application' && source.chart === 'vcluster' && source.helm?.valuesObject !== undefined) {
-      for (const f of validateVclusterValues(source.helm.valuesObject)) {
-        findings.push(`${file}: ${describe(obj)}: spec.source.helm.valuesObject.${f.path}: ${f.message} (vcluster values schema)`);
-      }
-    }
-  }
 
-  let applications = 0;
-  const { appSets, appProjects } = splitArgoObjects(objects.map((o) => o.obj));
-  if (appSets.length > 0) {
-    const { gitops } = repo.platform;
-    // The repository root is where dist/ lives: the check lists directories as Argo CD's repo server does.
-    const absDir = path.resolve(dir);
-    const distSegments = gitops.distPath.split('/').length;
-    const repoRoot = path.resolve(absDir, ...Array<string>(distSegments).fill('..'));
-    const expected: ExpectedInstance[] = [];
-    const appsDir = path.join(dir, 'apps');
-    if (fs.existsSync(appsDir)) {
-      for (const env of fs.readdirSync(appsDir).sort()) {
-        const envDef = repo.envs[env];
-        for (const region of fs.readdirSync(path.join(appsDir, env)).sort()) {
-          for (const app of fs.readdirSync(path.join(appsDir, env, region)).sort()) {
-            expected.push({ env, region, app, automated: envDef?.sync.automated ?? false, path: `${gitops.distPath}/apps/${env}/${region}/${app}` });
-          }
-        }
-      }
-    }
-    const clusters = Object.values(repo.envs).flatMap((e) => e.regionNames.map((r) => `${e.name}-${r}`));
-    try {
-      const result = runExpansionCheck({ repoRoot, appSets, appProjects, expected, repoURL: gitops.repoURL, clusters });
-      applications = result.applications.length;
-      for (const f of result.findings) findings.push(`${f.message} (${f.rule})`);
-    } catch (e) {
-      findings.push(`${formatError(e).replace(/^error: /, '')} (expansion)`);
-    }
-  }
-
-  // The policy rules over the whole object set, with the apps' opt-outs.
+  // The policy rules over the whole object set, with the apps' opt-outs. With an argocd/ directory, dir is a dist/:
+  // the repository's directories (as Argo CD lists them) feed the ApplicationSet checks.
   let directories: string[] | undefined;
-  try {
-    const { listDirectories } = await import('../policy/appset-expansion');
+  if (fs.existsSync(path.join(dir, 'argocd'))) {
     const root = path.resolve(dir, ...Array<string>(repo.platform.gitops.distPath.split('/').length).fill('..'));
-    directories = fs.existsSync(path.join(dir, 'argocd')) ? listDirectories(root) : undefined;
-  } catch {
-    directories = undefined;
+    directories = listDirectories(root);
   }
   const manifests = objects.map((o, index) => ({ file: o.file, index, object: o.obj as K8sObject }));
-  let policy: PolicyFinding[] = [];
   try {
-    policy = runGate(manifests, repo.envs, appAllows(repo.apps, [...new Set(objects.map((o) => o.file))]), directories);
+    findings.push(...runGate(manifests, repo.envs, appAllows(repo.apps, [...new Set(objects.map((o) => o.file))]), { directories, platform: repo.platform }));
   } catch (e) {
     err.write(`${formatError(e)}\n`);
     return 1;
   }
-  structured.push(...policy);
-  const errors = findings.length + structured.filter((f) => f.severity === 'error').length;
-  const warnings = structured.filter((f) => f.severity === 'warning').length;
-  const summary = `validate: ${dir}/: ${objects.length} objects, ${appSets.length} ApplicationSets -> ${applications} Applications`;
+  findings.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
+  const applications = objects.filter((o) => o.obj.kind === 'ApplicationSet').length;
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.length - errors;
+  const summary = `validate: ${dir}/: ${objects.length} objects in ${new Set(objects.map((o) => o.file)).size} files, ${ALL_RULES.length} rules`;
   if (format === 'json') {
-    out.write(`${JSON.stringify({ dir, objects: objects.length, applications, errors, warnings, findings: [...findings.map((message) => ({ severity: 'error', message })), ...structured] }, null, 2)}\n`);
+    out.write(`${JSON.stringify({ dir, objects: objects.length, applicationSets: applications, errors, warnings, findings }, null, 2)}\n`);
     return errors ? 1 : 0;
   }
-  const color = (s: string, code: number) => ((err as { isTTY?: boolean }).isTTY && !process.env.NO_COLOR ? `\u001b[${code}m${s}\u001b[0m` : s);
-  for (const f of findings) err.write(`${f}\n`);
-  for (const f of structured) err.write(`${f.severity === 'warning' ? color('warning: ', 33) : ''}${formatFinding(f)}\n`);
+  const tty = (err as { isTTY?: boolean }).isTTY && !process.env.NO_COLOR;
+  const color = (text: string, code: number) => (tty ? `\u001b[${code}m${text}\u001b[0m` : text);
+  // Grouped by file (a blank line between files), one self-contained line per finding.
+  let previous: string | undefined;
+  for (const f of findings) {
+    if (previous !== undefined && f.file !== previous) err.write('\n');
+    previous = f.file;
+    const line = formatFinding(f, `${dir.replace(/\/+$/, '')}/`);
+    err.write(f.severity === 'warning' ? `${color('warning:', 33)} ${line}\n` : `${tty ? line.replace(/^[^:]+/, (file) => color(file, 31)) : line}\n`);
+  }
   if (!quiet) {
-    const status = errors ? color(`${errors} finding(s)`, 31) : warnings ? `ok, ${warnings} warning(s)` : 'ok';
+    const status = errors ? color(`${errors} error(s)${warnings ? `, ${warnings} warning(s)` : ''}`, 31) : warnings ? `ok, ${warnings} warning(s)` : 'ok';
     (errors ? err : out).write(`${summary}: ${status}\n`);
   }
   return errors ? 1 : 0;

@@ -63,6 +63,20 @@ export interface PolicyContext {
   readonly directories?: readonly string[];
   /** Kubernetes minor version the clusters run, e.g. '1.28'. */
   readonly kubernetesVersion: string;
+  /** The platform's GitOps settings, for the ApplicationSet expansion check (with `directories`), when known. */
+  readonly gitops?: GitopsContext;
+}
+
+/** What the Argo CD expansion check needs to know about the platform. */
+export interface GitopsContext {
+  /** The repository the ApplicationSets must read. */
+  readonly repoURL: string;
+  /** dist/'s path in the repository, e.g. `dist`. */
+  readonly distPath: string;
+  /** Destination clusters Argo CD knows (`<env>-<region>`). */
+  readonly clusters: readonly string[];
+  /** Whether an env syncs automatically. */
+  readonly automated: (env: string) => boolean;
 }
 
 export interface Rule {
@@ -148,5 +162,5 @@ export function runPolicy(rules: readonly Rule[], ctx: PolicyContext, allows: re
 
 /** The one-line human form of a finding. */
 export function formatFinding(f: PolicyFinding, prefix = ''): string {
-  return `${prefix}${f.file}: ${f.object}: ${f.path ? `${f.path}: ` : ''}${f.message} (${f.rule})`;
+  return `${prefix}${f.file}: ${f.object ? `${f.object}: ` : ''}${f.path ? `${f.path}: ` : ''}${f.message} (${f.rule})`;
 }

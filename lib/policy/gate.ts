@@ -1,4 +1,4 @@
-import { AppRegistry, ConfigError, EnvironmentRegistry, sourceOf } from '../model';
+import { AppRegistry, ConfigError, EnvironmentRegistry, PlatformDefinition, sourceOf } from '../model';
 import { EnvPolicy, ManifestObject, PolicyAllow, PolicyContext, PolicyFinding, Rule, runPolicy } from './engine';
 import { ALL_RULES, SYNTH_RULES } from './rules';
 
@@ -22,8 +22,20 @@ function envPolicy(envs: EnvironmentRegistry, name: string): EnvPolicy | undefin
 }
 
 /** The context rules run in: envs come from the dist/ layout (apps/<env>/...) and object names. */
-export function policyContext(objects: readonly ManifestObject[], envs: EnvironmentRegistry, directories?: readonly string[]): PolicyContext {
+export function policyContext(
+  objects: readonly ManifestObject[],
+  envs: EnvironmentRegistry,
+  directories?: readonly string[],
+  platform?: PlatformDefinition,
+): PolicyContext {
+  const gitops = platform && {
+    repoURL: platform.gitops.repoURL,
+    distPath: platform.gitops.distPath,
+    clusters: Object.values(envs).flatMap((e) => e.regionNames.map((r) => `${e.name}-${r}`)),
+    automated: (env: string) => envs[env]?.sync.automated ?? false,
+  };
   return {
+    ...(gitops ? { gitops } : {}),
     objects,
     envOf: (file) => {
       const m = /^apps\/([^/]+)\//.exec(file);
@@ -58,15 +70,19 @@ export function appAllows(apps: AppRegistry, files: readonly string[]): PolicyAl
   return out;
 }
 
-/** Runs `rules` (default: every rule); returns all findings (errors and warnings), opt-outs applied. */
-export function runGate(
-  objects: readonly ManifestObject[],
-  envs: EnvironmentRegistry,
-  allows: readonly PolicyAllow[],
-  directories?: readonly string[],
-  rules: readonly Rule[] = ALL_RULES,
-): PolicyFinding[] {
-  return runPolicy(rules, policyContext(objects, envs, directories), allows);
+/** Where the gate runs: the repository's directories and platform (for the Argo CD checks) and the rules to run. */
+export interface GateOptions {
+  /** Directories of the repository, relative to its root (as Argo CD's repo server lists them). */
+  readonly directories?: readonly string[];
+  /** The platform (GitOps repository, dist/ path): with `directories`, enables the ApplicationSet expansion check. */
+  readonly platform?: PlatformDefinition;
+  /** @default ALL_RULES */
+  readonly rules?: readonly Rule[];
+}
+
+/** Runs the rules; returns all findings (errors and warnings), opt-outs applied. */
+export function runGate(objects: readonly ManifestObject[], envs: EnvironmentRegistry, allows: readonly PolicyAllow[], options: GateOptions = {}): PolicyFinding[] {
+  return runPolicy(options.rules ?? ALL_RULES, policyContext(objects, envs, options.directories, options.platform), allows);
 }
 
 export { ALL_RULES, SYNTH_RULES };

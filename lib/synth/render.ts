@@ -84,7 +84,11 @@ export function planSynth(input: ResolveInput): SynthPlan {
     for (let i = 1; i <= parts.length; i++) directories.add(parts.slice(0, i).join('/'));
   }
   const envs = input.envs as EnvironmentRegistry;
-  const findings = runGate(manifests, envs, appAllows(input.apps, files.map((f) => f.path)), [...directories].sort(), SYNTH_RULES);
+  const findings = runGate(manifests, envs, appAllows(input.apps, files.map((f) => f.path)), {
+    directories: [...directories].sort(),
+    platform: input.platform,
+    rules: SYNTH_RULES,
+  });
   if (findings.some((f) => f.severity === 'error')) throw new PolicyGateError(findings.filter((f) => f.severity === 'error'));
   const timings = { resolve: t1 - t0, render: t2 - t1, validate: performance.now() - t2 };
   return { resolved, files, objects: files.reduce((n, f) => n + f.objects, 0), warnings: findings, timings };

@@ -1,4 +1,5 @@
 import { Rule } from '../engine';
+import { argocdExpansionRules } from './argocd-expansion';
 import { pssRules } from './pss';
 import { coreSchemaRules } from './schema-core';
 import { crdSchemaRules } from './schema-crd';
@@ -7,7 +8,7 @@ import { wiringRules } from './wiring';
 import { workloadRules } from './workloads';
 
 /** Every rule of the policy gate, in the order `--explain` lists them (npm run validate runs them all). */
-export const ALL_RULES: readonly Rule[] = [...coreSchemaRules, ...crdSchemaRules, ...pssRules, ...workloadRules, ...wiringRules, ...secretRules];
+export const ALL_RULES: readonly Rule[] = [...coreSchemaRules, ...crdSchemaRules, ...pssRules, ...workloadRules, ...wiringRules, ...argocdExpansionRules, ...secretRules];
 
 /**
  * The rules synth runs before writing: all of them. The schema validators are precompiled by `npm run import` and

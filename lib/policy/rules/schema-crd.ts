@@ -1,5 +1,5 @@
 import { finding, Rule } from '../engine';
-import { validateCustomResource } from '../schemas';
+import { validateCustomResource, validateVclusterValues } from '../schemas';
 
 /** `schema/custom-resource`: custom resources must match their CRD's schema (imports/schemas, precompiled validators). */
 export const customResourceSchema: Rule = {
@@ -17,4 +17,26 @@ export const customResourceSchema: Rule = {
     ctx.objects.flatMap((m) => validateCustomResource(m.object).map((f) => finding(customResourceSchema, m, f.path, f.message))),
 };
 
-export const crdSchemaRules: Rule[] = [customResourceSchema];
+/** `schema/vcluster-values`: the vcluster chart's values (an Argo CD Application's helm.valuesObject) must match the chart's schema. */
+export const vclusterValuesSchema: Rule = {
+  id: 'schema/vcluster-values',
+  severity: 'error',
+  reason: "the values given to the vcluster chart must match the chart's values.schema.json",
+  explain:
+    'Each Argo CD Application of the vcluster chart (spec.source.chart: vcluster) has its spec.source.helm.valuesObject ' +
+    "validated against the pinned chart's values.schema.json (imports/schemas/vcluster, from cdk8s.yaml), in which every " +
+    'object forbids unknown keys: a misspelled value (controlPlane.distro.k8s.enabeld) or a wrong type fails here, ' +
+    'instead of failing the Helm render in Argo CD after the merge. Fix the value in the env\'s `vcluster.values` ' +
+    '(envs/<env>.ts); if the chart changed, bump it in cdk8s.yaml and run `npm run import`.',
+  check: (ctx) =>
+    ctx.objects.flatMap((m) => {
+      const o = m.object as { apiVersion?: unknown; kind?: unknown; spec?: { source?: { chart?: unknown; helm?: { valuesObject?: unknown } } } };
+      const source = o.spec?.source;
+      if (o.kind !== 'Application' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('argoproj.io/')) return [];
+      if (source?.chart !== 'vcluster' || source.helm?.valuesObject === undefined) return [];
+      return validateVclusterValues(source.helm.valuesObject).map((f) =>
+        finding(vclusterValuesSchema, m, `spec.source.helm.valuesObject${f.path ? (f.path.startsWith('[') ? f.path : `.${f.path}`) : ''}`, f.message));
+    }),
+};
+
+export const crdSchemaRules: Rule[] = [customResourceSchema, vclusterValuesSchema];

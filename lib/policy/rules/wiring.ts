@@ -13,7 +13,8 @@ import { clusterOf, containersOf, finding, K8sObject, ManifestObject, PolicyCont
 import { BadPatternError, pathMatch } from '../glob';
 
 const OPT_OUT = 'To opt out for one app, declare `policy: { allow: [{ rule: \'RULE\', reason: \'why\' }] }` in apps/<app>.ts.';
-const explain = (id: string, text: string): string => `${text} ${OPT_OUT.replace('RULE', id)}`;
+/** A rule's --explain text, ending with how to opt out. */
+export const explain = (id: string, text: string): string => `${text} ${OPT_OUT.replace('RULE', id)}`;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
