@@ -5,6 +5,7 @@ import { K8sObject, ManifestObject, PolicyContext, PolicyFinding, runPolicy } fr
 import { pssRules, safeSysctls } from '../../../lib/policy/rules/pss';
 import { planSynth } from '../../../lib/synth';
 import { exampleInput } from '../../support/example';
+import { corpusNamespace } from '../../support/policy-corpus';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/policy/pss');
 
@@ -27,41 +28,44 @@ function run(objects: ManifestObject[], version = '1.28'): PolicyFinding[] {
   return runPolicy(pssRules, ctxOf(objects, version));
 }
 
-const DEPLOY = 'Deployment shop/web';
-const POD = 'Pod shop/web';
+const DEPLOY = 'Deployment';
+const POD = 'Pod';
 const T = 'spec.template.spec';
 
-/** Per rule: the one finding its fail fixture must yield, and the other rules the same manifest also (necessarily) fails. */
-const CASES: { rule: string; object: string; path: string; message: RegExp; alsoFails?: string[] }[] = [
-  { rule: 'pss-baseline/host-process', object: DEPLOY, path: `${T}.securityContext.windowsOptions.hostProcess`, message: /must be false/ },
-  { rule: 'pss-baseline/host-namespaces', object: POD, path: 'spec.hostNetwork', message: /must be false/ },
-  { rule: 'pss-baseline/privileged', object: DEPLOY, path: `${T}.containers[0].securityContext.privileged`, message: /must be false/ },
+/**
+ * Per rule: the one finding its fail fixture must yield (about the `kind` named web, in the fixture's own
+ * namespace: test/fixtures/policy/README.md), and the other rules the same manifest also (necessarily) fails.
+ */
+const CASES: { rule: string; kind: string; path: string; message: RegExp; alsoFails?: string[] }[] = [
+  { rule: 'pss-baseline/host-process', kind: DEPLOY, path: `${T}.securityContext.windowsOptions.hostProcess`, message: /must be false/ },
+  { rule: 'pss-baseline/host-namespaces', kind: POD, path: 'spec.hostNetwork', message: /must be false/ },
+  { rule: 'pss-baseline/privileged', kind: DEPLOY, path: `${T}.containers[0].securityContext.privileged`, message: /must be false/ },
   {
-    rule: 'pss-baseline/capabilities', object: DEPLOY, path: `${T}.containers[0].securityContext.capabilities.add[1]`, message: /"SYS_ADMIN" is not allowed/,
+    rule: 'pss-baseline/capabilities', kind: DEPLOY, path: `${T}.containers[0].securityContext.capabilities.add[1]`, message: /"SYS_ADMIN" is not allowed/,
     alsoFails: ['pss-restricted/capabilities'],
   },
   {
-    rule: 'pss-baseline/host-path-volumes', object: DEPLOY, path: `${T}.volumes[3].hostPath`, message: /not allowed/,
+    rule: 'pss-baseline/host-path-volumes', kind: DEPLOY, path: `${T}.volumes[3].hostPath`, message: /not allowed/,
     alsoFails: ['pss-restricted/volume-types'],
   },
-  { rule: 'pss-baseline/host-ports', object: DEPLOY, path: `${T}.containers[0].ports[0].hostPort`, message: /is 8080; must be 0 or unset/ },
+  { rule: 'pss-baseline/host-ports', kind: DEPLOY, path: `${T}.containers[0].ports[0].hostPort`, message: /is 8080; must be 0 or unset/ },
   {
-    rule: 'pss-baseline/apparmor', object: DEPLOY, path: 'spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/app"]',
+    rule: 'pss-baseline/apparmor', kind: DEPLOY, path: 'spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/app"]',
     message: /"unconfined"; must be runtime\/default/,
   },
-  { rule: 'pss-baseline/selinux', object: DEPLOY, path: `${T}.initContainers[0].securityContext.seLinuxOptions.role`, message: /must be unset/ },
-  { rule: 'pss-baseline/proc-mount', object: POD, path: 'spec.ephemeralContainers[0].securityContext.procMount', message: /"Unmasked"; must be Default/ },
+  { rule: 'pss-baseline/selinux', kind: DEPLOY, path: `${T}.initContainers[0].securityContext.seLinuxOptions.role`, message: /must be unset/ },
+  { rule: 'pss-baseline/proc-mount', kind: POD, path: 'spec.ephemeralContainers[0].securityContext.procMount', message: /"Unmasked"; must be Default/ },
   {
-    rule: 'pss-baseline/seccomp', object: DEPLOY, path: `${T}.containers[0].securityContext.seccompProfile.type`, message: /"Unconfined"; must be RuntimeDefault/,
+    rule: 'pss-baseline/seccomp', kind: DEPLOY, path: `${T}.containers[0].securityContext.seccompProfile.type`, message: /"Unconfined"; must be RuntimeDefault/,
     alsoFails: ['pss-restricted/seccomp'],
   },
-  { rule: 'pss-baseline/sysctls', object: DEPLOY, path: `${T}.securityContext.sysctls[1].name`, message: /"kernel.msgmax" is not a safe sysctl/ },
-  { rule: 'pss-restricted/volume-types', object: DEPLOY, path: `${T}.volumes[3].nfs`, message: /volume type nfs is not allowed/ },
-  { rule: 'pss-restricted/privilege-escalation', object: DEPLOY, path: `${T}.containers[0].securityContext.allowPrivilegeEscalation`, message: /is unset; must be false/ },
-  { rule: 'pss-restricted/running-as-non-root', object: DEPLOY, path: `${T}.initContainers[0].securityContext.runAsNonRoot`, message: /is false; must be true/ },
-  { rule: 'pss-restricted/running-as-non-root-user', object: DEPLOY, path: `${T}.containers[0].securityContext.runAsUser`, message: /is 0; must be a non-zero UID/ },
-  { rule: 'pss-restricted/seccomp', object: DEPLOY, path: `${T}.initContainers[0].securityContext.seccompProfile.type`, message: /is unset .*must be RuntimeDefault or Localhost/ },
-  { rule: 'pss-restricted/capabilities', object: DEPLOY, path: `${T}.initContainers[0].securityContext.capabilities.drop`, message: /must include ALL/ },
+  { rule: 'pss-baseline/sysctls', kind: DEPLOY, path: `${T}.securityContext.sysctls[1].name`, message: /"kernel.msgmax" is not a safe sysctl/ },
+  { rule: 'pss-restricted/volume-types', kind: DEPLOY, path: `${T}.volumes[3].nfs`, message: /volume type nfs is not allowed/ },
+  { rule: 'pss-restricted/privilege-escalation', kind: DEPLOY, path: `${T}.containers[0].securityContext.allowPrivilegeEscalation`, message: /is unset; must be false/ },
+  { rule: 'pss-restricted/running-as-non-root', kind: DEPLOY, path: `${T}.initContainers[0].securityContext.runAsNonRoot`, message: /is false; must be true/ },
+  { rule: 'pss-restricted/running-as-non-root-user', kind: DEPLOY, path: `${T}.containers[0].securityContext.runAsUser`, message: /is 0; must be a non-zero UID/ },
+  { rule: 'pss-restricted/seccomp', kind: DEPLOY, path: `${T}.initContainers[0].securityContext.seccompProfile.type`, message: /is unset .*must be RuntimeDefault or Localhost/ },
+  { rule: 'pss-restricted/capabilities', kind: DEPLOY, path: `${T}.initContainers[0].securityContext.capabilities.drop`, message: /must include ALL/ },
 ];
 
 describe('pss rules', () => {
@@ -82,7 +86,8 @@ describe('pss rules', () => {
     const file = `${c.rule.replace('pss-', '').replace('/', '-')}.fail.yaml`;
     const findings = run(fixture(file));
     const own = findings.filter((f) => f.rule === c.rule);
-    expect(own).toEqual([{ rule: c.rule, severity: 'error', file: `pss/${file}`, object: c.object, path: c.path, message: expect.stringMatching(c.message) }]);
+    const object = `${c.kind} ${corpusNamespace(`pss/${file}`)}/web`;
+    expect(own).toEqual([{ rule: c.rule, severity: 'error', file: `pss/${file}`, object, path: c.path, message: expect.stringMatching(c.message) }]);
     expect(own[0].message).not.toMatch(/\n/);
     // The manifest violates only this control (and the stricter rules that imply it).
     expect([...new Set(findings.map((f) => f.rule))].sort()).toEqual([c.rule, ...(c.alsoFails ?? [])].sort());

@@ -31,15 +31,15 @@ describe('schema/custom-resource', () => {
     const file = 'schema/custom-resource.fail.yaml';
     expect(runPolicy(crdSchemaRules, ctxOf(fixture('custom-resource.fail.yaml')))).toEqual([
       {
-        rule: 'schema/custom-resource', severity: 'error', file, object: 'ApplicationSet argocd/dev-services',
+        rule: 'schema/custom-resource', severity: 'error', file, object: 'ApplicationSet schema-custom-resource-fail/repo-url-typo',
         path: 'spec.generators[0].git.repoURL', message: 'required key "repoURL" is missing',
       },
       {
-        rule: 'schema/custom-resource', severity: 'error', file, object: 'ApplicationSet argocd/dev-services',
+        rule: 'schema/custom-resource', severity: 'error', file, object: 'ApplicationSet schema-custom-resource-fail/repo-url-typo',
         path: 'spec.generators[0].git.repoUrl', message: expect.stringMatching(/^unknown key "repoUrl" \(did you mean "repoURL"\? allowed: .*repoURL/),
       },
       {
-        rule: 'schema/custom-resource', severity: 'error', file, object: 'SealedSecret shop/db',
+        rule: 'schema/custom-resource', severity: 'error', file, object: 'SealedSecret schema-custom-resource-fail/db',
         path: 'spec.encryptedData', message: 'required key "encryptedData" is missing',
       },
     ]);

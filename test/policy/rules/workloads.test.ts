@@ -5,8 +5,7 @@ import { EnvPolicy, K8sObject, ManifestObject, PolicyContext, PolicyFinding } fr
 import { parseImage, selects, workloadRules } from '../../../lib/policy/rules/workloads';
 import { planSynth } from '../../../lib/synth';
 import { exampleInput } from '../../support/example';
-
-const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'policy', 'workloads');
+import { CORPUS, corpusNamespace } from '../../support/policy-corpus';
 
 function parse(file: string, content: string): ManifestObject[] {
   return parseAllDocuments(content)
@@ -30,89 +29,100 @@ function runAll(objects: ManifestObject[]): PolicyFinding[] {
   return workloadRules.flatMap((r) => r.check(context(objects)));
 }
 
-/** Loads a fixture as if it were the dist/ file of app `demo` in `env`. */
+/** Where a fixture lives in the corpus: workloads/, or apps/prod/... for those npm run validate must check as prod's. */
+const IN_PROD: { readonly [name: string]: string } = {
+  'images-digest-required.fail.yaml': 'apps/prod/us-east-1/images-digest-required/images-digest-required.fail.yaml',
+  'images-registry.fail.yaml': 'apps/prod/us-east-1/images-registry/images-registry.fail.yaml',
+  'pass.yaml': 'apps/prod/us-east-1/workloads-pass/pass.yaml',
+};
+const corpusPath = (name: string): string => IN_PROD[name] ?? `workloads/${name}`;
+
+/** Loads a fixture as if it were the dist/ file of app `demo` in `env` (its objects keep their namespace, see `ns`). */
 function fixture(name: string, env = 'dev'): { file: string; objects: ManifestObject[] } {
   const file = `apps/${env}/us-east-1/demo/demo.yaml`;
-  return { file, objects: parse(file, readFileSync(join(FIXTURES, name), 'utf8')) };
+  return { file, objects: parse(file, readFileSync(join(CORPUS, corpusPath(name)), 'utf8')) };
 }
+
+/** `Kind NS/name` with NS the fixture's namespace (test/fixtures/policy/README.md). */
+const ns = (name: string, object: string): string => object.replace(/ NS(-other)?\//, (_, other: string | undefined) => ` ${corpusNamespace(corpusPath(name))}${other ?? ''}/`);
 
 const C0 = 'spec.containers[0]';
 const T0 = 'spec.template.spec.containers[0]';
 
-/** Per rule: the env its fixture is read in and the findings expected, as [object, path, severity?]. */
+/** Per rule: the env its fixture is read in and the findings expected, as [object (NS: the fixture's namespace), path, severity?]. */
 const CASES: { readonly [rule: string]: { env?: string; expect: [string, string, string?][] } } = {
-  'images/no-latest': { expect: [['Pod demo/latest', `${C0}.image`]] },
+  'images/no-latest': { expect: [['Pod NS/latest', `${C0}.image`]] },
   'images/untagged': {
     expect: [
-      ['Pod demo/untagged', `${C0}.image`],
-      ['Pod demo/untagged-init', 'spec.initContainers[0].image'],
+      ['Pod NS/untagged', `${C0}.image`],
+      ['Pod NS/untagged-init', 'spec.initContainers[0].image'],
     ],
   },
   'images/digest-required': {
     env: 'prod',
     expect: [
-      ['Pod demo/tag-only', `${C0}.image`],
-      ['Pod demo/bad-digest', `${C0}.image`],
+      ['Pod NS/tag-only', `${C0}.image`],
+      ['Pod NS/bad-digest', `${C0}.image`],
     ],
   },
   'images/registry': {
     expect: [
-      ['Pod demo/hub', `${C0}.image`],
-      ['Pod demo/other-org', `${C0}.image`],
-      ['Pod demo/prefix-trick', `${C0}.image`],
+      ['Pod NS/hub', `${C0}.image`],
+      ['Pod NS/other-org', `${C0}.image`],
+      ['Pod NS/prefix-trick', `${C0}.image`],
     ],
   },
   'resources/requests-and-limits': {
     expect: [
-      ['Pod demo/none', 'spec.initContainers[0].resources'],
-      ['Pod demo/none', `${C0}.resources`],
-      ['Job demo/requests-only', `${T0}.resources`],
+      ['Pod NS/none', 'spec.initContainers[0].resources'],
+      ['Pod NS/none', `${C0}.resources`],
+      ['Job NS/requests-only', `${T0}.resources`],
     ],
   },
   'probes/readiness-and-liveness': {
     expect: [
-      ['Deployment demo/web', `${T0}.readinessProbe`],
-      ['Deployment demo/web', `${T0}.livenessProbe`],
-      ['Deployment demo/web', 'spec.template.spec.containers[1].livenessProbe'],
+      ['Deployment NS/web', `${T0}.readinessProbe`],
+      ['Deployment NS/web', `${T0}.livenessProbe`],
+      ['Deployment NS/web', 'spec.template.spec.containers[1].livenessProbe'],
     ],
   },
-  'probes/distinct': { expect: [['Pod demo/same', `${C0}.livenessProbe`]] },
+  'probes/distinct': { expect: [['Pod NS/same', `${C0}.livenessProbe`]] },
   'probes/ports-exist': {
     expect: [
-      ['Pod demo/wrong', `${C0}.readinessProbe.httpGet.port`],
-      ['Pod demo/wrong', `${C0}.livenessProbe.tcpSocket.port`],
-      ['Pod demo/undeclared', `${C0}.readinessProbe.httpGet.port`, 'warning'],
-      ['Pod demo/undeclared', `${C0}.livenessProbe.httpGet.port`],
+      ['Pod NS/wrong', `${C0}.readinessProbe.httpGet.port`],
+      ['Pod NS/wrong', `${C0}.livenessProbe.tcpSocket.port`],
+      ['Pod NS/undeclared', `${C0}.readinessProbe.httpGet.port`, 'warning'],
+      ['Pod NS/undeclared', `${C0}.livenessProbe.httpGet.port`],
     ],
   },
   'availability/pdb-for-replicas': {
     expect: [
-      ['Deployment demo/a', ''],
-      ['Deployment demo/b', ''],
-      ['Deployment demo/c', ''],
-      ['StatefulSet demo/d', ''],
+      ['Deployment NS/a', ''],
+      ['Deployment NS/b', ''],
+      ['Deployment NS/c', ''],
+      ['StatefulSet NS/d', ''],
     ],
   },
   'availability/pdb-allows-evictions': {
     expect: [
-      ['PodDisruptionBudget demo/zero', 'spec.maxUnavailable'],
-      ['PodDisruptionBudget demo/zero-percent', 'spec.maxUnavailable'],
-      ['PodDisruptionBudget demo/hundred-percent', 'spec.minAvailable'],
-      ['PodDisruptionBudget demo/g', 'spec.minAvailable'],
-      ['PodDisruptionBudget demo/h', 'spec.minAvailable'],
+      ['PodDisruptionBudget NS/zero', 'spec.maxUnavailable'],
+      ['PodDisruptionBudget NS/zero-percent', 'spec.maxUnavailable'],
+      ['PodDisruptionBudget NS/hundred-percent', 'spec.minAvailable'],
+      ['PodDisruptionBudget NS/g', 'spec.minAvailable'],
+      ['PodDisruptionBudget NS/h', 'spec.minAvailable'],
     ],
   },
   'hpa/target-exists': {
     expect: [
-      ['HorizontalPodAutoscaler demo/missing', 'spec.scaleTargetRef.name'],
-      ['HorizontalPodAutoscaler demo/wrong-kind', 'spec.scaleTargetRef.name'],
-      ['HorizontalPodAutoscaler other/elsewhere', 'spec.scaleTargetRef.name'],
+      ['HorizontalPodAutoscaler NS/missing', 'spec.scaleTargetRef.name'],
+      ['HorizontalPodAutoscaler NS/wrong-kind', 'spec.scaleTargetRef.name'],
+      ['HorizontalPodAutoscaler NS-other/elsewhere', 'spec.scaleTargetRef.name'],
     ],
   },
   'hpa/no-static-replicas': {
     expect: [
-      ['Deployment demo/a', 'spec.replicas'],
-      ['StatefulSet demo/s', 'spec.replicas'],
+      ['Deployment NS/a', 'spec.replicas'],
+      ['StatefulSet NS/s', 'spec.replicas'],
     ],
   },
 };
@@ -135,7 +145,8 @@ describe('workloadRules', () => {
 
   describe.each(Object.entries(CASES))('%s', (rule, { env, expect: expected }) => {
     test('its fail fixture yields exactly its findings', () => {
-      const { file, objects } = fixture(`${rule.replace('/', '-')}.fail.yaml`, env);
+      const name = `${rule.replace('/', '-')}.fail.yaml`;
+      const { file, objects } = fixture(name, env);
       const findings = runAll(objects);
       for (const f of findings) {
         expect(f.rule).toBe(rule);
@@ -144,7 +155,7 @@ describe('workloadRules', () => {
         expect(f.message).toMatch(/expected/);
       }
       const got = findings.map((f) => ({ object: f.object, path: f.path, severity: f.severity })).sort(byKey);
-      const want = expected.map(([object, path, severity]) => ({ object, path, severity: severity ?? 'error' })).sort(byKey);
+      const want = expected.map(([object, path, severity]) => ({ object: ns(name, object), path, severity: severity ?? 'error' })).sort(byKey);
       expect(got).toEqual(want);
     });
   });
@@ -158,7 +169,9 @@ describe('workloadRules', () => {
     const a = fixture('hpa-target-exists.fail.yaml', 'dev').objects.filter((m) => m.object.kind === 'Deployment');
     const b = fixture('hpa-target-exists.fail.yaml', 'staging').objects.filter((m) => m.object.metadata?.name === 'web' && m.object.kind !== 'Deployment');
     const findings = runAll([...a, ...b]);
-    expect(findings.map((f) => `${f.rule} ${f.file} ${f.object}`)).toEqual(['hpa/target-exists apps/staging/us-east-1/demo/demo.yaml HorizontalPodAutoscaler demo/web']);
+    expect(findings.map((f) => `${f.rule} ${f.file} ${f.object}`)).toEqual([
+      `hpa/target-exists apps/staging/us-east-1/demo/demo.yaml ${ns('hpa-target-exists.fail.yaml', 'HorizontalPodAutoscaler NS/web')}`,
+    ]);
   });
 
   test('the example repository passes every workload rule', () => {
