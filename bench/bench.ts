@@ -4,7 +4,8 @@
  *   npm run bench                         # example repo via `npm run synth`, then 1000 generated instances
  *   npm run bench -- --instances 3000 --runs 5
  *
- * Targets (exit 1 when missed): the example repo synthesizes in under 1.5 s wall from `npm run synth`.
+ * Targets (exit 1 when missed): the example repo synthesizes in under 1.5 s wall from `npm run synth`; validation
+ * (the policy gate, from `synth --timings`) adds under 30% to it; `release bump --commit` takes under 2 s.
  * Timings are medians of --runs runs; this machine is noisy, so treat single numbers as +-30%.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +20,8 @@ const TIME = '/usr/bin/time';
 interface Run {
   wall: number;
   rssMb: number;
+  /** From `synth --timings`: ms spent validating (the policy gate), when printed. */
+  validateMs?: number;
 }
 
 function measure(cmd: string[], cwd: string): Run {
@@ -29,7 +32,9 @@ function measure(cmd: string[], cwd: string): Run {
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd.join(' ')} failed:\n${r.stderr}`);
   const m = /BENCH ([\d.]+) (\d+)/.exec(r.stderr);
-  return m ? { wall: Number(m[1]), rssMb: Number(m[2]) / 1024 } : { wall: elapsed, rssMb: NaN };
+  const v = /timings \(ms\):.* validate (\d+)/.exec(r.stderr);
+  const validateMs = v ? { validateMs: Number(v[1]) } : {};
+  return m ? { wall: Number(m[1]), rssMb: Number(m[2]) / 1024, ...validateMs } : { wall: elapsed, rssMb: NaN, ...validateMs };
 }
 
 function median(xs: number[]): number {
@@ -43,6 +48,14 @@ function series(label: string, runs: number, fn: () => Run): Run {
   const wall = median(results.map((r) => r.wall));
   const rssMb = median(results.map((r) => r.rssMb));
   console.log(`${label}: wall ${wall.toFixed(2)} s (runs: ${results.map((r) => r.wall.toFixed(2)).join(', ')}), peak RSS ${rssMb.toFixed(0)} MB`);
+  const validations = results.map((r) => r.validateMs).filter((v): v is number => v !== undefined);
+  if (validations.length === results.length) {
+    // The share validation adds: its time over the rest of the run (what synth would take without it).
+    const shares = results.map((r) => r.validateMs! / (r.wall * 1000 - r.validateMs!));
+    const validateMs = median(validations);
+    console.log(`  validation (policy gate, schemas included): ${validateMs.toFixed(0)} ms (runs: ${validations.join(', ')}), adds ${(median(shares) * 100).toFixed(0)}% to synth (runs: ${shares.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')})`);
+    return { wall, rssMb, validateMs, share: median(shares) } as Run & { share: number };
+  }
   return { wall, rssMb };
 }
 
@@ -102,12 +115,17 @@ function main(): number {
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(example, 'node_modules'), 'dir');
   const exampleRun = series('example repo (14 instances + control plane), `npm run synth`', runs, () => {
     fs.rmSync(path.join(example, 'dist'), { recursive: true, force: true });
-    return measure(['npm', 'run', '-s', 'synth', '--', '--quiet'], example);
+    return measure(['npm', 'run', '-s', 'synth', '--', '--quiet', '--timings'], example);
   });
   if (exampleRun.wall >= 1.5) {
     console.log('  MISSED target: under 1.5 s');
     ok = false;
   } else console.log('  target met: under 1.5 s');
+  const share = (exampleRun as Run & { share?: number }).share;
+  if (share === undefined || share >= 0.3) {
+    console.log('  MISSED target: validation adds under 30% to synth');
+    ok = false;
+  } else console.log('  target met: validation adds under 30% to synth');
   series('example repo, `npm run synth -- --check` (no writes)', runs, () => measure(['npm', 'run', '-s', 'synth', '--', '--check', '--quiet'], example));
 
   // bump + synth + commit, as the release workflow runs it (target: under 2 s).
@@ -138,7 +156,7 @@ function main(): number {
     const total = 14 + extra * 4;
     const big = series(`generated repo (${total} instances), node main.ts`, runs, () => {
       fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
-      return measure([process.execPath, '--require', require.resolve('../bin/ts-register.cjs'), 'main.ts', '--quiet'], dir);
+      return measure([process.execPath, '--require', require.resolve('../bin/ts-register.cjs'), 'main.ts', '--quiet', '--timings'], dir);
     });
     console.log(`  ${((big.wall * 1000) / total).toFixed(2)} ms per instance (including process start-up)`);
     series(`generated repo (${total} instances), re-synth with nothing changed`, runs, () =>

@@ -414,21 +414,56 @@ export function isSourcePermitted(project: unknown, repoURL: string): boolean {
  * `permitOnlyProjectScopedClusters` needs the cluster secrets and is not evaluated here.
  */
 export function isDestinationPermitted(project: unknown, dst: ApplicationDestination): boolean {
-  const spec = isObj(project) && isObj(project.spec) ? project.spec : {};
-  const items = Array.isArray(spec.destinations) ? spec.destinations.filter(isObj) : [];
-  let any = false;
+  const { exact, patterns } = destinationIndex(project);
+  // An exact item matches like its glob would (a pattern without metacharacters matches its text only).
+  const ns = dst.namespace ?? '';
+  let any = (!!dst.name && exact.has(`n\0${dst.name}\0${ns}`)) || (!!dst.server && exact.has(`s\0${dst.server}\0${ns}`));
   let noDeny = true;
-  for (const item of items) {
-    const iName = str(item.name) ?? '';
-    const iServer = str(item.server) ?? '';
-    const iNs = str(item.namespace) ?? '';
-    const nameMatched = !!dst.name && argoGlobMatch(iName, dst.name, true);
-    const serverMatched = !!dst.server && argoGlobMatch(iServer, dst.server, true);
-    const nsMatched = argoGlobMatch(iNs, dst.namespace ?? '', true);
+  for (const item of patterns) {
+    const nameMatched = !!dst.name && argoGlobMatch(item.name, dst.name, true);
+    const serverMatched = !!dst.server && argoGlobMatch(item.server, dst.server, true);
+    const nsMatched = argoGlobMatch(item.namespace, ns, true);
     if ((serverMatched || nameMatched) && nsMatched) any = true;
-    else if ((!nameMatched && isDenyPattern(iName)) || (!serverMatched && isDenyPattern(iServer)) || (!nsMatched && isDenyPattern(iNs))) noDeny = false;
+    else if ((!nameMatched && isDenyPattern(item.name)) || (!serverMatched && isDenyPattern(item.server)) || (!nsMatched && isDenyPattern(item.namespace))) noDeny = false;
   }
   return any && noDeny;
+}
+
+interface DestinationItem {
+  readonly name: string;
+  readonly server: string;
+  readonly namespace: string;
+}
+
+const destinationIndexes = new WeakMap<object, { exact: Set<string>; patterns: DestinationItem[] }>();
+const GLOB_META = /[*?[\]{}\\!]/;
+
+/**
+ * A project's destinations, split once per project: items without any glob metacharacter (and not deny patterns)
+ * as exact (name|server, namespace) keys, the rest as patterns checked one by one. A project with one exact
+ * destination per app instance is then checked in constant time per Application instead of linear.
+ */
+function destinationIndex(project: unknown): { exact: Set<string>; patterns: DestinationItem[] } {
+  const cached = isObj(project) ? destinationIndexes.get(project) : undefined;
+  if (cached) return cached;
+  const spec = isObj(project) && isObj(project.spec) ? project.spec : {};
+  const items = (Array.isArray(spec.destinations) ? spec.destinations.filter(isObj) : []).map((item) => ({
+    name: str(item.name) ?? '',
+    server: str(item.server) ?? '',
+    namespace: str(item.namespace) ?? '',
+  }));
+  const exact = new Set<string>();
+  const patterns: DestinationItem[] = [];
+  for (const item of items) {
+    if ([item.name, item.server, item.namespace].some((p) => GLOB_META.test(p)) || item.namespace === '*') patterns.push(item);
+    else {
+      exact.add(`n\0${item.name}\0${item.namespace}`);
+      exact.add(`s\0${item.server}\0${item.namespace}`);
+    }
+  }
+  const index = { exact, patterns };
+  if (isObj(project)) destinationIndexes.set(project, index);
+  return index;
 }
 
 /** Project patterns that do not compile (Argo CD would treat them as matching nothing). */

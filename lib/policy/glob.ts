@@ -405,15 +405,27 @@ function nodesToRegex(nodes: GlobNode[], separators: string[]): string {
  * Throws {@link GlobSyntaxError} where gobwas' Compile returns an error.
  */
 export function compileGobwasGlob(pattern: string, separators: string[] = []): (text: string) => boolean {
-  for (const s of separators) {
-    if (Array.from(s).length !== 1) throw new Error(`separator must be one character, got ${JSON.stringify(s)}`);
+  const key = `${separators.join('')}\0${pattern}`;
+  let matcher = compiled.get(key);
+  if (!matcher) {
+    for (const s of separators) {
+      if (Array.from(s).length !== 1) throw new Error(`separator must be one character, got ${JSON.stringify(s)}`);
+    }
+    const re = new RegExp(`^${nodesToRegex(parseGobwas(pattern), separators)}$`, 'u');
+    matcher = (text) => re.test(text);
+    // AppProjects hold a handful of patterns, checked against every Application: compile each once.
+    if (compiled.size < 10_000) compiled.set(key, matcher);
   }
-  const re = new RegExp(`^${nodesToRegex(parseGobwas(pattern), separators)}$`, 'u');
-  return (text) => re.test(text);
+  return matcher;
 }
+
+/** Compiled matchers by separators and pattern (a pattern that fails to compile throws each time). */
+const compiled = new Map<string, (text: string) => boolean>();
 
 /** Argo CD `util/glob.Match`: gobwas/glob match; a pattern that does not compile matches nothing. */
 export function globMatch(pattern: string, text: string, separators: string[] = []): boolean {
+  // No metacharacter: the pattern compiles to its text (AppProjects list exact destinations, one per instance).
+  if (!/[*?[\]{}\\]/.test(pattern)) return pattern === text;
   try {
     return compileGobwasGlob(pattern, separators)(text);
   } catch (e) {

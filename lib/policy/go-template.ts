@@ -369,8 +369,14 @@ function print(value: Value, src: string): string {
  */
 export function renderGoTemplate(template: string, data: unknown, options: GoTemplateOptions = {}): string {
   const opts: GoTemplateOptions = { missingKey: options.missingKey ?? 'default' };
-  // Parse everything first: Go reports a parse error before executing anything.
-  const parsed = lex(template).map((piece) => (piece.kind === 'text' ? piece : { kind: 'action' as const, expr: parseAction(piece.action), src: piece.action.src }));
+  if (!template.includes('{{')) return template;
+  // Parse everything first: Go reports a parse error before executing anything. Parsed once per template: an
+  // ApplicationSet's template is rendered for every directory it matches.
+  let parsed = parsedTemplates.get(template);
+  if (!parsed) {
+    parsed = lex(template).map((piece) => (piece.kind === 'text' ? piece : { kind: 'action' as const, expr: parseAction(piece.action), src: piece.action.src }));
+    if (parsedTemplates.size < 10_000) parsedTemplates.set(template, parsed);
+  }
   let out = '';
   for (const piece of parsed) {
     if (piece.kind === 'text') out += piece.text;
@@ -378,6 +384,8 @@ export function renderGoTemplate(template: string, data: unknown, options: GoTem
   }
   return out;
 }
+
+const parsedTemplates = new Map<string, ReadonlyArray<{ kind: 'text'; text: string } | { kind: 'action'; expr: Expr; src: string }>>();
 
 /** True when the string contains a template action (`{{`). */
 export const isTemplated = (s: string): boolean => s.includes('{{');

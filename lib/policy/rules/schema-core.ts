@@ -224,8 +224,21 @@ export const coreSchema: Rule = {
   check: (ctx) => ctx.objects.flatMap((m) => checkObject(m)),
 };
 
+/** True when a key or item somewhere in `v` is null (no allocation: most objects have none). */
+function hasNull(v: unknown): boolean {
+  if (v === null) return true;
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (hasNull(x)) return true;
+    return false;
+  }
+  for (const k in v) if (hasNull((v as { [k: string]: unknown })[k])) return true;
+  return false;
+}
+
 /** A copy without the keys set to null (the API server treats them as unset); the object itself when it has none. */
 function withoutNulls(v: unknown): unknown {
+  if (!hasNull(v)) return v;
   if (Array.isArray(v)) {
     const items = v.map(withoutNulls);
     return items.every((x, i) => x === v[i]) ? v : items;
