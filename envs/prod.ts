@@ -21,6 +21,8 @@ export const prod = defineEnvironment(apps, {
   sync: { automated: false },
   ingress: { domain: 'acme.io', className: 'nginx', clusterIssuer: 'letsencrypt' },
   tags: { allow: [TagPatterns.release], requireDigest: true },
+  // Production pulls only from the organization's registry (policy rule images/registry).
+  registries: ['ghcr.io/acme/'],
   apps: {
     'book-shop': {
       autoscaling: { maxReplicas: 12 },

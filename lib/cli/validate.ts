@@ -88,13 +88,17 @@ export async function validateCommand(argv: readonly string[], load: ValidateLoa
   // The policy rules over the whole object set, with the apps' opt-outs. With an argocd/ directory, dir is a dist/:
   // the repository's directories (as Argo CD lists them) feed the ApplicationSet checks.
   let directories: string[] | undefined;
+  let platform = repo.platform;
   if (fs.existsSync(path.join(dir, 'argocd'))) {
     const root = path.resolve(dir, ...Array<string>(repo.platform.gitops.distPath.split('/').length).fill('..'));
     directories = listDirectories(root);
+    // The directory checked plays dist/: its path in the tree is what the ApplicationSets must match.
+    const distPath = path.relative(root, path.resolve(dir)).split(path.sep).join('/');
+    platform = { ...platform, gitops: { ...platform.gitops, distPath } };
   }
   const manifests = objects.map((o, index) => ({ file: o.file, index, object: o.obj as K8sObject }));
   try {
-    findings.push(...runGate(manifests, repo.envs, appAllows(repo.apps, [...new Set(objects.map((o) => o.file))]), { directories, platform: repo.platform }));
+    findings.push(...runGate(manifests, repo.envs, appAllows(repo.apps, [...new Set(objects.map((o) => o.file))]), { directories, platform }));
   } catch (e) {
     err.write(`${formatError(e)}\n`);
     return 1;
