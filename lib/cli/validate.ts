@@ -104,12 +104,12 @@ export async function validateCommand(argv: readonly string[], load: ValidateLoa
     return 1;
   }
   findings.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
-  const applications = objects.filter((o) => o.obj.kind === 'ApplicationSet').length;
+  const applicationSets = objects.filter((o) => o.obj.kind === 'ApplicationSet').length;
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   const summary = `validate: ${dir}/: ${objects.length} objects in ${new Set(objects.map((o) => o.file)).size} files, ${ALL_RULES.length} rules`;
   if (format === 'json') {
-    out.write(`${JSON.stringify({ dir, objects: objects.length, applicationSets: applications, errors, warnings, findings }, null, 2)}\n`);
+    out.write(`${JSON.stringify({ dir, objects: objects.length, applicationSets, errors, warnings, findings }, null, 2)}\n`);
     return errors ? 1 : 0;
   }
   const tty = (err as { isTTY?: boolean }).isTTY && !process.env.NO_COLOR;

@@ -1,9 +1,7 @@
 import { AppRegistry, ConfigError, EnvironmentRegistry, PlatformDefinition, sourceOf } from '../model';
 import { EnvPolicy, ManifestObject, PolicyAllow, PolicyContext, PolicyFinding, Rule, runPolicy } from './engine';
 import { ALL_RULES, SYNTH_RULES } from './rules';
-
-/** The Kubernetes minor version the clusters run (the vcluster chart's distro is pinned to it). */
-export const KUBERNETES_VERSION = '1.28';
+import { kubernetesMinor } from './rules/schema-core';
 
 /** Policy findings that stop a synth: printed one per line, nothing written. */
 export class PolicyGateError extends Error {
@@ -43,7 +41,7 @@ export function policyContext(
     },
     envNamed: (name) => envPolicy(envs, name.replace(/-services$/, '')),
     ...(directories ? { directories } : {}),
-    kubernetesVersion: KUBERNETES_VERSION,
+    kubernetesVersion: kubernetesMinor(),
   };
 }
 

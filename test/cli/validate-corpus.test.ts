@@ -23,7 +23,7 @@ interface JsonFinding {
 interface JsonReport {
   readonly dir: string;
   readonly objects: number;
-  readonly applications: number;
+  readonly applicationSets: number;
   readonly errors: number;
   readonly warnings: number;
   readonly findings: readonly JsonFinding[];

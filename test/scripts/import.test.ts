@@ -79,6 +79,21 @@ withCrds('npm run import', () => {
     expectSameTree(path.join(dir, 'imports'), path.join(ROOT, 'imports'));
   });
 
+  it.each([
+    ['missing', (text: string) => text.replace(/^kubernetes: .*\n/m, '')],
+    ['not a definitions URL', (text: string) => text.replace(/^kubernetes: .*$/m, 'kubernetes: https://example.com/k8s.json')],
+  ])('refuses a cdk8s.yaml whose kubernetes: is %s with one line naming the field, imports/ unchanged', (_what, edit) => {
+    const dir = projectCopy();
+    copies.push(dir);
+    const file = path.join(dir, 'cdk8s.yaml');
+    fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+    const r = runImport(dir, ['--from', CRDS]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('error: cdk8s.yaml: kubernetes: must be the https URL of the Kubernetes definitions, .../v<major>.<minor>.<patch>/_definitions.json\n');
+    expectSameTree(path.join(dir, 'imports'), path.join(ROOT, 'imports'));
+  });
+
   it('fails late (after cdk8s import ran) without touching imports/', () => {
     const dir = projectCopy();
     const from = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-crds-'));

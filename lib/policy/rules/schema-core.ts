@@ -44,6 +44,11 @@ export function kubernetesIndex(): KubernetesIndex {
   return index;
 }
 
+/** The clusters' Kubernetes minor version (`1.28`), from the definitions cdk8s.yaml pins. */
+export function kubernetesMinor(): string {
+  return kubernetesIndex().kubernetesVersion.replace(/\.\d+$/, '');
+}
+
 function servedApis(): NonNullable<typeof served> {
   if (!served) {
     served = { versions: new Map(), groups: new Map() };
@@ -268,7 +273,7 @@ function unservedKind(apiVersion: string, kind: string): { path: string; message
   const groupVersions = groups.get(group);
   // Not a built-in group (a CRD's), or a removed API (apis/removed-versions says so), or `kind: List`.
   if (!groupVersions || isRemoved(apiVersion, kind) || (apiVersion === 'v1' && kind === 'List')) return undefined;
-  const version = kubernetesIndex().kubernetesVersion.replace(/\.\d+$/, '');
+  const version = kubernetesMinor();
   const kinds = versions.get(apiVersion);
   if (!kinds) {
     const withKind = groupVersions.filter((v) => versions.get(v)?.includes(kind));
