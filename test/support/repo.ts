@@ -3,22 +3,32 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** The repository under test (this checkout). */
+/** The repository under test (this checkout): the library, the entry points, node_modules. */
 export const ROOT = path.resolve(__dirname, '..', '..');
 
-const COPY = ['apps', 'envs', 'lib', 'imports', 'bin', 'dist', 'main.ts', 'seal.ts', 'release.ts', 'validate.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
+/** The frozen example repository whose data (apps/, envs/, dist/) the tests use. */
+export const EXAMPLE = path.join(ROOT, 'test', 'fixtures', 'example');
+
+/** Code and tooling, copied from the checkout. */
+const CODE = ['lib', 'imports', 'bin', 'main.ts', 'seal.ts', 'release.ts', 'validate.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
+/** Data, copied from the fixture repository (never the live apps/ and envs/, which bots edit). */
+const DATA = ['apps', 'envs', 'dist'];
 
 /**
- * A throwaway copy of the repository (sources + dist/, node_modules symlinked), for CLI tests that
- * run the real commands. Remove it with `cleanup()`.
+ * A throwaway repository: the checkout's code with a fixture repository's data (default: the frozen
+ * example), node_modules symlinked, for tests that run the real commands. Remove it with `cleanup()`.
  */
 export class TempRepo {
   readonly dir: string;
 
-  constructor() {
+  constructor(fixture: string = EXAMPLE) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-'));
-    for (const entry of COPY) {
+    for (const entry of CODE) {
       const src = path.join(ROOT, entry);
+      if (fs.existsSync(src)) fs.cpSync(src, path.join(this.dir, entry), { recursive: true });
+    }
+    for (const entry of DATA) {
+      const src = path.join(fixture, entry);
       if (fs.existsSync(src)) fs.cpSync(src, path.join(this.dir, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(this.dir, 'node_modules'), 'dir');
