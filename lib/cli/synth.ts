@@ -21,7 +21,7 @@ interface SynthOptions {
  * `npm run synth [-- --check] [--outdir DIR]`: resolve, render and atomically write dist/.
  * Returns the exit code (0 ok, 1 bad input or stale output).
  */
-export async function synthCommand(argv: readonly string[], load: InputLoader, out = process.stdout, err = process.stderr): Promise<number> {
+export async function synthCommand(argv: readonly string[], load: InputLoader, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const program = new Command('synth')
     .description('Synthesize apps/ and envs/ (with envs/releases.ts) into dist/: one YAML file per app instance.')
     .option('--check', 'render in memory and compare with the output directory; exit 1 listing stale, missing and extra files; write nothing')

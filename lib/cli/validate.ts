@@ -46,7 +46,7 @@ function readObjects(dir: string, findings: PolicyFinding[]): Parsed[] {
  * the security baseline, workload and wiring rules, and, for a dist/ directory, the ApplicationSets' expansion.
  * Human output (grouped by file, colors on a TTY) or `--format json`; exit 1 on errors, 0 with warnings only.
  */
-export async function validateCommand(argv: readonly string[], load: ValidateLoader, out = process.stdout, err = process.stderr): Promise<number> {
+export async function validateCommand(argv: readonly string[], load: ValidateLoader, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const program = new Command('validate')
     .description('Check a directory of Kubernetes YAML offline with every policy rule (schemas, Pod Security Standards, images, probes, wiring, Argo CD); exit 1 on errors, 0 with warnings only.')
     .argument('[dir]', 'directory of YAML to check', 'dist')
