@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../../imports/argoproj.io';
 import { ControlPlane, ControlPlaneEnv } from '../../model';
-import { controlPlaneLabels, RESOURCES_FINALIZER, wave, WAVES } from './common';
+import { controlPlaneLabels, RESOURCES_FINALIZER, WAVES } from './common';
+import { syncWave } from '../labels';
 
 /** Props of {@link EnvProject}. */
 export interface EnvProjectProps {
@@ -63,7 +64,7 @@ export class EnvProject extends Construct {
         name: env.name,
         namespace: platform.gitops.argocdNamespace,
         labels: controlPlaneLabels(props.controlPlane, { [`${platform.labelDomain}/env`]: env.name }),
-        annotations: wave(WAVES.projects),
+        annotations: syncWave(WAVES.projects),
         finalizers: [RESOURCES_FINALIZER],
       },
       spec: {
