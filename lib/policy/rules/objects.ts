@@ -26,13 +26,15 @@ export function byScope(objects: readonly ManifestObject[]): Map<string, Manifes
 
 /**
  * Whether a metav1.LabelSelector (matchLabels + matchExpressions) selects `labels`. An empty selector selects
- * everything; a missing one selects `absent` (nothing for a PodDisruptionBudget, every pod for a NetworkPolicy).
+ * everything; a missing (or malformed) one selects `absent` (nothing for a PodDisruptionBudget, every pod for a
+ * NetworkPolicy).
  */
 export function selects(selector: any, labels: { readonly [k: string]: string } | undefined, absent = false): boolean {
-  if (!selector || typeof selector !== 'object' || Array.isArray(selector)) return absent;
+  const isMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  // A malformed selector (schema/core reports it) counts as missing, so it adds no findings of its own.
+  if (!isMap(selector) || (selector.matchLabels !== undefined && selector.matchLabels !== null && !isMap(selector.matchLabels))) return absent;
   const l = labels ?? {};
-  const matchLabels = selector.matchLabels && typeof selector.matchLabels === 'object' ? selector.matchLabels : {};
-  for (const [k, v] of Object.entries(matchLabels)) if (l[k] !== String(v)) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== String(v)) return false;
   for (const e of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {
     const has = Object.prototype.hasOwnProperty.call(l, e?.key);
     const values: string[] = (Array.isArray(e?.values) ? e.values : []).map(String);
