@@ -4,7 +4,7 @@ import { ResolveInput } from '../model';
 import { diffTree, planSynth, SynthPlan, writeTree } from '../synth';
 import { parseArgs, quietExit } from './command';
 import { formatError } from './errors';
-import { formatFinding } from '../policy/engine';
+import { formatFinding, GATE_HINT } from '../policy/engine';
 import { PolicyGateError } from '../policy/gate';
 
 /** Loads the repository's inputs (apps, envs, platform, releases); errors thrown here are bad input too. */
@@ -43,7 +43,7 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     if (e instanceof PolicyGateError) {
       const rel0 = path.relative(process.cwd(), path.resolve(opts.outdir)) || '.';
       for (const f of e.findings) err.write(`${formatFinding(f, `${rel0}/`)}\n`);
-      err.write(`synth: ${e.findings.length} policy error(s); nothing written (npm run validate -- --explain RULE says why; opt out per app with policy.allow)\n`);
+      err.write(`synth: ${e.findings.length} policy error(s); nothing written (${GATE_HINT})\n`);
       return 1;
     }
     err.write(`${formatError(e)}\n`);
