@@ -31,6 +31,8 @@ export interface TagPolicy {
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** A sha256 digest as registries print it. */
 export const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** What DIGEST allows, in words (shown in errors). */
+export const DIGEST_ALLOWED = '"sha256:" followed by 64 lowercase hex characters';
 
 /** Why `tag` is refused under `policy`, or undefined when it is accepted. `latest` is refused everywhere. */
 export function tagViolation(tag: string, policy: TagPolicy): string | undefined {
