@@ -154,7 +154,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
           ? `hold set on ${res.changes[0]?.app} ${res.changes[0]?.env}`
           : kind === 'hold' ? `hold ${t?.env}: ${(opts as CommonOptions & { reason?: string }).reason ?? ''}`
             : kind === 'unhold' ? `unhold ${t?.env}` : undefined;
-        const prov = { sourceCommit: opts.sourceCommit, runUrl: opts.runUrl, by, ...(kind === 'promote' && opts.skipOrder ? { skipOrderReason: opts.reason } : {}) };
+        const prov = { sourceCommit: opts.sourceCommit, runUrl: opts.runUrl, by, ...(res.skippedOrder ? { skipOrderReason: res.skippedOrder } : {}) };
         const message = releaseCommitMessage(kind, res.changes, prov, holdNote, kind === 'hold' || kind === 'unhold' ? t : undefined);
         commit = commitPaths(cwd, [paths.releasesFile, paths.dist], message);
         if (!opts.json && commit) out.write(`committed ${commit.slice(0, 12)}: ${message.split('\n')[0]}\n`);

@@ -37,7 +37,7 @@ export interface PromotionRequest {
   force?: boolean;
   /** Leave the env order (see applyPromotion); needs `reason`. */
   skipOrder?: boolean;
-  /** Why the order is left (`--skip-order --reason`; the CLI records it as the Skip-Order-Reason trailer). */
+  /** Why the order is left (`--skip-order --reason`); returned as `skippedOrder` when the order was in fact left. */
   reason?: string;
 }
 
@@ -122,6 +122,7 @@ export function applyPromotion(text: string, ctx: ReleaseContext, req: Promotion
     if (!fromEnv.regionNames.includes(req.region)) notes.push(`${fromEnv.name} has no region ${req.region}: its env-level entries are promoted`);
   }
   let t = text;
+  let skippedOrder = false;
   for (const app of appNames) {
     // Source: the env-level entry, or the region's effective image (env-level when the source lacks the region).
     const srcRegion = req.region !== undefined && fromEnv.regionNames.includes(req.region) ? req.region : undefined;
@@ -138,6 +139,7 @@ export function applyPromotion(text: string, ctx: ReleaseContext, req: Promotion
     if (req.skipOrder) {
       const skipped = Object.keys(ctx.envs).indexOf(toEnv.name) !== Object.keys(ctx.envs).indexOf(fromEnv.name) + 1;
       if (skipped) notes.push(`${where(app, toEnv.name)}: env order skipped (from ${fromEnv.name}): ${reason}`);
+      skippedOrder ||= skipped;
     } else {
       const note = checkOrder(ctx, data, app, fromEnv, toEnv, src);
       if (note) notes.push(note);
@@ -172,7 +174,7 @@ export function applyPromotion(text: string, ctx: ReleaseContext, req: Promotion
       promotedFrom: fromEnv.name,
     });
   }
-  return { text: t, changes, notes };
+  return { text: t, changes, notes, ...(skippedOrder && reason ? { skippedOrder: reason } : {}) };
 }
 
 /**

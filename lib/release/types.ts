@@ -75,6 +75,8 @@ export interface EditResult {
   notes: string[];
   /** Rollbacks: which earlier value was chosen and which were skipped. */
   rollback?: RollbackChoice;
+  /** Promotions that left the env order (`skipOrder`): the reason given (the commit records it). */
+  skippedOrder?: string;
 }
 
 /** Why an operation refused: bad input, a hold, nothing to promote, nothing to roll back to, a broken file. */

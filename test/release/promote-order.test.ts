@@ -94,7 +94,10 @@ describe('promotion order', () => {
     const r = promote(text(), { skipOrder: true, reason: 'hotfix for INC-42,\napproved by the on-call lead' });
     expect(readReleases(r.text, FILE).echo?.prod).toEqual({ tag: 'v1.2.0', digest: D1 });
     expect(r.notes).toEqual(['echo prod: env order skipped (from dev): hotfix for INC-42, approved by the on-call lead']);
-    const message = releaseCommitMessage('promote', r.changes, { by: 'alice', skipOrderReason: 'hotfix for INC-42,\napproved by the on-call lead' });
+    expect(r.skippedOrder).toBe('hotfix for INC-42, approved by the on-call lead');
+    // In order anyway: nothing was skipped, nothing to record.
+    expect(promote(text(), { to: 'staging', tag: undefined, skipOrder: true, reason: 'habit' }).skippedOrder).toBeUndefined();
+    const message = releaseCommitMessage('promote', r.changes, { by: 'alice', skipOrderReason: r.skippedOrder });
     const { trailers } = parseCommitMessage(message);
     expect(trailerValues(trailers, TRAILER.skipOrderReason)).toEqual(['hotfix for INC-42, approved by the on-call lead']);
     expect(trailerValues(trailers, TRAILER.promotedFrom)).toEqual(['dev']);
