@@ -273,7 +273,8 @@ export function applyRollback(text: string, ctx: ReleaseContext, history: Histor
     t = set(ctx, t, [...path, 'hold'], hold as unknown as DataValue);
   }
 
-  const back = found.i + 1;
+  // Versions back from the current text (HEAD's version, when it is the current text, is not "back").
+  const back = found.i + 1 - Math.max(0, history.findIndex((h) => h.text !== text));
   const choice: RollbackChoice = { commit: history[found.i].commit, label: label(target), back, by: found.by, skipped };
   const notes = [
     `${req.app} ${req.env} rolled back to ${label(target)} from ${label(current)} (the value at commit ${commit}, ${back} version${back === 1 ? '' : 's'} back)`,

@@ -54,7 +54,7 @@ export interface RollbackChoice {
   commit: string;
   /** The restored value (as in the hold reason). */
   label: string;
-  /** How many versions of releases.ts back that commit is (1: the newest). */
+  /** How many versions of releases.ts back from the current text that commit is (1: the previous version). */
   back: number;
   /** `previous`: the newest earlier value not rolled back or reverted; `commit`/`tag`: named by --to. */
   by: 'previous' | 'commit' | 'tag';

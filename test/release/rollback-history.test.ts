@@ -90,7 +90,8 @@ describe('applyRollback: the last known-good value', () => {
     const h = bumped(1, 2, 3);
     const first = rollback(h);
     expect(prodTag(first.r.text)).toBe('v1.2.0');
-    expect(first.r.rollback).toMatchObject({ label: 'v1.2.0', by: 'previous', skipped: [] });
+    expect(first.r.rollback).toMatchObject({ label: 'v1.2.0', by: 'previous', back: 1, skipped: [] });
+    expect(first.r.notes[0]).toContain('1 version back');
 
     const second = rollback(h);
     expect(readReleases(second.r.text, FILE).echo?.prod).toMatchObject({ tag: 'v1.1.0', digest: digest('1'), hold: { reason: 'rollback to v1.1.0 from v1.2.0' } });
@@ -146,7 +147,7 @@ describe('applyRollback --to', () => {
     const h = bumped(1, 2, 3);
     const r = plan(h, 'v1.1.0');
     expect(readReleases(r.text, FILE).echo?.prod).toMatchObject({ tag: 'v1.1.0', digest: digest('1') });
-    expect(r.rollback).toMatchObject({ label: 'v1.1.0', by: 'tag', back: 3 });
+    expect(r.rollback).toMatchObject({ label: 'v1.1.0', by: 'tag', back: 2 });
     rollback(h); // v1.3.0 -> v1.2.0, rolled back
     const back = plan(h, 'v1.3.0');
     expect(prodTag(back.text)).toBe('v1.3.0');
