@@ -7,8 +7,8 @@ import { ConfigError, ResolveInput } from '../model';
 import {
   applyBumps, applyHold, applyPromotion, applyRollback, applyUnhold, EditResult, formatStatusTable, readReleases,
   ReleaseContext, ReleaseError, releaseStatus,
-} from '../release/operations';
-import { commitPaths, dirtyPaths, fileHistory, GitError, isGitRepo, pushWithRetry, releaser } from '../release/git';
+} from '../release';
+import { commitPaths, dirtyPaths, fileHistory, GitError, isGitRepo, pushWithRetry, releaser, unpushedCommits } from '../release/git';
 import { releaseCommitMessage } from '../release/message';
 import { diffTree, planSynth, writeTree } from '../synth';
 import { quietExit } from './command';
@@ -23,8 +23,10 @@ export type ReleaseLoader = () => Omit<ResolveInput, 'releases'>;
 export interface ReleasePaths {
   readonly releasesFile: string;
   readonly dist: string;
+  /** The environment registry, named in messages about the promotion order. */
+  readonly envsFile?: string;
 }
-const DEFAULT_PATHS: ReleasePaths = { releasesFile: 'envs/releases.ts', dist: 'dist' };
+const DEFAULT_PATHS: ReleasePaths = { releasesFile: 'envs/releases.ts', dist: 'dist', envsFile: 'envs/index.ts' };
 
 interface CommonOptions {
   dryRun?: boolean;
@@ -35,6 +37,8 @@ interface CommonOptions {
   sourceCommit?: string;
   runUrl?: string;
   by?: string;
+  skipOrder?: boolean;
+  reason?: string;
   remote: string;
   branch: string;
   maxTries: string;
@@ -83,6 +87,18 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
 
   const mutate = async (kind: string, opts: CommonOptions, edit: (text: string, ctx: ReleaseContext) => EditResult, t?: Target): Promise<number> => {
     const json = (o: object) => opts.json && out.write(`${JSON.stringify(o, null, 2)}\n`);
+    const push = () => {
+      const r = pushWithRetry({
+        cwd,
+        remote: opts.remote,
+        branch: opts.branch,
+        maxTries: Math.max(1, Number(opts.maxTries) || 10),
+        log: (l) => err.write(`${l}\n`),
+        reapply: () => reapply(argv, cwd),
+      });
+      if (!opts.json) out.write(r.pushed ? `pushed to ${opts.remote}/${opts.branch} (${r.tries} attempt${r.tries > 1 ? 's' : ''})\n` : `${opts.remote}/${opts.branch} already has this change; nothing pushed\n`);
+      return r;
+    };
     try {
       if (opts.push) opts.commit = true;
       if (opts.commit && opts.dryRun) throw new UsageError('--dry-run cannot be combined with --commit or --push');
@@ -94,12 +110,21 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
         }
       }
       const repo = load();
-      const ctx: ReleaseContext = { apps: repo.apps, envs: repo.envs, file: paths.releasesFile };
+      const ctx: ReleaseContext = { apps: repo.apps, envs: repo.envs, file: paths.releasesFile, ...(paths.envsFile ? { envsFile: paths.envsFile } : {}) };
       const before = readTextFile(path.join(cwd, paths.releasesFile));
       const res = edit(before, ctx);
+      const choice = res.rollback ? { rollback: res.rollback } : {};
       for (const n of res.notes) if (!opts.json) out.write(`${n}\n`);
       if (res.text === before) {
-        json({ changes: [], notes: res.notes, commit: null, pushed: false });
+        // The change is already there. With --push, commits of it not yet on the remote (e.g. made by an
+        // earlier --commit run, then checked) are pushed, with the same retry.
+        const unpushed = opts.push ? unpushedCommits(cwd, opts.remote, opts.branch) ?? 0 : 0;
+        if (unpushed > 0) {
+          const r = push();
+          json({ changes: [], notes: res.notes, ...choice, commit: r.head, pushed: r.pushed, tries: r.tries });
+          return 0;
+        }
+        json({ changes: [], notes: res.notes, ...choice, commit: null, pushed: false });
         return 0;
       }
       const plan = planSynth({ ...repo, releases: readReleases(res.text, paths.releasesFile) as never });
@@ -107,7 +132,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
       const diff = diffTree(distDir, plan.files);
       const distChanges = [...diff.written, ...diff.removed].sort();
       if (opts.dryRun) {
-        if (opts.json) json({ dryRun: true, changes: res.changes, notes: res.notes, dist: { written: diff.written, removed: diff.removed } });
+        if (opts.json) json({ dryRun: true, changes: res.changes, notes: res.notes, ...choice, dist: { written: diff.written, removed: diff.removed } });
         else {
           out.write(createTwoFilesPatch(paths.releasesFile, paths.releasesFile, before, res.text, '', '', { context: 1 }));
           out.write(`dist/ files that would change (${distChanges.length}):\n${distChanges.map((p) => `  ${paths.dist}/${p}`).join('\n')}\n`);
@@ -129,25 +154,18 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
           ? `hold set on ${res.changes[0]?.app} ${res.changes[0]?.env}`
           : kind === 'hold' ? `hold ${t?.env}: ${(opts as CommonOptions & { reason?: string }).reason ?? ''}`
             : kind === 'unhold' ? `unhold ${t?.env}` : undefined;
-        const message = releaseCommitMessage(kind, res.changes, { sourceCommit: opts.sourceCommit, runUrl: opts.runUrl, by }, holdNote, kind === 'hold' || kind === 'unhold' ? t : undefined);
+        const prov = { sourceCommit: opts.sourceCommit, runUrl: opts.runUrl, by, ...(res.skippedOrder ? { skipOrderReason: res.skippedOrder } : {}) };
+        const message = releaseCommitMessage(kind, res.changes, prov, holdNote, kind === 'hold' || kind === 'unhold' ? t : undefined);
         commit = commitPaths(cwd, [paths.releasesFile, paths.dist], message);
         if (!opts.json && commit) out.write(`committed ${commit.slice(0, 12)}: ${message.split('\n')[0]}\n`);
       }
       if (opts.push) {
-        const r = pushWithRetry({
-          cwd,
-          remote: opts.remote,
-          branch: opts.branch,
-          maxTries: Math.max(1, Number(opts.maxTries) || 10),
-          log: (l) => err.write(`${l}\n`),
-          reapply: () => reapply(argv, cwd),
-        });
+        const r = push();
         pushed = r.pushed;
         tries = r.tries;
         commit = r.head;
-        if (!opts.json) out.write(r.pushed ? `pushed to ${opts.remote}/${opts.branch} (${r.tries} attempt${r.tries > 1 ? 's' : ''})\n` : `${opts.remote}/${opts.branch} already has this change; nothing pushed\n`);
       }
-      json({ changes: res.changes, notes: res.notes, commit: commit ?? null, pushed, tries, dist: { written: diff.written, removed: diff.removed } });
+      json({ changes: res.changes, notes: res.notes, ...choice, commit: commit ?? null, pushed, tries, dist: { written: diff.written, removed: diff.removed } });
       return 0;
     } catch (e) {
       if (e instanceof ReleaseError && e.code === 'held') {
@@ -165,13 +183,15 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
     .description('Move images between environments by editing envs/releases.ts (through the TypeScript AST), re-synthesizing dist/, and committing.')
     .addHelpText('after', [
       '',
-      'Exit codes: 0 done (or already at that version), 1 error, 2 usage, 3 refused: the app/env is held (see unhold).',
+      'Exit codes: 0 done (or already at that version), 1 error or refusal (bad input, promotion out of env order, nothing to roll back to), 2 usage, 3 refused: the app/env is held (see unhold).',
       '',
       'Examples:',
       '  npm run release -- bump echo dev --tag 1.3.0-SNAPSHOT-7d2a1b4 --digest sha256:... --commit --push',
       '  npm run release -- promote echo --from dev --to staging --commit',
       '  npm run release -- promote echo --from staging --to prod --tag v1.3.0 --commit',
-      '  npm run release -- rollback echo prod --commit',
+      '  npm run release -- promote echo --from dev --to prod --tag v1.3.0 --skip-order --reason "hotfix, approved in INC-42" --commit',
+      '  npm run release -- rollback echo prod --dry-run',
+      '  npm run release -- rollback echo prod --to v1.2.0 --commit',
       '  npm run release -- status',
       '',
     ].join('\n'));
@@ -198,20 +218,25 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
   addCommon(program.command('promote').description('Copy the exact image (tag and digest) of apps from one env to the next: build once, deploy many'))
     .argument('<apps...>')
     .requiredOption('--from <env>', 'source environment')
-    .requiredOption('--to <env>', 'target environment')
+    .requiredOption('--to <env>', 'target environment: the env after --from in envs/index.ts (or a later one that the envs in between already run the digest in)')
     .option('--region <region>', 'promote one region\'s entry')
     .option('--tag <tag>', 're-tag the same digest for the target (e.g. v1.3.0 for prod)')
+    .option('--skip-order', 'promote out of the env order (needs --reason)')
+    .option('--reason <text>', 'why the env order is skipped (recorded as the Skip-Order-Reason trailer)')
     .action((apps: string[], opts: CommonOptions & { from: string; to: string; region?: string; tag?: string }) => {
-      run('promote', opts, (text, ctx) => applyPromotion(text, ctx, { apps, from: opts.from, to: opts.to, region: opts.region, tag: opts.tag, force: opts.force }));
+      run('promote', opts, (text, ctx) => applyPromotion(text, ctx, {
+        apps, from: opts.from, to: opts.to, region: opts.region, tag: opts.tag, force: opts.force,
+        ...(opts.skipOrder ? { skipOrder: true } : {}), ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
+      }));
     });
 
-  addCommon(program.command('rollback').description('Restore the previous image of an app in an env (from the git history of releases.ts) and hold it'))
+  addCommon(program.command('rollback').description('Restore the last known-good image of an app in an env (from the git history of releases.ts: skips values rolled back or reverted before) and hold it'))
     .argument('<app>').argument('<env>')
-    .option('--to <ref>', 'restore the value at this commit instead of the previous one')
+    .option('--to <commit|tag>', 'restore the value at this commit, or the value that had this tag, instead of the last known-good one')
     .action((app: string, env: string, opts: CommonOptions & { to?: string }) => {
       run('rollback', opts, (text, ctx) => {
         if (!isGitRepo(cwd)) throw new UsageError('rollback reads the history of releases.ts: run it in the git repository');
-        const history = fileHistory(cwd, paths.releasesFile).filter((h) => h.text !== text);
+        const history = fileHistory(cwd, paths.releasesFile);
         return applyRollback(text, ctx, history, { app, env, ...(opts.to ? { to: opts.to } : {}), by: opts.by ?? releaser(cwd), now });
       });
     });

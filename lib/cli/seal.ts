@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { readDataFile, readTextFile, setValue, writeFileAtomic } from '../datafile';
-import { AppRegistry, closest, ENV_NAME, EnvironmentRegistry, SEAL_SCOPES, SealedValue, SealScope, secretTarget } from '../model';
+import { AppRegistry, ENV_NAME, EnvironmentRegistry, SEAL_SCOPES, SealedValue, SealScope, secretTarget, unknownApp } from '../model';
 import { loadSealingCertificate, scopeLabel, sealValue, SealingCertificate } from '../seal';
 import { parseArgs, quietExit } from './command';
 import { formatError } from './errors';
@@ -95,10 +95,7 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
     }
     const [app, envName, key] = program.args as (string | undefined)[];
     if (!app || !envName || !key) throw new SealUsageError('usage: npm run seal -- <app> <env> <KEY> (value on stdin or --from-file); see --help');
-    if (!apps[app]) {
-      const hint = closest(app, Object.keys(apps));
-      throw new SealUsageError(`unknown app "${app}"${hint ? ` (did you mean "${hint}"?)` : ''}; registered apps: ${Object.keys(apps).join(', ')}`);
-    }
+    if (!apps[app]) throw new SealUsageError(unknownApp(app, Object.keys(apps)));
     const env = envs[envName];
     if (!env) throw new SealUsageError(`unknown environment "${envName}"; allowed: ${Object.keys(envs).join(', ')}`);
     if (opts.region !== undefined && !env.regionNames.includes(opts.region)) {

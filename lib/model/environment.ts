@@ -1,6 +1,7 @@
 import { AppRegistry, byName, deepFreeze, setSource } from './app';
-import { Checker, closest, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
+import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
 import { callerFile, joinPath } from './errors';
+import { unknownApp } from './names';
 import { checkSettings, InstanceSettings, LogLevel, ResourcesSpec, SETTINGS_KEYS } from './settings';
 import { TagPolicy } from './tag-policy';
 import { VclusterValues } from './vcluster-values';
@@ -182,8 +183,7 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
     for (const [app, o] of Object.entries(overrides)) {
       const p = joinPath('apps', app);
       if (!known.includes(app)) {
-        const hint = closest(app, known);
-        c.fail(p, `unknown app "${app}"${hint ? ` (did you mean "${hint}"?)` : ''}; registered apps: ${known.join(', ') || '(none)'}`);
+        c.fail(p, unknownApp(app, known));
       }
       if (o === undefined) continue;
       const ov = c.object(o, p);

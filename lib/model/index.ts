@@ -5,6 +5,8 @@ export * from './app';
 export * from './environment';
 export * from './platform';
 export * from './releases';
+export * from './release-check';
+export * from './names';
 export * from './secrets';
 export * from './instance';
 export * from './resolve';

@@ -1,13 +1,13 @@
 import { AppDefinition, AppRegistry, sourceOf } from './app';
-import { Checker, closest } from './check';
 import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
 import { ConfigError, joinPath } from './errors';
 import { AppInstance, NotReleased } from './instance';
 import { PlatformDefinition } from './platform';
+import { unknownApp } from './names';
+import { checkReleases } from './release-check';
 import { AnyReleases, ImageRelease } from './releases';
 import { AnySecrets, checkSecrets, SealedValue, secretTarget } from './secrets';
 import { InstanceSettings, mergeSettings, ResourceAmount } from './settings';
-import { DIGEST, tagViolation } from './tag-policy';
 
 /** The golden defaults: the first layer, under the app spec. */
 export const GOLDEN_DEFAULTS: InstanceSettings = Object.freeze({
@@ -80,64 +80,6 @@ export function resolve(input: ResolveInput): ResolveResult {
   return { instances, notReleased };
 }
 
-/** Structural check of releases.ts: known apps, envs, regions and keys; tag policy; digests. */
-function checkReleases(releases: AnyReleases, apps: AppRegistry, envs: EnvironmentRegistry, file: string): void {
-  const c = new Checker(file);
-  const rel = c.object(releases, 'releases');
-  const appNames = Object.keys(apps);
-  const envNames = Object.keys(envs);
-  for (const [app, perEnv] of Object.entries(rel)) {
-    if (!appNames.includes(app)) {
-      const hint = closest(app, appNames);
-      c.fail(app, `unknown app "${app}"${hint ? ` (did you mean "${hint}"?)` : ''}; registered apps: ${appNames.join(', ')}`);
-    }
-    if (perEnv === undefined) continue;
-    const envEntries = c.object(perEnv, app);
-    for (const [envName, entry] of Object.entries(envEntries)) {
-      const p = joinPath(app, envName);
-      const env = envs[envName];
-      if (!env) c.fail(p, `unknown environment "${envName}"; allowed: ${envNames.join(', ')}`);
-      if (entry === undefined) continue;
-      const e = c.object(entry, p);
-      c.keys(e, p, ['tag', 'digest', 'regions', 'hold']);
-      if (e.hold !== undefined) {
-        const h = c.object(e.hold, joinPath(p, 'hold'));
-        c.keys(h, joinPath(p, 'hold'), ['reason', 'by', 'since']);
-        c.string(h.reason, joinPath(p, 'hold', 'reason'));
-        c.optionalString(h.by, joinPath(p, 'hold', 'by'));
-        c.optionalString(h.since, joinPath(p, 'hold', 'since'), { pattern: /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, allowed: 'an ISO 8601 date or time (UTC)' });
-      }
-      if (e.tag !== undefined) checkImage(c, e as Partial<ImageRelease>, p, env);
-      else if (e.digest !== undefined) c.fail(joinPath(p, 'digest'), 'a digest needs a tag next to it');
-      if (e.regions !== undefined) {
-        const rs = c.object(e.regions, joinPath(p, 'regions'));
-        for (const [region, re] of Object.entries(rs)) {
-          const rp = joinPath(p, 'regions', region);
-          if (!env.regionNames.includes(region)) {
-            c.fail(rp, `unknown region "${region}" of ${envName} (allowed: ${env.regionNames.join(', ')})`);
-          }
-          if (re === undefined) continue;
-          const r = c.object(re, rp);
-          c.keys(r, rp, ['tag', 'digest']);
-          if (r.tag === undefined) c.fail(joinPath(rp, 'tag'), 'is required (a region entry names its own image)');
-          checkImage(c, r as Partial<ImageRelease>, rp, env);
-        }
-      }
-    }
-  }
-}
-
-function checkImage(c: Checker, r: Partial<ImageRelease>, path: string, env: EnvironmentDefinition): void {
-  const tag = c.string(r.tag, joinPath(path, 'tag'));
-  const why = tagViolation(tag, env.tags);
-  if (why) c.fail(joinPath(path, 'tag'), `${why} (${env.name})`);
-  if (r.digest !== undefined) {
-    c.string(r.digest, joinPath(path, 'digest'), { pattern: DIGEST, allowed: '"sha256:" followed by 64 lowercase hex characters' });
-  } else if (env.tags.requireDigest) {
-    c.fail(joinPath(path, 'digest'), `is required in ${env.name} (its tag policy pins images by digest)`);
-  }
-}
-
 function releaseFor(releases: AnyReleases, app: string, env: EnvironmentDefinition, region: string): ImageRelease | undefined {
   const entry = releases[app]?.[env.name];
   if (!entry) return undefined;
@@ -153,8 +95,7 @@ function checkCalls(apps: AppRegistry): Map<string, string[]> {
   for (const app of Object.values(apps)) {
     (app.network?.calls ?? []).forEach((callee, i) => {
       if (!apps[callee]) {
-        const hint = closest(callee, names);
-        throw new ConfigError(sourceOf(app), `network.calls[${i}]`, `unknown app "${callee}"${hint ? ` (did you mean "${hint}"?)` : ''}; registered apps: ${names.join(', ')}`);
+        throw new ConfigError(sourceOf(app), `network.calls[${i}]`, unknownApp(callee, names));
       }
       callers.set(callee, [...(callers.get(callee) ?? []), app.name].sort());
     });

@@ -1,7 +1,8 @@
 import { AppRegistry } from './app';
-import { Checker, closest, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } from './check';
+import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } from './check';
 import { EnvironmentRegistry, RegionOf } from './environment';
 import { joinPath } from './errors';
+import { unknownApp, unknownEnvironment, unknownRegion } from './names';
 
 /** Sealed Secrets scope: what the ciphertext is bound to (the OAEP label). */
 export type SealScope = 'strict' | 'namespace-wide' | 'cluster-wide';
@@ -68,18 +69,17 @@ export function checkSecrets(secrets: AnySecrets, apps: AppRegistry, envs: Envir
   const appNames = Object.keys(apps);
   for (const [app, perEnv] of Object.entries(root)) {
     if (!apps[app]) {
-      const hint = closest(app, appNames);
-      c.fail(app, `unknown app "${app}"${hint ? ` (did you mean "${hint}"?)` : ''}; registered apps: ${appNames.join(', ')}`);
+      c.fail(app, unknownApp(app, appNames));
     }
     if (perEnv === undefined) continue;
     for (const [envName, perRegion] of Object.entries(c.object(perEnv, app))) {
       const ep = joinPath(app, envName);
       const env = envs[envName];
-      if (!env) c.fail(ep, `unknown environment "${envName}"; allowed: ${Object.keys(envs).join(', ')}`);
+      if (!env) c.fail(ep, unknownEnvironment(envName, Object.keys(envs)));
       if (perRegion === undefined) continue;
       for (const [region, values] of Object.entries(c.object(perRegion, ep))) {
         const rp = joinPath(ep, region);
-        if (!env.regionNames.includes(region)) c.fail(rp, `unknown region "${region}" of ${envName} (allowed: ${env.regionNames.join(', ')})`);
+        if (!env.regionNames.includes(region)) c.fail(rp, unknownRegion(region, envName, env.regionNames));
         if (values === undefined) continue;
         for (const [key, value] of Object.entries(c.object(values, rp))) {
           const kp = joinPath(rp, key);

@@ -28,15 +28,17 @@ export interface TagPolicy {
 }
 
 /** The OCI tag grammar. */
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** A sha256 digest as registries print it. */
 export const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** What DIGEST allows, in words (shown in errors). */
+export const DIGEST_ALLOWED = '"sha256:" followed by 64 lowercase hex characters';
 
 /** Why `tag` is refused under `policy`, or undefined when it is accepted. `latest` is refused everywhere. */
 export function tagViolation(tag: string, policy: TagPolicy): string | undefined {
   const allowed = policy.allow.map((p) => p.name).join(' or ');
   if (tag.toLowerCase() === 'latest') return `"latest" is never allowed: pin a version; allowed: ${allowed}`;
-  if (!TAG.test(tag)) return `"${tag}" is not a valid image tag (letters, digits, "_", "." and "-", at most 128 characters)`;
+  if (!IMAGE_TAG.test(tag)) return `"${tag}" is not a valid image tag (letters, digits, "_", "." and "-", at most 128 characters)`;
   if (!policy.allow.some((p) => p.pattern.test(tag))) {
     return `"${tag}" breaks the tag policy; allowed: ${allowed}`;
   }

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { parseCommitMessage } from './message';
+import type { HistoryVersion } from './rollback';
 
 /** A git command that failed: the command and git's own first error line. */
 export class GitError extends Error {
@@ -34,12 +36,45 @@ export function dirtyPaths(cwd: string): string[] {
 }
 
 /**
- * releases.ts as it was at earlier commits, newest first: the input of `release rollback`.
- * Follows only commits that touched the file.
+ * releases.ts as it was at the commits that touched it, newest first (HEAD's version included): the
+ * input of `release rollback`; `file` is relative to `cwd`. Each version carries its commit's trailers and, for a `git revert`,
+ * the commit it reverts (see parseCommitMessage). Two git processes whatever the depth: one
+ * `git log` for the commits and messages, one `git cat-file --batch` for the file's contents.
+ * Commits that deleted the file are left out (there is no version to restore).
  */
-export function fileHistory(cwd: string, file: string, limit = 200): { commit: string; text: string }[] {
-  const shas = git(cwd, ['log', `-n${limit}`, '--format=%H', '--', file]).split('\n').filter(Boolean);
-  return shas.map((commit) => ({ commit, text: git(cwd, ['show', `${commit}:${file}`]) + '\n' }));
+export function fileHistory(cwd: string, file: string, limit = 200): HistoryVersion[] {
+  const log = git(cwd, ['log', '-z', `-n${limit}`, '--format=%H%x00%B', '--', file]).split('\0');
+  const commits: { commit: string; message: string }[] = [];
+  for (let i = 0; i + 1 < log.length; i += 2) commits.push({ commit: log[i].trim(), message: log[i + 1] });
+  if (commits.length === 0) return [];
+  const rel = `./${file}`; // relative to cwd, as for git log
+  const r = spawnSync('git', ['cat-file', '--batch'], { cwd, input: commits.map((c) => `${c.commit}:${rel}\n`).join(''), maxBuffer: 1024 * 1024 * 1024 });
+  if (r.error || r.status !== 0) throw new GitError(['cat-file', '--batch'], String(r.error?.message ?? r.stderr), r.status);
+  const out = r.stdout;
+  const versions: HistoryVersion[] = [];
+  let pos = 0;
+  for (const c of commits) {
+    const eol = out.indexOf(10, pos);
+    const header = out.subarray(pos, eol).toString('utf8');
+    pos = eol + 1;
+    const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
+    if (!m) continue; // "<object> missing": the commit deleted the file
+    const size = Number(m[1]);
+    const text = out.subarray(pos, pos + size).toString('utf8');
+    pos += size + 1;
+    const parsed = parseCommitMessage(c.message);
+    versions.push({ commit: c.commit, text, trailers: parsed.trailers, ...(parsed.reverts ? { reverts: parsed.reverts } : {}) });
+  }
+  return versions;
+}
+
+/**
+ * How many commits HEAD has that `remote/branch` (as last fetched) lacks; undefined when that
+ * remote branch is unknown here.
+ */
+export function unpushedCommits(cwd: string, remote: string, branch: string): number | undefined {
+  const r = spawnSync('git', ['rev-list', '--count', `refs/remotes/${remote}/${branch}..HEAD`], { cwd, encoding: 'utf8' });
+  return r.status === 0 ? Number(r.stdout.trim()) : undefined;
 }
 
 /** Who is releasing: $GITHUB_ACTOR in CI, else git's user.name, else $USER. */

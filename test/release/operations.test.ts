@@ -84,7 +84,11 @@ describe('readReleases', () => {
 
   it('refuses a value of the wrong shape (bad-input, naming the field)', () => {
     const wrong = TEXT.replace("tag: 'a41f9c3',", 'tag: 7,');
-    expect(refusal(() => readReleases(wrong, FILE), 'bad-input').message).toBe('envs/releases.ts: book-shop.dev.tag: must be a string');
+    // The same rule and wording as synth's check of releases.ts (lib/model/release-check.ts).
+    expect(refusal(() => readReleases(wrong, FILE), 'bad-input').message).toBe('envs/releases.ts: book-shop.dev.tag: must be a non-empty string, got number 7');
+    // Unknown keys are refused as synth refuses them.
+    const typo = TEXT.replace("tag: 'a41f9c3',", "tga: 'a41f9c3',");
+    expect(refusal(() => readReleases(typo, FILE), 'bad-input').message).toMatch(/^envs\/releases\.ts: book-shop\.dev\.tga: unknown key \(did you mean "tag"\?\)/);
   });
 });
 

@@ -267,18 +267,18 @@ describe('release.yml scripts', () => {
     expect(r.stdout).toContain(message);
   });
 
-  test('bump passes every value as its own argument, with provenance, --commit --push and --json', () => {
+  test('bump passes every value as its own argument, with provenance, --commit (no push yet) and --json', () => {
     const r = runStep(bump, releaseEnv);
     expect(r.code).toBe(0);
     expect(r.npmArgs).toEqual([
       'run', '-s', 'release', '--',
       'bump', 'echo', 'dev', '--tag', releaseEnv.TAG, '--run-url', RUN_URL, '--json',
-      '--digest', DIGEST, '--source-commit', releaseEnv.SOURCE_COMMIT, '--commit', '--push',
+      '--digest', DIGEST, '--source-commit', releaseEnv.SOURCE_COMMIT, '--commit',
     ]);
     expect(r.output).toContain('rc=0');
   });
 
-  test('dry_run: --dry-run instead of --commit --push', () => {
+  test('dry_run: --dry-run instead of --commit', () => {
     const r = runStep(bump, { ...releaseEnv, DIGEST: '', SOURCE_COMMIT: '', REGION: 'us-east-1', DRY_RUN: 'true' });
     expect(r.npmArgs).toEqual(['run', '-s', 'release', '--', 'bump', 'echo', 'dev', '--tag', releaseEnv.TAG, '--run-url', RUN_URL, '--json', '--region', 'us-east-1', '--dry-run']);
   });
@@ -335,7 +335,7 @@ describe('promote.yml scripts', () => {
   const job = onlyJob(promote);
   const check = step(job, 'Check the request');
   const run = step(job, 'promote');
-  const base = { APPS: 'echo', FROM_ENV: 'staging', TO_ENV: 'prod', TAG: 'v1.3.0', REGION: '', FORCE: 'false', RUN_URL };
+  const base = { APPS: 'echo', FROM_ENV: 'staging', TO_ENV: 'prod', TAG: 'v1.3.0', REGION: '', FORCE: 'false', SKIP_ORDER: 'false', SKIP_ORDER_REASON: '', RUN_URL };
 
   test('the check accepts one step forward and refuses a skipped env or a bad tag', () => {
     expect(runStep(check, base).code).toBe(0);
@@ -346,13 +346,26 @@ describe('promote.yml scripts', () => {
     expect(runStep(check, { ...base, APPS: 'echo book-shop', FROM_ENV: 'dev', TO_ENV: 'staging', TAG: '' }).code).toBe(0);
   });
 
-  test('promote passes the apps as separate arguments, with --tag, --force and --commit --push', () => {
+  test('promote passes the apps as separate arguments, with --tag, --force and --commit (no push yet)', () => {
     const r = runStep(run, { ...base, APPS: 'echo,book-shop', FORCE: 'true' });
     expect(r.code).toBe(0);
     expect(r.npmArgs).toEqual([
       'run', '-s', 'release', '--',
-      'promote', 'echo', 'book-shop', '--from', 'staging', '--to', 'prod', '--run-url', RUN_URL, '--commit', '--push', '--json',
-      '--tag', 'v1.3.0', '--force',
+      'promote', 'echo', 'book-shop', '--from', 'staging', '--to', 'prod', '--run-url', RUN_URL, '--json',
+      '--tag', 'v1.3.0', '--force', '--commit',
+    ]);
+  });
+
+  test('skip_order: the check lets dev -> prod through only with a one-line reason; promote passes --skip-order --reason', () => {
+    const skip = { ...base, FROM_ENV: 'dev', SKIP_ORDER: 'true', SKIP_ORDER_REASON: 'hotfix; approved in INC-42' };
+    expect(runStep(check, skip).code).toBe(0);
+    expect(runStep(check, { ...skip, SKIP_ORDER_REASON: ' ' }).stdout).toContain('skip_order needs a reason');
+    expect(runStep(check, { ...skip, SKIP_ORDER_REASON: 'a\nb' }).stdout).toContain('reason must be on one line');
+    const r = runStep(run, { ...skip, SKIP_ORDER_REASON: 'hotfix"; touch pwned; "' });
+    expect(r.npmArgs).toEqual([
+      'run', '-s', 'release', '--',
+      'promote', 'echo', '--from', 'dev', '--to', 'prod', '--run-url', RUN_URL, '--json',
+      '--tag', 'v1.3.0', '--skip-order', '--reason', 'hotfix"; touch pwned; "', '--commit',
     ]);
   });
 
@@ -361,5 +374,71 @@ describe('promote.yml scripts', () => {
     expect(held.code).toBe(0);
     expect(held.stdout).toContain('::notice title=Held, not promoted::');
     expect(runStep(run, base, { rc: 2 }).code).toBe(2);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// What is pushed has passed the checks CI runs: the release/promote step commits, then
+// `npm run synth -- --check` and `npm run validate` run on that commit, then a step pushes it.
+
+describe.each([
+  ['release.yml', release, 'bump'],
+  ['promote.yml', promote, 'promote'],
+])('%s: checked before pushed', (file, workflow, commitStep) => {
+  const job = onlyJob(workflow);
+  const index = (pred: (s: Step) => boolean) => job.steps.findIndex(pred);
+  const runs = (s: Step, pattern: RegExp) => (s.run ?? '').split('\n').some((l) => pattern.test(l.trim()));
+
+  test('order: commit, then synth --check and validate, then push; only the push step pushes', () => {
+    const commit = index((s) => s.id === commitStep);
+    const synthCheck = index((s) => runs(s, /^npm run synth -- --check$/));
+    const validate = index((s) => runs(s, /^npm run validate$/));
+    const pushers = job.steps.flatMap((s, i) => (runs(s, /^[^#]*(--push\b|git push\b)/) ? [i] : []));
+    expect(commit).toBeGreaterThanOrEqual(0);
+    expect(synthCheck).toBeGreaterThan(commit);
+    expect(validate).toBeGreaterThan(commit);
+    expect(pushers).toEqual([index((s) => s.id === 'push')]);
+    expect(pushers[0]).toBeGreaterThan(Math.max(synthCheck, validate));
+    expect(runs(step(job, commitStep), /^[^#]*--push\b/)).toBe(false);
+    expect(step(job, commitStep).run).toMatch(/--commit/);
+  });
+
+  test('checks and push run only after a successful commit step (not when held or failed); a failed check stops the push', () => {
+    for (const id of ['check', 'push']) {
+      expect(step(job, id).if).toContain(`steps.${commitStep}.outputs.rc == '0'`);
+      expect(step(job, id).if).not.toMatch(/always\(\)|failure\(\)|continue-on-error/);
+    }
+    expect((step(job, 'check') as Step & { 'continue-on-error'?: boolean })['continue-on-error']).toBeUndefined();
+  });
+
+  test('the push step re-runs the recorded command with --push and fails the run when the push fails', () => {
+    const push = step(job, 'push');
+    const args = ['bump', 'echo', 'dev', '--tag', 'a b"c', '--json'];
+    const ok = runStep(push, {}, { json: '{"commit":"f00d","pushed":true}' }, { 'release.args': args.map((a) => `${a}\0`).join('') });
+    expect(ok.code).toBe(0);
+    expect(ok.npmArgs).toEqual(['run', '-s', 'release', '--', ...args, '--push']);
+    expect(ok.output).toContain('rc=0');
+    const failed = runStep(push, {}, { rc: 1 }, { 'release.args': args.map((a) => `${a}\0`).join('') });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('::error title=Push failed::');
+  });
+
+  test('the summary says when checks or the push failed, and shows the pushed commit', () => {
+    const summary = step(job, 'Summary');
+    const json = JSON.stringify({ changes: [], notes: [], commit: 'local1' });
+    const env = { ...releaseEnv, APPS: 'echo', FROM_ENV: 'staging', TO_ENV: 'prod', TITLE: 'release', RC: '0' };
+    expect(runStep(summary, { ...env, CHECK: 'failure' }, {}, { 'release.json': json }).summary).toContain('checks failed: not pushed');
+    expect(runStep(summary, { ...env, CHECK: 'success', PUSH_RC: '1' }, {}, { 'release.json': json, 'push.err': 'error: still rejected' }).summary).toMatch(/push failed \(exit 1\)[\s\S]*still rejected/);
+    const done = runStep(summary, { ...env, CHECK: 'success', PUSH_RC: '0' }, {}, { 'release.json': json, 'push.json': '{"commit":"pushed2","pushed":true,"tries":2}' });
+    expect(done.summary).toContain(': done');
+    expect(done.summary).toContain('Commit: pushed2');
+    expect(done.summary).toContain('Pushed to main (2 attempt(s)).');
+  });
+
+  test('actions are pinned by commit SHA, with the tag in a comment', () => {
+    const text = fs.readFileSync(path.join(WORKFLOWS, file), 'utf8');
+    const uses = text.split('\n').filter((l) => /^\s*-?\s*uses:/.test(l));
+    expect(uses.length).toBeGreaterThan(0);
+    for (const l of uses) expect(l).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
   });
 });
