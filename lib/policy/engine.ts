@@ -4,6 +4,7 @@
  * explanation (`npm run validate -- --explain RULE`). Findings print as
  * `<file>: <Kind> <namespace>/<name>: <field path>: <message> (<rule id>)`.
  */
+import { instanceOf } from '../model/layout';
 
 /** A Kubernetes object as parsed from YAML (loosely typed: rules check what they read). */
 export interface K8sObject {
@@ -91,13 +92,13 @@ export interface Rule {
 }
 
 /**
- * The cluster a file deploys to: `<env>/<region>` for `apps/<env>/<region>/...` (each is its own
+ * The cluster a file deploys to: `<env>/<region>` for an instance's `apps/<env>/<region>/<app>/<file>` (each is its own
  * vcluster, so the same namespace in dev and prod is not the same namespace); '' for everything else
  * (the control plane, applied to the host cluster).
  */
 export function clusterOf(file: string): string {
-  const m = /^apps\/([^/]+)\/([^/]+)\//.exec(file);
-  return m ? `${m[1]}/${m[2]}` : '';
+  const instance = instanceOf(file);
+  return instance ? `${instance.env}/${instance.region}` : '';
 }
 
 /** `Kind namespace/name`. */
