@@ -1,4 +1,4 @@
-/** `npm run validate [-- DIR]`: offline checks of synthesized manifests (see lib/cli/validate.ts). */
+/** `npm run validate [-- DIR | FILE | -]`: offline checks of Kubernetes YAML (see lib/cli/validate.ts). */
 import './lib/cli/fast-start';
 import { exitWith } from './lib/cli/command';
 import { validateCommand } from './lib/cli/validate';
