@@ -3,15 +3,22 @@
  * `npm run synth`, `npx cdk8s synth` (which sets CDK8S_OUTDIR) and CI all run this file.
  */
 import './lib/cli/fast-start';
-import { exitWith } from './lib/cli/command';
+import { CommandIo, exitWith } from './lib/cli/command';
 import { synthCommand } from './lib/cli/synth';
 
-exitWith(synthCommand(process.argv.slice(2), () => {
-  // Required here, not imported at the top, so a bad app or env file is reported as one line.
+/** Loads the repository's inputs: required here, not imported at the top, so a bad app or env file is reported as one line. */
+const load = () => {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { apps } = require('./apps') as typeof import('./apps');
   const { envs, platform } = require('./envs') as typeof import('./envs');
   const { releases } = require('./envs/releases') as typeof import('./envs/releases');
   const { secrets } = require('./envs/secrets') as typeof import('./envs/secrets');
   return { apps, envs, platform, releases, secrets };
-}));
+};
+
+/** The command with its own streams: tests call it in-process; the process runs it when this file is the entry point. */
+export function main(argv: readonly string[], io: CommandIo = {}): Promise<number> {
+  return synthCommand(argv, load, io.out, io.err);
+}
+
+if (require.main === module) exitWith(main(process.argv.slice(2)));

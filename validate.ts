@@ -1,11 +1,19 @@
 /** `npm run validate [-- DIR | FILE | -]`: offline checks of Kubernetes YAML (see lib/cli/validate.ts). */
 import './lib/cli/fast-start';
-import { exitWith } from './lib/cli/command';
+import { CommandIo, exitWith } from './lib/cli/command';
 import { validateCommand } from './lib/cli/validate';
 
-exitWith(validateCommand(process.argv.slice(2), () => {
+/** Loads the repository's inputs: required here, not imported at the top, so a bad app or env file is reported as one line. */
+const load = () => {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { apps } = require('./apps') as typeof import('./apps');
   const { envs, platform } = require('./envs') as typeof import('./envs');
   return { apps, envs, platform };
-}));
+};
+
+/** The command with its own streams: tests call it in-process; the process runs it when this file is the entry point. */
+export function main(argv: readonly string[], io: CommandIo = {}): Promise<number> {
+  return validateCommand(argv, load, io.out, io.err, io.stdin);
+}
+
+if (require.main === module) exitWith(main(process.argv.slice(2)));

@@ -21,6 +21,18 @@ export function parseArgs(cmd: Command, argv: readonly string[]): number | undef
   }
 }
 
+/** The streams (and clock) a command uses instead of the process's: tests run commands in-process with their own. */
+export interface CommandIo {
+  /** Standard output. @default process.stdout */
+  readonly out?: NodeJS.WritableStream;
+  /** Standard error. @default process.stderr */
+  readonly err?: NodeJS.WritableStream;
+  /** Standard input (seal reads the value from it). @default process.stdin */
+  readonly stdin?: NodeJS.ReadableStream;
+  /** Now (release holds, certificate validity). @default new Date() */
+  readonly now?: Date;
+}
+
 /** Runs a command's promise as the process's exit code (entry points: main.ts, seal.ts, ...). */
 export function exitWith(run: Promise<number>): void {
   run.then(

@@ -4,7 +4,7 @@ import { ResolveInput } from '../model';
 import { diffTree, planSynth, SynthPlan, writeTree } from '../synth';
 import { parseArgs, quietExit } from './command';
 import { formatError } from './errors';
-import { formatFinding } from '../policy/engine';
+import { formatFinding, GATE_HINT } from '../policy/engine';
 import { PolicyGateError } from '../policy/gate';
 
 /** Loads the repository's inputs (apps, envs, platform, releases); errors thrown here are bad input too. */
@@ -21,7 +21,7 @@ interface SynthOptions {
  * `npm run synth [-- --check] [--outdir DIR]`: resolve, render and atomically write dist/.
  * Returns the exit code (0 ok, 1 bad input or stale output).
  */
-export async function synthCommand(argv: readonly string[], load: InputLoader, out = process.stdout, err = process.stderr): Promise<number> {
+export async function synthCommand(argv: readonly string[], load: InputLoader, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const program = new Command('synth')
     .description('Synthesize apps/ and envs/ (with envs/releases.ts) into dist/: one YAML file per app instance.')
     .option('--check', 'render in memory and compare with the output directory; exit 1 listing stale, missing and extra files; write nothing')
@@ -43,7 +43,7 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     if (e instanceof PolicyGateError) {
       const rel0 = path.relative(process.cwd(), path.resolve(opts.outdir)) || '.';
       for (const f of e.findings) err.write(`${formatFinding(f, `${rel0}/`)}\n`);
-      err.write(`synth: ${e.findings.length} policy error(s); nothing written (npm run validate -- --explain RULE says why; opt out per app with policy.allow)\n`);
+      err.write(`synth: ${e.findings.length} policy error(s); nothing written (${GATE_HINT})\n`);
       return 1;
     }
     err.write(`${formatError(e)}\n`);

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { AppInstance } from '../model';
+import { GOLDEN_APP_CONSTRUCTS as C } from './golden-app-kinds';
 import { instanceLabels, selectorLabels, syncWave } from './labels';
-import { SealedSecret } from './sealed-secret';
 
 /** Props of {@link GoldenApp}. */
 export interface GoldenAppProps {
@@ -22,7 +22,8 @@ const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.25
 /**
  * The golden app: what the company-wide Helm chart rendered, from one AppInstance.
  *
- * Emits, in this order: Namespace (PSS restricted), ServiceAccount (no token), ConfigMap, Service,
+ * Emits, in this order (that of GOLDEN_APP_CONSTRUCTS, through which it constructs): Namespace (PSS
+ * restricted), ServiceAccount (no token), ConfigMap, SealedSecret (when values are sealed), Service,
  * Deployment (PSS restricted, probes, resources, /tmp emptyDir, config checksum, zone spread when
  * asked), PodDisruptionBudget (more than one replica), HorizontalPodAutoscaler (autoscaling; the
  * Deployment then has no replicas), NetworkPolicies (default deny + the declared allows), Ingress
@@ -48,7 +49,7 @@ export class GoldenApp extends Construct {
       ...(annotations ? { annotations } : {}),
     });
 
-    new k8s.KubeNamespace(this, 'namespace', {
+    new C.namespace(this, 'namespace', {
       metadata: {
         name: i.namespace,
         labels: {
@@ -61,19 +62,19 @@ export class GoldenApp extends Construct {
       },
     });
 
-    new k8s.KubeServiceAccount(this, 'service-account', {
+    new C.serviceAccount(this, 'service-account', {
       metadata: meta(i.app, syncWave(-1)),
       automountServiceAccountToken: false,
     });
 
-    new k8s.KubeConfigMap(this, 'config', {
+    new C.configMap(this, 'config', {
       metadata: meta(i.app, syncWave(-1)),
       data: { ...i.config },
     });
 
     const sealed = i.sealedSecret;
     if (sealed) {
-      new SealedSecret(this, 'sealed-secret', {
+      new C.sealedSecret(this, 'sealed-secret', {
         name: sealed.name,
         namespace: i.namespace,
         scope: sealed.scope,
@@ -83,7 +84,7 @@ export class GoldenApp extends Construct {
       });
     }
 
-    this.service = new k8s.KubeService(this, 'service', {
+    this.service = new C.service(this, 'service', {
       metadata: meta(i.app),
       spec: {
         type: 'ClusterIP',
@@ -160,7 +161,7 @@ export class GoldenApp extends Construct {
         }))
       : undefined;
 
-    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+    this.deployment = new C.deployment(this, 'deployment', {
       metadata: meta(i.app),
       spec: {
         ...(i.autoscaling ? {} : { replicas: i.replicas }),
@@ -193,14 +194,14 @@ export class GoldenApp extends Construct {
 
     const minReplicas = i.autoscaling ? i.autoscaling.minReplicas : i.replicas;
     if (minReplicas > 1) {
-      new k8s.KubePodDisruptionBudget(this, 'pdb', {
+      new C.podDisruptionBudget(this, 'pdb', {
         metadata: meta(i.app),
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
       });
     }
 
     if (i.autoscaling) {
-      new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
+      new C.horizontalPodAutoscaler(this, 'hpa', {
         metadata: meta(i.app),
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: i.app },
@@ -214,7 +215,7 @@ export class GoldenApp extends Construct {
       });
     }
 
-    new k8s.KubeNetworkPolicy(this, 'default-deny', {
+    new C.networkPolicy(this, 'default-deny', {
       metadata: meta('default-deny'),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
@@ -242,7 +243,7 @@ export class GoldenApp extends Construct {
     if (i.network.internetEgress) {
       egressRules.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }], ports: [tcp(443)] });
     }
-    new k8s.KubeNetworkPolicy(this, 'network-policy', {
+    new C.networkPolicy(this, 'network-policy', {
       metadata: meta(i.app),
       spec: {
         podSelector: { matchLabels: selector },
@@ -254,7 +255,7 @@ export class GoldenApp extends Construct {
 
     if (i.ingress) {
       const ing = i.ingress;
-      new k8s.KubeIngress(this, 'ingress', {
+      new C.ingress(this, 'ingress', {
         metadata: meta(i.app, ing.clusterIssuer ? { 'cert-manager.io/cluster-issuer': ing.clusterIssuer } : undefined),
         spec: {
           ingressClassName: ing.className,

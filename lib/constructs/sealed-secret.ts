@@ -38,6 +38,9 @@ export interface SealedSecretProps {
  * and type.
  */
 export class SealedSecret extends Construct {
+  /** The group/version/kind of the object it emits. */
+  public static readonly GVK = SealedSecretObject.GVK;
+
   constructor(scope: Construct, id: string, props: SealedSecretProps) {
     super(scope, id);
     const keys = Object.keys(props.encryptedData);

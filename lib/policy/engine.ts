@@ -1,7 +1,8 @@
 /**
  * The policy gate's engine: rules over the whole set of synthesized objects. Pure (objects in,
- * findings out). Each rule has an id (`group/name`), a severity, a one-line reason and an
- * explanation (`npm run validate -- --explain RULE`). Findings print as
+ * findings out). Rules are made with `defineRule`: an id (`group/name`), a severity, a one-line reason,
+ * an explanation (`npm run validate -- --explain RULE`, ending with the opt-out, written here once) and
+ * a check that reports findings with their object and field path as data. Findings print as
  * `<file>: <Kind> <namespace>/<name>: <field path>: <message> (<rule id>)`.
  */
 import { instanceOf } from '../model/layout';
@@ -86,9 +87,62 @@ export interface Rule {
   readonly severity: Severity;
   /** One line: what the rule wants, e.g. "containers must not allow privilege escalation". */
   readonly reason: string;
-  /** A paragraph: what is checked, why, and how to fix or opt out. */
+  /** A paragraph: what is checked, why, how to fix, and how to opt out (or that there is no opt-out). */
   readonly explain: string;
+  /** Whether an app may opt out of the rule (`policy.allow`). @default true */
+  readonly optOut?: boolean;
   check(ctx: PolicyContext): PolicyFinding[];
+}
+
+/** Builds a finding of the rule being checked about `m` (the rule's severity unless `severity` says otherwise). */
+export type Report = (m: ManifestObject, path: string, message: string, severity?: Severity) => PolicyFinding;
+
+/** What {@link defineRule} takes: a rule whose check reports through `report`, and whose explain says nothing about opting out. */
+export interface RuleDefinition {
+  /** `group/name`, e.g. `pss-restricted/privilege-escalation`. */
+  readonly id: string;
+  readonly severity: Severity;
+  /** One line: what the rule wants. */
+  readonly reason: string;
+  /** A paragraph: what is checked, why, and how to fix; {@link defineRule} appends how to opt out. */
+  readonly explain: string;
+  /** False for a rule no app may opt out of: `policy.allow` naming it is refused and never drops its findings. @default true */
+  readonly optOut?: boolean;
+  check(ctx: PolicyContext, report: Report): PolicyFinding[];
+}
+
+/** How an app opts out of rules: the one wording, in every rule's --explain text and in the gate's summary ({@link GATE_HINT}). */
+export const OPT_OUT = 'opt out per app with policy.allow';
+
+/** Where to read why a rule fired and how to opt out: the end of a failed gate's summary. */
+export const GATE_HINT = `npm run validate -- --explain RULE says why; ${OPT_OUT}`;
+
+/** The end of a rule's --explain text: how an app opts out of it, or that it cannot. */
+export function optOutText(id: string, allowed = true): string {
+  if (!allowed) return 'There is no opt-out.';
+  return `${OPT_OUT[0].toUpperCase()}${OPT_OUT.slice(1)} in apps/<app>.ts: \`policy: { allow: [{ rule: '${id}', reason: '...' }] }\` (the reason is required and reviewed).`;
+}
+
+/** A rule's --explain text: `text`, then how to opt out of rule `id`. */
+export function explainWithOptOut(id: string, text: string, optOut = true): string {
+  return `${text} ${optOutText(id, optOut)}`;
+}
+
+/**
+ * Defines a rule: id, severity, reason and the explain text (ending with the opt-out, written here once), and a check
+ * that reports findings of this rule with `report(object, field path, message)`.
+ */
+export function defineRule(def: RuleDefinition): Rule {
+  const optOut = def.optOut ?? true;
+  const report: Report = (m, path, message, severity = def.severity) => finding({ id: def.id, severity }, m, path, message);
+  return {
+    id: def.id,
+    severity: def.severity,
+    reason: def.reason,
+    explain: explainWithOptOut(def.id, def.explain, optOut),
+    optOut,
+    check: (ctx) => def.check(ctx, report),
+  };
 }
 
 /**
@@ -150,13 +204,21 @@ export interface PolicyAllow {
   readonly rule: string;
 }
 
+/** True when an opt-out naming `allowed` (a rule id, or a group such as `pss-restricted`) covers rule `id`. */
+export function allowsRule(allowed: string, id: string): boolean {
+  return allowed === id || id.startsWith(`${allowed}/`);
+}
+
 /**
  * Runs `rules` and drops findings that an opt-out allows (a rule id, or a group prefix such as
- * `pss-restricted`). Findings are sorted by file, then object, then rule.
+ * `pss-restricted`), except for rules without opt-out. Findings are sorted by file, then object, then rule.
  */
 export function runPolicy(rules: readonly Rule[], ctx: PolicyContext, allows: readonly PolicyAllow[] = []): PolicyFinding[] {
-  const allowed = (f: PolicyFinding) => allows.some((a) => a.file === f.file && (a.rule === f.rule || f.rule.startsWith(`${a.rule}/`)));
-  const findings = rules.flatMap((r) => r.check(ctx)).filter((f) => !allowed(f));
+  const allowed = (f: PolicyFinding) => allows.some((a) => a.file === f.file && allowsRule(a.rule, f.rule));
+  const findings = rules.flatMap((r) => {
+    const found = r.check(ctx);
+    return r.optOut === false ? found : found.filter((f) => !allowed(f));
+  });
   const key = (f: PolicyFinding) => `${f.file}\0${f.object}\0${f.rule}\0${f.path}`;
   return findings.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

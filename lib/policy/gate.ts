@@ -1,5 +1,5 @@
 import { AppRegistry, clusterName, ConfigError, EnvironmentRegistry, instanceOf, PlatformDefinition, sourceOf } from '../model';
-import { EnvPolicy, ManifestObject, PolicyAllow, PolicyContext, PolicyFinding, Rule, runPolicy } from './engine';
+import { allowsRule, EnvPolicy, ManifestObject, PolicyAllow, PolicyContext, PolicyFinding, Rule, runPolicy } from './engine';
 import { ALL_RULES, SYNTH_RULES } from './rules';
 import { kubernetesMinor } from './rules/schema-core';
 
@@ -47,12 +47,12 @@ export function policyContext(
 
 /** True when `rule` names an existing rule or rule group. */
 export function isKnownRule(rule: string, rules: readonly Rule[] = ALL_RULES): boolean {
-  return rules.some((r) => r.id === rule || r.id.startsWith(`${rule}/`));
+  return rules.some((r) => allowsRule(rule, r.id));
 }
 
 /**
  * The opt-outs of the apps, as (file, rule) pairs for the files of their instances
- * (`apps/<env>/<region>/<app>/...`). An unknown rule id is an error naming the app file.
+ * (`apps/<env>/<region>/<app>/...`). An unknown rule id, or one whose rules have no opt-out, is an error naming the app file.
  */
 export function appAllows(apps: AppRegistry, files: readonly string[]): PolicyAllow[] {
   const out: PolicyAllow[] = [];
@@ -60,6 +60,9 @@ export function appAllows(apps: AppRegistry, files: readonly string[]): PolicyAl
     (app.policy?.allow ?? []).forEach((a, i) => {
       if (!isKnownRule(a.rule)) {
         throw new ConfigError(sourceOf(app), `policy.allow[${i}].rule`, `unknown rule "${a.rule}"; see npm run validate -- --explain (lists every rule)`);
+      }
+      if (ALL_RULES.filter((r) => allowsRule(a.rule, r.id)).every((r) => r.optOut === false)) {
+        throw new ConfigError(sourceOf(app), `policy.allow[${i}].rule`, `rule "${a.rule}" has no opt-out; npm run validate -- --explain ${a.rule} says why`);
       }
     });
     const mine = files.filter((f) => instanceOf(f)?.app === app.name);

@@ -1,7 +1,10 @@
-import { findPlaintextSecrets } from '../policy/plaintext-secrets';
+import { formatFinding, K8sObject } from '../policy/engine';
+import { plaintextSecret } from '../policy/rules/secrets';
 
-/** The gate against plaintext Secrets in dist/ (rule no-plaintext-secret), run before anything is written. */
+/** The gate against plaintext Secrets in dist/ (rule secrets/no-plaintext), run on each file before anything is written. */
 export function assertNoPlaintextSecrets(file: string, objects: readonly unknown[]): void {
-  const [finding] = findPlaintextSecrets(file, objects);
-  if (finding) throw new Error(`dist/${finding.file}: ${finding.object}: ${finding.message}`);
+  objects.forEach((object, index) => {
+    const [found] = plaintextSecret({ file, index, object: object as K8sObject });
+    if (found) throw new Error(formatFinding(found, 'dist/'));
+  });
 }

@@ -181,12 +181,12 @@ describe.each(CASES)('bad input: $name', (c) => {
   let line: number;
   let r: CommandResult;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     repo = new TempRepo();
     before = repo.snapshotTree();
     repo.edit(c.file, c.from, c.to);
     line = lineOf(repo.read(c.file), c.lineOf);
-    r = repo.synth();
+    r = await repo.cli('synth', []);
   });
   afterAll(() => repo?.cleanup());
 
@@ -214,11 +214,11 @@ describe.each(CASES)('bad input: $name', (c) => {
   });
 });
 
-test('--check on bad input also exits 1 with one error line (not a stale-file report)', () => {
+test('--check on bad input also exits 1 with one error line (not a stale-file report)', async () => {
   const repo = new TempRepo();
   try {
     repo.edit('envs/prod.ts', 'replicas: 3,', 'replicas: -3,');
-    const r = repo.synth('--check');
+    const r = await repo.cli('synth', ['--check']);
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
       expect.stringMatching(new RegExp(`^error: envs/prod\\.ts:${lineOf(repo.read('envs/prod.ts'), 'replicas: -3,')}: profile\\.replicas: `)),

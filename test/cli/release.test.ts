@@ -3,7 +3,6 @@
  * One repository is shared by the sequential scenarios (bump, commit, promote, rollback, hold,
  * status, usage refusals); bad input and --help run concurrently on pristine copies.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffLines } from 'diff';
@@ -47,20 +46,11 @@ function git(repo: TempRepo, ...args: string[]): string {
   return r.stdout.replace(/\n$/, '');
 }
 
-const release = (repo: TempRepo, ...args: string[]): CommandResult => repo.run(process.execPath, [...RELEASE, ...args], ENV);
+/** `npm run release -- ...args` in a process of its own (as CI runs it). */
+const releaseProcess = (repo: TempRepo, ...args: string[]): CommandResult => repo.run(process.execPath, [...RELEASE, ...args], ENV);
 
-/** The same command, asynchronously (for independent read-only runs started together). */
-function releaseAsync(repo: TempRepo, ...args: string[]): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...RELEASE, ...args], { cwd: repo.dir, env: { ...process.env, CDK8S_OUTDIR: '', NO_COLOR: '1', ...ENV } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+/** `npm run release -- ...args` in-process (TempRepo.cli: the same entry point, no process start). */
+const release = (repo: TempRepo, ...args: string[]): Promise<CommandResult> => repo.cli('release', args, { env: ENV });
 
 /** Fails with the command's output when the exit code is not `code`. */
 function expectCode(r: CommandResult, code: number): void {
@@ -169,9 +159,9 @@ beforeAll(() => {
   broken.edit(FILE, "    dev: { tag: '1.3.0-SNAPSHOT-7d2a1b4',", "    dev: { tag: '1.3.0-SNAPSHOT-7d2a1b4',,");
   brokenBefore = state(broken);
   background = (async () => {
-    for (const c of BAD) badResults.set(c.name, await releaseAsync(pristine, ...c.args));
-    brokenResults = [await releaseAsync(broken, 'bump', 'echo', 'dev', '--tag', SNAP, '--digest', D), await releaseAsync(broken, 'status')];
-    for (const c of HELP) helpResults.push(await releaseAsync(pristine, ...c, '--help'));
+    for (const c of BAD) badResults.set(c.name, await release(pristine, ...c.args));
+    brokenResults = [await release(broken, 'bump', 'echo', 'dev', '--tag', SNAP, '--digest', D), await release(broken, 'status')];
+    for (const c of HELP) helpResults.push(await release(pristine, ...c, '--help'));
   })();
   background.catch(() => undefined); // awaited (and reported) by the tests below
 });
@@ -183,9 +173,9 @@ describe('release (sequential scenarios on one git repository)', () => {
   });
 
   describe('bump', () => {
-    test('changes exactly one line of envs/releases.ts and the image in dist/; synth --check passes', () => {
+    test('changes exactly one line of envs/releases.ts and the image in dist/; synth --check passes', async () => {
       const before = state(repo);
-      const r = release(repo, 'bump', 'echo', 'dev', '--tag', SNAP, '--digest', D);
+      const r = releaseProcess(repo, 'bump', 'echo', 'dev', '--tag', SNAP, '--digest', D);
       expectCode(r, 0);
       expect(r.stdout).toContain(`echo dev: 1.3.0-SNAPSHOT-7d2a1b4 -> ${SNAP}`);
       const after = state(repo);
@@ -198,21 +188,21 @@ describe('release (sequential scenarios on one git repository)', () => {
       expect(changed.filter((f) => f !== 'README.md')).toEqual(['apps/dev/us-east-1/echo/echo.yaml']);
       expect(imageOf(repo, 'dev', 'us-east-1', 'echo')).toBe(`ghcr.io/acme/echo:${SNAP}@${D}`);
       expect(imageOf(repo, 'staging', 'us-east-1', 'echo')).toBe('ghcr.io/acme/echo:1.2.0-SNAPSHOT-3c9e0f2@sha256:c870ca8f82d6c2b656395fda96b1ed64a307e7c89804a70f12bd6ec5677c7c20');
-      expectCode(repo.synth('--check'), 0);
+      expectCode(await repo.cli('synth', ['--check']), 0);
     });
 
-    test('running it again: exit 0, "already at", no file changes', () => {
+    test('running it again: exit 0, "already at", no file changes', async () => {
       const before = state(repo);
-      const r = release(repo, 'bump', 'echo', 'dev', '--tag', SNAP, '--digest', D);
+      const r = await release(repo, 'bump', 'echo', 'dev', '--tag', SNAP, '--digest', D);
       expectCode(r, 0);
       expect(r.stdout).toContain(`echo dev already at ${SNAP}`);
       expectUnchanged(repo, before);
     });
 
     let wouldChange: string[];
-    test('--dry-run prints the unified diff of envs/releases.ts and the dist/ files that would change; changes nothing', () => {
+    test('--dry-run prints the unified diff of envs/releases.ts and the dist/ files that would change; changes nothing', async () => {
       const before = state(repo);
-      const r = release(repo, 'bump', 'echo', 'staging', '--tag', SNAP, '--digest', D, '--dry-run');
+      const r = await release(repo, 'bump', 'echo', 'staging', '--tag', SNAP, '--digest', D, '--dry-run');
       expectCode(r, 0);
       expect(r.stdout).toContain(`--- ${FILE}`);
       expect(r.stdout).toContain(`+++ ${FILE}`);
@@ -227,9 +217,9 @@ describe('release (sequential scenarios on one git repository)', () => {
       expectUnchanged(repo, before);
     });
 
-    test('--json output parses; the change applied is the one the dry run announced', () => {
+    test('--json output parses; the change applied is the one the dry run announced', async () => {
       const before = state(repo);
-      const r = release(repo, 'bump', 'echo', 'staging', '--tag', SNAP, '--digest', D, '--json');
+      const r = await release(repo, 'bump', 'echo', 'staging', '--tag', SNAP, '--digest', D, '--json');
       expectCode(r, 0);
       const out = JSON.parse(r.stdout) as { changes: { app: string; env: string; from?: { tag: string }; to: { tag: string; digest?: string } }[]; commit: string | null; dist: { written: string[]; removed: string[] } };
       expect(out.changes).toEqual([{ app: 'echo', env: 'staging', from: { tag: '1.2.0-SNAPSHOT-3c9e0f2', digest: 'sha256:c870ca8f82d6c2b656395fda96b1ed64a307e7c89804a70f12bd6ec5677c7c20' }, to: { tag: SNAP, digest: D } }]);
@@ -237,16 +227,16 @@ describe('release (sequential scenarios on one git repository)', () => {
       expect([...out.dist.written, ...out.dist.removed].sort()).toEqual(wouldChange);
       expect(changedDist(before, state(repo))).toEqual(wouldChange);
       // An idempotent --json run parses too.
-      const again = release(repo, 'bump', 'echo', 'staging', '--tag', SNAP, '--digest', D, '--json');
+      const again = await release(repo, 'bump', 'echo', 'staging', '--tag', SNAP, '--digest', D, '--json');
       expectCode(again, 0);
       expect(JSON.parse(again.stdout)).toMatchObject({ changes: [] });
     });
 
-    test('--set twice applies both changes in exactly one commit touching releases.ts and dist/', () => {
+    test('--set twice applies both changes in exactly one commit touching releases.ts and dist/', async () => {
       reset(repo);
       const before = state(repo);
       const base = head(repo);
-      const r = release(repo, 'bump', '--set', `echo=dev:1.5.0-SNAPSHOT-abcdef2@${digest('b')}`, '--set', `book-shop=staging:2.6.0-SNAPSHOT-abcdef2@${digest('c')}`, '--commit');
+      const r = await release(repo, 'bump', '--set', `echo=dev:1.5.0-SNAPSHOT-abcdef2@${digest('b')}`, '--set', `book-shop=staging:2.6.0-SNAPSHOT-abcdef2@${digest('c')}`, '--commit');
       expectCode(r, 0);
       expect(git(repo, 'rev-list', '--count', `${base}..HEAD`)).toBe('1');
       expect(git(repo, 'status', '--porcelain')).toBe('');
@@ -262,9 +252,9 @@ describe('release (sequential scenarios on one git repository)', () => {
       expect(git(repo, 'log', '-1', '--format=%s')).toMatch(/^release: .*echo dev.*book-shop staging.* \[release-bot\]$/);
     });
 
-    test('--region eu-west-1 on prod writes a region entry', () => {
+    test('--region eu-west-1 on prod writes a region entry', async () => {
       const before = state(repo);
-      const r = release(repo, 'bump', 'echo', 'prod', '--region', 'eu-west-1', '--tag', 'v1.5.0', '--digest', digest('d'));
+      const r = await release(repo, 'bump', 'echo', 'prod', '--region', 'eu-west-1', '--tag', 'v1.5.0', '--digest', digest('d'));
       expectCode(r, 0);
       const prod = data(repo).echo?.prod;
       expect(prod).toEqual({
@@ -278,9 +268,9 @@ describe('release (sequential scenarios on one git repository)', () => {
       expect(imageOf(repo, 'prod', 'eu-west-1', 'echo')).toBe(`ghcr.io/acme/echo:v1.5.0@${digest('d')}`);
     });
 
-    test('a bump of the region entry it wrote is a one-line change too (releases.ts: "each value is one line")', () => {
+    test('a bump of the region entry it wrote is a one-line change too (releases.ts: "each value is one line")', async () => {
       const before = repo.read(FILE);
-      const r = release(repo, 'bump', 'echo', 'prod', '--region', 'eu-west-1', '--tag', 'v1.5.1', '--digest', digest('9'));
+      const r = await release(repo, 'bump', 'echo', 'prod', '--region', 'eu-west-1', '--tag', 'v1.5.1', '--digest', digest('9'));
       const after = repo.read(FILE);
       reset(repo);
       expectCode(r, 0);
@@ -293,9 +283,9 @@ describe('release (sequential scenarios on one git repository)', () => {
   });
 
   describe('--commit', () => {
-    test('one commit: structured subject, Source-Commit/Run-Url/Released-By trailers, only releases.ts and dist/', () => {
+    test('one commit: structured subject, Source-Commit/Run-Url/Released-By trailers, only releases.ts and dist/', async () => {
       const base = head(repo);
-      const r = release(repo, 'bump', 'echo', 'dev', '--tag', '1.6.0-SNAPSHOT-abcdef3', '--digest', digest('e'), '--commit', '--source-commit', '0123456789abcdef0123456789abcdef01234567', '--run-url', 'https://ci.example.com/runs/42');
+      const r = await release(repo, 'bump', 'echo', 'dev', '--tag', '1.6.0-SNAPSHOT-abcdef3', '--digest', digest('e'), '--commit', '--source-commit', '0123456789abcdef0123456789abcdef01234567', '--run-url', 'https://ci.example.com/runs/42');
       expectCode(r, 0);
       expect(git(repo, 'rev-list', '--count', `${base}..HEAD`)).toBe('1');
       const subject = git(repo, 'log', '-1', '--format=%s');
@@ -315,9 +305,9 @@ describe('release (sequential scenarios on one git repository)', () => {
       expect(git(repo, 'status', '--porcelain')).toBe('');
     });
 
-    test('a no-op bump makes no commit', () => {
+    test('a no-op bump makes no commit', async () => {
       const base = head(repo);
-      const r = release(repo, 'bump', 'echo', 'dev', '--tag', '1.6.0-SNAPSHOT-abcdef3', '--digest', digest('e'), '--commit');
+      const r = await release(repo, 'bump', 'echo', 'dev', '--tag', '1.6.0-SNAPSHOT-abcdef3', '--digest', digest('e'), '--commit');
       expectCode(r, 0);
       expect(r.stdout).toContain('already at');
       expect(head(repo)).toBe(base);
@@ -326,8 +316,8 @@ describe('release (sequential scenarios on one git repository)', () => {
   });
 
   describe('promote', () => {
-    test('dev -> staging copies tag and digest exactly; the commit says Promoted-From: dev', () => {
-      const r = release(repo, 'promote', 'echo', '--from', 'dev', '--to', 'staging', '--commit');
+    test('dev -> staging copies tag and digest exactly; the commit says Promoted-From: dev', async () => {
+      const r = await release(repo, 'promote', 'echo', '--from', 'dev', '--to', 'staging', '--commit');
       expectCode(r, 0);
       const d = data(repo);
       expect(d.echo?.staging).toEqual(d.echo?.dev);
@@ -338,9 +328,9 @@ describe('release (sequential scenarios on one git repository)', () => {
       expect(git(repo, 'status', '--porcelain')).toBe('');
     });
 
-    test('staging -> prod without --tag is refused with one line suggesting --tag', () => {
+    test('staging -> prod without --tag is refused with one line suggesting --tag', async () => {
       const before = state(repo);
-      const r = release(repo, 'promote', 'echo', '--from', 'staging', '--to', 'prod');
+      const r = await release(repo, 'promote', 'echo', '--from', 'staging', '--to', 'prod');
       expectCode(r, 1);
       const lines = r.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
@@ -349,17 +339,17 @@ describe('release (sequential scenarios on one git repository)', () => {
       expectUnchanged(repo, before);
     });
 
-    test('staging -> prod with --tag v1.3.0 keeps the digest', () => {
-      const r = release(repo, 'promote', 'echo', '--from', 'staging', '--to', 'prod', '--tag', 'v1.3.0');
+    test('staging -> prod with --tag v1.3.0 keeps the digest', async () => {
+      const r = await release(repo, 'promote', 'echo', '--from', 'staging', '--to', 'prod', '--tag', 'v1.3.0');
       expectCode(r, 0);
       expect(data(repo).echo?.prod).toEqual({ tag: 'v1.3.0', digest: digest('e') });
       expect(imageOf(repo, 'prod', 'us-east-1', 'echo')).toBe(`ghcr.io/acme/echo:v1.3.0@${digest('e')}`);
       reset(repo);
     });
 
-    test('from an env with no entry for the app (a region-only prod app to staging) fails', () => {
+    test('from an env with no entry for the app (a region-only prod app to staging) fails', async () => {
       const before = state(repo);
-      const r = release(repo, 'promote', 'incident-assistant-backend', '--from', 'prod', '--to', 'staging');
+      const r = await release(repo, 'promote', 'incident-assistant-backend', '--from', 'prod', '--to', 'staging');
       expectCode(r, 1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/^error: envs\/releases\.ts:\d+: incident-assistant-backend\.prod: .*no release in prod/);
@@ -368,12 +358,12 @@ describe('release (sequential scenarios on one git repository)', () => {
   });
 
   describe('rollback, hold', () => {
-    test('after v1.2.0 -> v1.3.0 -> v1.4.0 in prod, rollback restores v1.3.0 and its digest and holds', () => {
+    test('after v1.2.0 -> v1.3.0 -> v1.4.0 in prod, rollback restores v1.3.0 and its digest and holds', async () => {
       expect(data(repo).echo?.prod?.tag).toBe('v1.2.0');
-      expectCode(release(repo, 'bump', 'echo', 'prod', '--tag', 'v1.3.0', '--digest', digest('3'), '--commit'), 0);
-      expectCode(release(repo, 'bump', 'echo', 'prod', '--tag', 'v1.4.0', '--digest', digest('4'), '--commit'), 0);
+      expectCode(await release(repo, 'bump', 'echo', 'prod', '--tag', 'v1.3.0', '--digest', digest('3'), '--commit'), 0);
+      expectCode(await release(repo, 'bump', 'echo', 'prod', '--tag', 'v1.4.0', '--digest', digest('4'), '--commit'), 0);
       const base = head(repo);
-      const r = release(repo, 'rollback', 'echo', 'prod', '--commit');
+      const r = await release(repo, 'rollback', 'echo', 'prod', '--commit');
       expectCode(r, 0);
       expect(git(repo, 'rev-list', '--count', `${base}..HEAD`)).toBe('1');
       const prod = data(repo).echo?.prod;
@@ -383,16 +373,16 @@ describe('release (sequential scenarios on one git repository)', () => {
       expect(imageOf(repo, 'prod', 'eu-west-1', 'echo')).toBe(`ghcr.io/acme/echo:v1.3.0@${digest('3')}`);
       expect(git(repo, 'log', '-1', '--format=%s')).toBe('release(echo): roll back prod v1.4.0 -> v1.3.0 [release-bot]');
       expect(git(repo, 'status', '--porcelain')).toBe('');
-      const status = release(repo, 'status');
+      const status = await release(repo, 'status');
       expectCode(status, 0);
       const rows = status.stdout.split('\n').filter((l) => /^echo\s+prod\s/.test(l));
       expect(rows).toHaveLength(2);
       for (const row of rows) expect(row).toMatch(/\sv1\.3\.0\s+333333333333\s+rollback to v1\.3\.0 from v1\.4\.0/);
     });
 
-    test('a bump of the held entry exits 3 naming the hold and changes nothing; --force applies it', () => {
+    test('a bump of the held entry exits 3 naming the hold and changes nothing; --force applies it', async () => {
       const before = state(repo);
-      const r = release(repo, 'bump', 'echo', 'prod', '--tag', 'v1.5.0', '--digest', digest('5'));
+      const r = await release(repo, 'bump', 'echo', 'prod', '--tag', 'v1.5.0', '--digest', digest('5'));
       expectCode(r, 3);
       expect(r.stderr).toMatch(/held/);
       expect(r.stderr).toContain('rollback to v1.3.0 from v1.4.0');
@@ -400,38 +390,38 @@ describe('release (sequential scenarios on one git repository)', () => {
       noStack(r);
       expectUnchanged(repo, before);
 
-      const forced = release(repo, 'bump', 'echo', 'prod', '--tag', 'v1.5.0', '--digest', digest('5'), '--force', '--commit');
+      const forced = await release(repo, 'bump', 'echo', 'prod', '--tag', 'v1.5.0', '--digest', digest('5'), '--force', '--commit');
       expectCode(forced, 0);
       const prod = data(repo).echo?.prod;
       expect({ tag: prod?.tag, digest: prod?.digest }).toEqual({ tag: 'v1.5.0', digest: digest('5') });
       expect(prod?.hold?.reason).toBe('rollback to v1.3.0 from v1.4.0');
     });
 
-    test('unhold removes the hold', () => {
-      const r = release(repo, 'unhold', 'echo', 'prod', '--commit');
+    test('unhold removes the hold', async () => {
+      const r = await release(repo, 'unhold', 'echo', 'prod', '--commit');
       expectCode(r, 0);
       const prod = data(repo).echo?.prod;
       expect(prod?.hold).toBeUndefined();
       expect({ tag: prod?.tag, digest: prod?.digest }).toEqual({ tag: 'v1.5.0', digest: digest('5') });
       expect(git(repo, 'status', '--porcelain')).toBe('');
-      expectCode(release(repo, 'bump', 'echo', 'prod', '--tag', 'v1.5.1', '--digest', digest('6')), 0);
+      expectCode(await release(repo, 'bump', 'echo', 'prod', '--tag', 'v1.5.1', '--digest', digest('6')), 0);
       reset(repo);
     });
 
-    test('rollback of an entry without history fails with one line (exit 1)', () => {
+    test('rollback of an entry without history fails with one line (exit 1)', async () => {
       const before = state(repo);
-      const r = release(repo, 'rollback', 'incident-assistant-frontend', 'staging');
+      const r = await release(repo, 'rollback', 'incident-assistant-frontend', 'staging');
       expectCode(r, 1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/^error: envs\/releases\.ts:\d+: incident-assistant-frontend\.staging: .*nothing to roll back to/);
       expectUnchanged(repo, before);
     });
 
-    test('hold, status (table and --json), unhold', () => {
-      expectCode(release(repo, 'hold', 'book-shop', 'dev', '--reason', 'incident 123'), 0);
+    test('hold, status (table and --json), unhold', async () => {
+      expectCode(await release(repo, 'hold', 'book-shop', 'dev', '--reason', 'incident 123'), 0);
       expect(data(repo)['book-shop']?.dev?.hold?.reason).toBe('incident 123');
 
-      const table = release(repo, 'status');
+      const table = await release(repo, 'status');
       expectCode(table, 0);
       const lines = table.stdout.trimEnd().split('\n');
       expect(lines[0]).toMatch(/^APP\s+ENV\s+REGION\s+TAG\s+DIGEST\s+HELD$/);
@@ -440,7 +430,7 @@ describe('release (sequential scenarios on one git repository)', () => {
       expect(lines.find((l) => /^book-shop\s+staging\s/.test(l))).toMatch(/\s-$/);
       expect(lines.find((l) => /^incident-assistant-backend\s+prod\s+eu-west-1\s/.test(l))).toMatch(/^incident-assistant-backend\s+prod\s+eu-west-1\s+-\s+-\s+-$/);
 
-      const json = release(repo, 'status', '--json');
+      const json = await release(repo, 'status', '--json');
       expectCode(json, 0);
       const rows = JSON.parse(json.stdout) as { app: string; env: string; region: string; tag?: string; digest?: string; held?: { reason: string; by?: string }; released: boolean }[];
       expect(rows).toHaveLength(16);
@@ -448,18 +438,18 @@ describe('release (sequential scenarios on one git repository)', () => {
       expect(rows.find((x) => x.app === 'book-shop' && x.env === 'prod' && x.region === 'eu-west-1')).toMatchObject({ tag: 'v2.5.0', released: true });
       expect(rows.find((x) => x.app === 'incident-assistant-backend' && x.env === 'prod' && x.region === 'eu-west-1')).toMatchObject({ released: false });
 
-      const held = release(repo, 'bump', 'book-shop', 'dev', '--tag', 'b0b0b01');
+      const held = await release(repo, 'bump', 'book-shop', 'dev', '--tag', 'b0b0b01');
       expectCode(held, 3);
       expect(held.stderr).toContain('incident 123');
 
     });
 
-    test('unhold removes the hold; unhold again is a no-op; hold + unhold leaves releases.ts as it was', () => {
-      const r = release(repo, 'unhold', 'book-shop', 'dev');
+    test('unhold removes the hold; unhold again is a no-op; hold + unhold leaves releases.ts as it was', async () => {
+      const r = await release(repo, 'unhold', 'book-shop', 'dev');
       expectCode(r, 0);
       expect(data(repo)['book-shop']?.dev).toEqual({ tag: 'a41f9c3', digest: 'sha256:622e0adbf3e8bc95e300172120fd60ee8daa5a10b81a95bdb3c9bab3a45826aa' });
       const text = repo.read(FILE);
-      const again = release(repo, 'unhold', 'book-shop', 'dev');
+      const again = await release(repo, 'unhold', 'book-shop', 'dev');
       expectCode(again, 0);
       expect(again.stdout).toContain('book-shop dev is not held');
       expect(repo.read(FILE)).toBe(text);
@@ -469,11 +459,11 @@ describe('release (sequential scenarios on one git repository)', () => {
   });
 
   describe('usage refusals', () => {
-    test('--push without a clean work tree is refused (exit 2), nothing changes', () => {
+    test('--push without a clean work tree is refused (exit 2), nothing changes', async () => {
       reset(repo);
       repo.write('notes.txt', 'uncommitted\n');
       const before = state(repo);
-      const r = release(repo, 'bump', 'echo', 'dev', '--tag', '1.7.0-SNAPSHOT-abcdef4', '--digest', digest('f'), '--push');
+      const r = await release(repo, 'bump', 'echo', 'dev', '--tag', '1.7.0-SNAPSHOT-abcdef4', '--digest', digest('f'), '--push');
       expectCode(r, 2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/^error: --push needs a clean work tree.*notes\.txt/);
@@ -481,10 +471,10 @@ describe('release (sequential scenarios on one git repository)', () => {
       reset(repo);
     });
 
-    test('--dry-run with --commit is refused (exit 2)', () => {
+    test('--dry-run with --commit is refused (exit 2)', async () => {
       const before = state(repo);
       const base = head(repo);
-      const r = release(repo, 'bump', 'echo', 'dev', '--tag', '1.7.0-SNAPSHOT-abcdef4', '--digest', digest('f'), '--dry-run', '--commit');
+      const r = await release(repo, 'bump', 'echo', 'dev', '--tag', '1.7.0-SNAPSHOT-abcdef4', '--digest', digest('f'), '--dry-run', '--commit');
       expectCode(r, 2);
       expect(r.stderr).toMatch(/^error: --dry-run cannot be combined with --commit/);
       expectUnchanged(repo, before);
@@ -508,12 +498,12 @@ describe('bad input: exit 1, one error line naming envs/releases.ts, the field a
     for (const s of c.says) expect(lines[0]).toMatch(typeof s === 'string' ? new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : s);
   });
 
-  test('releases.ts and dist/ stay byte-identical', () => {
+  test('releases.ts and dist/ stay byte-identical', async () => {
     expectUnchanged(pristine, pristineBefore);
     expect(git(pristine, 'status', '--porcelain')).toBe('');
   });
 
-  test('a releases.ts that no longer parses (bump, status): one line naming the file and line, nothing written', () => {
+  test('a releases.ts that no longer parses (bump, status): one line naming the file and line, nothing written', async () => {
     const line = lineOf(brokenBefore.releases, ',,');
     expect(brokenResults).toHaveLength(2);
     for (const r of brokenResults) {
@@ -530,7 +520,7 @@ describe('bad input: exit 1, one error line naming envs/releases.ts, the field a
 describe('--help', () => {
   beforeAll(() => background, 120_000);
 
-  test('for the program and each subcommand: exit 0', () => {
+  test('for the program and each subcommand: exit 0', async () => {
     expect(helpResults).toHaveLength(HELP.length);
     helpResults.forEach((r, i) => {
       expectCode(r, 0);

@@ -4,7 +4,7 @@
  * by the upstream algorithm, synth must carry it into the SealedSecret, edits must be one line per
  * value, and bad input must fail with one `error:` line and change nothing.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -45,8 +45,8 @@ function newRepo(): TempRepo {
   return repo;
 }
 
-/** Runs `npm run seal -- ...args` in the repo with `input` piped on stdin (empty stdin when omitted). */
-function seal(repo: TempRepo, args: readonly string[], input: Buffer | string = ''): CommandResult {
+/** Runs `npm run seal -- ...args` in a process of its own with `input` piped on stdin (empty stdin when omitted). */
+function sealProcess(repo: TempRepo, args: readonly string[], input: Buffer | string = ''): CommandResult {
   const r = spawnSync(process.execPath, ['--require', require.resolve('../../bin/ts-register.cjs'), 'seal.ts', ...args], {
     cwd: repo.dir,
     input,
@@ -57,23 +57,9 @@ function seal(repo: TempRepo, args: readonly string[], input: Buffer | string = 
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** {@link seal} without blocking, so independent runs (one node process each) can overlap. */
-function sealAsync(repo: TempRepo, args: readonly string[], input: Buffer | string = ''): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', require.resolve('../../bin/ts-register.cjs'), 'seal.ts', ...args], {
-      cwd: repo.dir,
-      env: { ...process.env, NO_COLOR: '1', DEBUG: '' },
-      timeout: 60_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdin.on('error', () => undefined); // the command may exit before reading stdin
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
+/** Runs `npm run seal -- ...args` in-process (TempRepo.cli) with `input` on stdin (empty when omitted). */
+function seal(repo: TempRepo, args: readonly string[], input: Buffer | string = ''): Promise<CommandResult> {
+  return repo.cli('seal', args, { stdin: input, env: { DEBUG: '' } });
 }
 
 /** Runs the tasks at most `n` at a time. */
@@ -144,13 +130,13 @@ describe('seal end to end with the upstream fixture certificate, and scopes thro
   let clusterSeal: CommandResult;
   let synth: CommandResult;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     repo = newRepo();
     repo.write('envs/certs/dev-us-east-1.pem', FIXTURE_CRT);
-    devSeal = seal(repo, [APP, 'dev', 'OPENAI_API_KEY'], value);
-    nsSeal = seal(repo, [APP, 'staging', 'OPENAI_API_KEY', '--scope', 'namespace-wide'], nsValue);
-    clusterSeal = seal(repo, [APP, 'prod', 'OPENAI_API_KEY', '--region', 'us-east-1', '--scope', 'cluster-wide'], clusterValue);
-    synth = repo.synth();
+    devSeal = sealProcess(repo, [APP, 'dev', 'OPENAI_API_KEY'], value);
+    nsSeal = await seal(repo, [APP, 'staging', 'OPENAI_API_KEY', '--scope', 'namespace-wide'], nsValue);
+    clusterSeal = await seal(repo, [APP, 'prod', 'OPENAI_API_KEY', '--region', 'us-east-1', '--scope', 'cluster-wide'], clusterValue);
+    synth = await repo.cli('synth', []);
   });
   afterAll(() => repo?.cleanup());
 
@@ -238,13 +224,13 @@ describe('seal: binary values, every region, editing style', () => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  test('--from-file is binary-safe (zero bytes, 0xff, 10 KB) and the value is nowhere in output or repo', () => {
+  test('--from-file is binary-safe (zero bytes, 0xff, 10 KB) and the value is nowhere in output or repo', async () => {
     const binary = Buffer.concat([Buffer.from([0x00, 0xff, 0x00, 0x0a, 0xff, 0xfe, 0x0d]), randomBytes(57), Buffer.from([0x00, 0xff])]);
     const big = randomBytes(10 * 1024);
     fs.writeFileSync(path.join(tmp, 'binary.bin'), binary);
     fs.writeFileSync(path.join(tmp, 'big.bin'), big);
-    const r1 = seal(repo, [APP, 'dev', 'BINARY_VALUE', '--from-file', path.join(tmp, 'binary.bin')]);
-    const r2 = seal(repo, [APP, 'dev', 'BIG_VALUE', '--from-file', path.join(tmp, 'big.bin')]);
+    const r1 = await seal(repo, [APP, 'dev', 'BINARY_VALUE', '--from-file', path.join(tmp, 'binary.bin')]);
+    const r2 = await seal(repo, [APP, 'dev', 'BIG_VALUE', '--from-file', path.join(tmp, 'big.bin')]);
     ok(r1);
     ok(r2);
     expect(r1.stdout).toContain(`${binary.length} bytes`);
@@ -261,9 +247,9 @@ describe('seal: binary values, every region, editing style', () => {
     expect(filesContaining(repo, big.subarray(0, 64))).toEqual([]);
   });
 
-  test('without --region, every region is sealed with its own certificate', () => {
+  test('without --region, every region is sealed with its own certificate', async () => {
     const value = `per-region-${randomBytes(8).toString('hex')}`;
-    const r = seal(repo, [APP, 'prod', 'REGION_KEY'], value);
+    const r = await seal(repo, [APP, 'prod', 'REGION_KEY'], value);
     ok(r);
     expect(r.stdout).toContain('for prod (us-east-1, eu-west-1)');
     const prod = secretsOf(repo)[APP].prod;
@@ -291,10 +277,10 @@ describe('seal: binary values, every region, editing style', () => {
       repo.edit(SECRETS, "      'eu-west-1': {\n", `${COMMENT_INLINE}\n`);
     });
 
-    test('re-sealing an existing key changes only the sealed: line of that entry', () => {
+    test('re-sealing an existing key changes only the sealed: line of that entry', async () => {
       const before = lines(repo.read(SECRETS));
       const oldEntry = secretsOf(repo)[APP].prod['eu-west-1'].OPENAI_API_KEY;
-      ok(seal(repo, [APP, 'prod', 'OPENAI_API_KEY', '--region', 'eu-west-1'], 'rotated-openai-key'));
+      ok(await seal(repo, [APP, 'prod', 'OPENAI_API_KEY', '--region', 'eu-west-1'], 'rotated-openai-key'));
       const after = lines(repo.read(SECRETS));
       expect(after.length).toBe(before.length);
       const changed = before.map((l, i) => (l === after[i] ? -1 : i)).filter((i) => i >= 0);
@@ -311,9 +297,9 @@ describe('seal: binary values, every region, editing style', () => {
       expect(openValue(regionKey('prod', 'eu-west-1'), entry.sealed, STRICT).toString()).toBe('rotated-openai-key');
     });
 
-    test('a new key in an existing region is inserted without touching other lines; comments survive', () => {
+    test('a new key in an existing region is inserted without touching other lines; comments survive', async () => {
       const before = lines(repo.read(SECRETS));
-      ok(seal(repo, [APP, 'staging', 'NEW_KEY'], 'new-value'));
+      ok(await seal(repo, [APP, 'staging', 'NEW_KEY'], 'new-value'));
       const after = lines(repo.read(SECRETS));
       const inserted = insertedLines(before, after);
       expect(inserted).toBeDefined();
@@ -326,9 +312,9 @@ describe('seal: binary values, every region, editing style', () => {
       expect(openValue(regionKey('staging', 'us-east-1'), staging.NEW_KEY.sealed, STRICT).toString()).toBe('new-value');
     });
 
-    test('a key for an app with no secrets yet is inserted without touching other lines; comments survive', () => {
+    test('a key for an app with no secrets yet is inserted without touching other lines; comments survive', async () => {
       const before = lines(repo.read(SECRETS));
-      ok(seal(repo, ['book-shop', 'dev', 'DB_PASSWORD'], 'book-shop-db'));
+      ok(await seal(repo, ['book-shop', 'dev', 'DB_PASSWORD'], 'book-shop-db'));
       const after = lines(repo.read(SECRETS));
       const inserted = insertedLines(before, after);
       expect(inserted).toBeDefined();
@@ -493,10 +479,10 @@ describe('seal: bad input fails with one error line and changes nothing', () => 
       repos.push(repo);
       if (c.cert === 'missing') fs.rmSync(repo.path(STAGING_CERT));
       else if (c.cert) repo.write(STAGING_CERT, certFor(c.cert)!);
-      for (const args of c.setup ?? []) ok(await sealAsync(repo, args, 'setup-value'));
+      for (const args of c.setup ?? []) ok(await seal(repo, args, 'setup-value'));
       const secretsBefore = repo.read(SECRETS);
       const distBefore = repo.snapshotTree('dist');
-      const r = await sealAsync(repo, c.args, c.input ?? BAD_VALUE);
+      const r = await seal(repo, c.args, c.input ?? BAD_VALUE);
       outcomes.set(c.name, { r, secretsBefore, secretsAfter: repo.read(SECRETS), distBefore, distAfter: repo.snapshotTree('dist') });
     }), 3);
   }, 120_000);
@@ -529,10 +515,10 @@ describe('seal: bad input fails with one error line and changes nothing', () => 
     test.skip(`${c.name} (SKIPPED: openssl is not installed, and node:crypto cannot make certificates)`, () => undefined);
   }
 
-  test('an empty value with --allow-empty is sealed', () => {
+  test('an empty value with --allow-empty is sealed', async () => {
     const repo = newRepo();
     repos.push(repo);
-    const r = seal(repo, [APP, 'dev', 'EMPTY_KEY', '--allow-empty'], '');
+    const r = await seal(repo, [APP, 'dev', 'EMPTY_KEY', '--allow-empty'], '');
     ok(r);
     expect(r.stdout).toContain('0 bytes');
     const entry = secretsOf(repo)[APP].dev['us-east-1'].EMPTY_KEY;
@@ -553,25 +539,25 @@ describe('seal --rotate-cert', () => {
     repo = newRepo();
     // the bad-argument runs read nothing the seals write: overlap them with the seals
     const sealing = (async () => {
-      ok(await sealAsync(repo, [APP, 'prod', 'ROTATE_KEY'], 'rotate-me'));
-      ok(await sealAsync(repo, [APP, 'prod', 'US_ONLY_KEY', '--region', 'us-east-1'], 'us-only'));
+      ok(await seal(repo, [APP, 'prod', 'ROTATE_KEY'], 'rotate-me'));
+      ok(await seal(repo, [APP, 'prod', 'US_ONLY_KEY', '--region', 'us-east-1'], 'us-only'));
     })();
-    [, ...badResults] = await Promise.all([sealing, ...BAD.map((b) => sealAsync(repo, ['--rotate-cert', ...b.args]))]);
+    [, ...badResults] = await Promise.all([sealing, ...BAD.map((b) => seal(repo, ['--rotate-cert', ...b.args]))]);
   }, 60_000);
   afterAll(() => repo?.cleanup());
 
-  test('right after sealing, nothing needs re-sealing', () => {
-    const r = seal(repo, ['--rotate-cert', 'prod', 'eu-west-1']);
+  test('right after sealing, nothing needs re-sealing', async () => {
+    const r = await seal(repo, ['--rotate-cert', 'prod', 'eu-west-1']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(fingerprintOf(repo.read('envs/certs/prod-eu-west-1.pem')));
     expect(r.stdout).toMatch(/all 2 value\(s\) of prod\/eu-west-1 are sealed with this certificate; nothing to re-seal/);
   });
 
-  test('after the certificate changes, lists the entries of that region with a re-seal command', () => {
+  test('after the certificate changes, lists the entries of that region with a re-seal command', async () => {
     repo.write('envs/certs/prod-eu-west-1.pem', FIXTURE_CRT);
     const before = repo.read(SECRETS);
-    const r = seal(repo, ['--rotate-cert', 'prod', 'eu-west-1']);
+    const r = await seal(repo, ['--rotate-cert', 'prod', 'eu-west-1']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(fingerprintOf(FIXTURE_CRT));
@@ -583,7 +569,7 @@ describe('seal --rotate-cert', () => {
     expect(r.stdout).not.toContain('us-east-1');
     expect(repo.read(SECRETS)).toBe(before);
     // the other region is unaffected
-    const us = seal(repo, ['--rotate-cert', 'prod', 'us-east-1']);
+    const us = await seal(repo, ['--rotate-cert', 'prod', 'us-east-1']);
     expect(us.code).toBe(0);
     expect(us.stdout).toContain('all 3 value(s) of prod/us-east-1 are sealed with this certificate; nothing to re-seal');
   });
@@ -605,10 +591,10 @@ describe('seal --rotate-cert', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('seal --help', () => {
-  test('exits 0 and shows the usage, every option and a printf example', () => {
+  test('exits 0 and shows the usage, every option and a printf example', async () => {
     const repo = newRepo();
     try {
-      const r = seal(repo, ['--help']);
+      const r = await seal(repo, ['--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^Usage: seal \[options\] \[app\] \[env\] \[key\]/m);
       for (const opt of ['--region', '--scope', '--from-file', '--allow-empty', '--rotate-cert']) expect(r.stdout).toContain(opt);

@@ -54,14 +54,14 @@ describe('synth from scratch, then again', () => {
   let first: CommandResult;
   let afterFirst: Map<string, string>;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     repo = newRepo();
     fs.rmSync(repo.path('dist'), { recursive: true });
     first = repo.synth();
     afterFirst = repo.snapshotTree();
   });
 
-  test('exits 0 and prints a one-screen summary that matches what it wrote', () => {
+  test('exits 0 and prints a one-screen summary that matches what it wrote', async () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const lines = first.stdout.trimEnd().split('\n');
@@ -88,9 +88,9 @@ describe('synth from scratch, then again', () => {
     expect(leftovers(repo)).toEqual([]);
   });
 
-  test('a second synth writes 0 files and leaves every byte and inode as it was', () => {
+  test('a second synth writes 0 files and leaves every byte and inode as it was', async () => {
     const inodes = [...afterFirst.keys()].map((p) => fs.statSync(repo.path(`dist/${p}`)).ino);
-    const r = repo.synth();
+    const r = await repo.cli('synth', []);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^  files: 0 written, ${afterFirst.size} unchanged, 0 removed$`, 'm'));
     expect(r.stdout).not.toMatch(/^ {2}written:/m);
@@ -98,8 +98,8 @@ describe('synth from scratch, then again', () => {
     expect([...afterFirst.keys()].map((p) => fs.statSync(repo.path(`dist/${p}`)).ino)).toEqual(inodes);
   });
 
-  test('--check exits 0 right after synth and writes nothing', () => {
-    const r = repo.synth('--check');
+  test('--check exits 0 right after synth and writes nothing', async () => {
+    const r = await repo.cli('synth', ['--check']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/dist\/ is up to date/);
@@ -109,12 +109,12 @@ describe('synth from scratch, then again', () => {
 });
 
 describe('--check on stale output', () => {
-  test('after an env edit (prod replicas 3 -> 4): exit 1, lists exactly the stale prod files, dist/ untouched', () => {
+  test('after an env edit (prod replicas 3 -> 4): exit 1, lists exactly the stale prod files, dist/ untouched', async () => {
     const repo = newRepo();
     const before = repo.snapshotTree();
     repo.edit('envs/prod.ts', 'replicas: 3,', 'replicas: 4,');
 
-    const check = repo.synth('--check');
+    const check = await repo.cli('synth', ['--check']);
     expect(check.code).toBe(1);
     expect(check.stderr).toMatch(/dist\/ is out of date/);
     noStack(check);
@@ -128,28 +128,28 @@ describe('--check on stale output', () => {
     for (const p of rep.stale) expect(p).toMatch(/^dist\/(apps\/prod\/|README\.md$)/);
 
     // The list is exactly what a real synth then rewrites.
-    const synth = repo.synth();
+    const synth = await repo.cli('synth', []);
     expect(synth.code).toBe(0);
     const after = repo.snapshotTree();
     expect(rep.stale).toEqual(changed(before, after).map((p) => `dist/${p}`));
     expect(after.get('apps/prod/us-east-1/echo/echo.yaml')).toMatch(/^ {2}replicas: 4$/m);
   });
 
-  test('after removing an app: its files are listed as extra; synth removes exactly them and their directories', () => {
+  test('after removing an app: its files are listed as extra; synth removes exactly them and their directories', async () => {
     const repo = newRepo();
     const before = repo.snapshotTree();
     const frontendFiles = [...before.keys()].filter((p) => p.includes('/incident-assistant-frontend/')).sort();
     expect(frontendFiles.length).toBeGreaterThan(0);
     removeFrontend(repo);
 
-    const check = repo.synth('--check');
+    const check = await repo.cli('synth', ['--check']);
     expect(check.code).toBe(1);
     expect(repo.snapshotTree()).toEqual(before);
     const rep = report(check);
     expect(rep.extra).toEqual(frontendFiles.map((p) => `dist/${p}`));
     expect(rep.missing).toEqual([]);
 
-    const synth = repo.synth();
+    const synth = await repo.cli('synth', []);
     expect(synth.code).toBe(0);
     expect(synth.stdout).toMatch(new RegExp(`^  files: \\d+ written, \\d+ unchanged, ${frontendFiles.length} removed$`, 'm'));
     const after = repo.snapshotTree();
@@ -170,14 +170,14 @@ describe('--check on stale output', () => {
     expect(leftovers(repo)).toEqual([]);
   });
 
-  test('a deleted dist file is reported as missing (not stale); a hand-edited one as stale', () => {
+  test('a deleted dist file is reported as missing (not stale); a hand-edited one as stale', async () => {
     const repo = newRepo();
     const deleted = 'dist/apps/dev/us-east-1/echo/echo.yaml';
     const edited = 'dist/apps/staging/us-east-1/echo/echo.yaml';
     fs.rmSync(repo.path(deleted));
     repo.write(edited, `${repo.read(edited)}# edited by hand\n`);
     const before = repo.snapshotTree();
-    const check = repo.synth('--check');
+    const check = await repo.cli('synth', ['--check']);
     expect(check.code).toBe(1);
     expect(report(check)).toEqual({ stale: [edited], missing: [deleted], extra: [] });
     expect(repo.snapshotTree()).toEqual(before);
@@ -188,13 +188,13 @@ describe('--check on stale output', () => {
 describe('options', () => {
   let repo: TempRepo;
   let dist: Map<string, string>;
-  beforeAll(() => {
+  beforeAll(async () => {
     repo = newRepo();
     dist = repo.snapshotTree();
   });
 
-  test('--help exits 0, documents --check and --outdir, and writes nothing', () => {
-    const r = repo.synth('--help');
+  test('--help exits 0, documents --check and --outdir, and writes nothing', async () => {
+    const r = await repo.cli('synth', ['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\s+--check\b.*\S/m);
     expect(r.stdout).toMatch(/--outdir <dir>/);
@@ -202,8 +202,8 @@ describe('options', () => {
     expect(repo.snapshotTree()).toEqual(dist);
   });
 
-  test('an unknown option exits non-zero with a message naming it, and writes nothing', () => {
-    const r = repo.synth('--chekc');
+  test('an unknown option exits non-zero with a message naming it, and writes nothing', async () => {
+    const r = await repo.cli('synth', ['--chekc']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/unknown option '--chekc'/);
     expect(r.stdout).not.toMatch(/files:/);
@@ -211,8 +211,8 @@ describe('options', () => {
     expect(repo.snapshotTree()).toEqual(dist);
   });
 
-  test('--outdir other writes the same files there and leaves dist/ alone', () => {
-    const r = repo.synth('--outdir', 'other');
+  test('--outdir other writes the same files there and leaves dist/ alone', async () => {
+    const r = await repo.cli('synth', ['--outdir', 'other']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/ -> other\/ in /);
     expect(repo.snapshotTree('other')).toEqual(dist);
@@ -220,7 +220,7 @@ describe('options', () => {
     expect(fs.readdirSync(repo.dir).filter((n) => n.startsWith('.other-'))).toEqual([]);
   });
 
-  test('CDK8S_OUTDIR is honoured (as `npx cdk8s synth` sets it)', () => {
+  test('CDK8S_OUTDIR is honoured (as `npx cdk8s synth` sets it)', async () => {
     const r = repo.run(process.execPath, ['--require', require.resolve('../../bin/ts-register.cjs'), 'main.ts'], { CDK8S_OUTDIR: 'from-env' });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/ -> from-env\/ in /);
@@ -229,7 +229,7 @@ describe('options', () => {
   });
 });
 
-test('`npx cdk8s synth` produces byte-identical output to `npm run synth`', () => {
+test('`npx cdk8s synth` produces byte-identical output to `npm run synth`', async () => {
   const repo = newRepo();
   // Make the committed dist/ stale first, so both commands have to write.
   repo.edit('envs/staging.ts', 'replicas: 2,', 'replicas: 3,');
@@ -247,7 +247,7 @@ test('`npx cdk8s synth` produces byte-identical output to `npm run synth`', () =
   expect(leftovers(repo)).toEqual([]);
 }, 120_000);
 
-test('the entry point is the one cdk8s.yaml runs', () => {
+test('the entry point is the one cdk8s.yaml runs', async () => {
   // Guards the test above: cdk8s must run main.ts into dist/, the same as `npm run synth`.
   const cdk8sYaml = fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8');
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };

@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataFileError, DataValue, deleteValue, readDataFile, readTextFile, renderString, setValue, writeFileAtomic } from '../../lib/datafile';
+import { EXAMPLE } from '../support/repo';
 
-const RELEASES_FILE = path.join(__dirname, '..', '..', 'envs', 'releases.ts');
+const RELEASES_FILE = path.join(EXAMPLE, 'envs', 'releases.ts');
 const releasesText = (): string => fs.readFileSync(RELEASES_FILE, 'utf8');
 
 /** 1-based numbers of the lines that differ; only for edits that keep the line count. */

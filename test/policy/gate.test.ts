@@ -74,3 +74,13 @@ test('an opt-out without a reason, or naming an unknown rule, is refused naming 
   expect(e.field).toBe('policy.allow[0].rule');
   expect(e.reason).toMatch(/unknown rule "images\/registy"/);
 });
+
+test('an opt-out of a rule without opt-out (secrets/no-plaintext, or its group) is refused naming the app file', () => {
+  const echo = exampleInput.apps.echo as any;
+  for (const rule of ['secrets/no-plaintext', 'secrets']) {
+    const allowing = defineApp({ ...echo, policy: { allow: [{ rule, reason: 'we like plain text' }] } });
+    const apps = registerApps(...(Object.values(exampleInput.apps).map((a) => (a.name === 'echo' ? allowing : a)) as [any]));
+    const e = configError(() => planSynth({ ...exampleInput, apps }));
+    expect([e.field, e.reason]).toEqual(['policy.allow[0].rule', `rule "${rule}" has no opt-out; npm run validate -- --explain ${rule} says why`]);
+  }
+});

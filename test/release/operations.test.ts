@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { apps } from '../../apps';
-import { envs } from '../../envs';
+import { apps } from '../fixtures/example/apps';
+import { envs } from '../fixtures/example/envs';
+import { EXAMPLE } from '../support/repo';
 import {
   applyBumps,
   applyHold,
@@ -18,7 +19,7 @@ import {
 
 const FILE = 'envs/releases.ts';
 const ctx: ReleaseContext = { apps, envs, file: FILE };
-const TEXT = fs.readFileSync(path.join(__dirname, '..', '..', 'envs', 'releases.ts'), 'utf8');
+const TEXT = fs.readFileSync(path.join(EXAMPLE, 'envs', 'releases.ts'), 'utf8');
 const NOW = new Date('2025-03-04T05:06:07Z');
 
 const D1 = `sha256:${'1'.repeat(64)}`;

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { secrets } from '../../envs/secrets';
+import { secrets } from '../fixtures/example/envs/secrets';
 import { AnySecrets } from '../../lib/model';
 import { loadSealingCertificate, openValue, scopeLabel } from '../../lib/seal';
 import { planSynth } from '../../lib/synth';
 import { exampleInput } from '../support/example';
-import { ROOT } from '../support/repo';
+import { EXAMPLE, ROOT } from '../support/repo';
 
 /**
  * The example repo's sealed values are real: each decrypts with the test-only private key of the
@@ -27,7 +27,7 @@ test.each(entries.map((e) => [`${e.app} ${e.env}/${e.region} ${e.key}`, e] as co
   const key = fs.readFileSync(path.join(ROOT, 'test/fixtures/sealed-secrets', `TEST-ONLY-${e.env}-${e.region}.key`), 'utf8');
   const plain = openValue(key, e.value.sealed, scopeLabel(e.value.scope, e.value.namespace, e.value.name));
   expect(plain.toString('utf8')).toMatch(/^sk-test-.*-not-a-real-key$/);
-  const certFile = path.join(ROOT, 'envs/certs', `${e.env}-${e.region}.pem`);
+  const certFile = path.join(EXAMPLE, 'envs/certs', `${e.env}-${e.region}.pem`);
   expect(loadSealingCertificate(fs.readFileSync(certFile), { file: certFile }).fingerprint).toBe(e.value.cert);
 });
 

@@ -1,8 +1,8 @@
-import { apps } from '../../apps';
-import { envs, platform } from '../../envs';
-import { releases } from '../../envs/releases';
-import { secrets } from '../../envs/secrets';
 import { ResolveInput } from '../../lib/model';
+import { apps } from '../fixtures/example/apps';
+import { envs, platform } from '../fixtures/example/envs';
+import { releases } from '../fixtures/example/envs/releases';
+import { secrets } from '../fixtures/example/envs/secrets';
 
-/** The example repository's inputs, as main.ts loads them. */
+/** The frozen example repository's inputs (test/fixtures/example, see its README), as main.ts loads them. */
 export const exampleInput: ResolveInput = { apps, envs, platform, releases, secrets };

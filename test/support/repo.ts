@@ -2,26 +2,39 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Readable, Writable } from 'node:stream';
 
-/** The repository under test (this checkout). */
+/** The repository under test (this checkout): the library, the entry points, node_modules. */
 export const ROOT = path.resolve(__dirname, '..', '..');
 
-const COPY = ['apps', 'envs', 'lib', 'imports', 'bin', 'dist', 'main.ts', 'seal.ts', 'release.ts', 'validate.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
+/** The frozen example repository whose data (apps/, envs/, dist/) the tests use. */
+export const EXAMPLE = path.join(ROOT, 'test', 'fixtures', 'example');
+
+/** Code directories, symlinked to the checkout's (no test edits them; one copy of each module in memory). */
+const LINKED = ['lib', 'imports', 'bin', 'node_modules'];
+/** Entry points and project files, copied from the checkout. */
+const CODE = ['main.ts', 'seal.ts', 'release.ts', 'validate.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
+/** Data, copied from the fixture repository (never the live apps/ and envs/, which bots edit). */
+const DATA = ['apps', 'envs', 'dist'];
 
 /**
- * A throwaway copy of the repository (sources + dist/, node_modules symlinked), for CLI tests that
- * run the real commands. Remove it with `cleanup()`.
+ * A throwaway repository: the checkout's code with a fixture repository's data (default: the frozen
+ * example), node_modules symlinked, for tests that run the real commands. Remove it with `cleanup()`.
  */
 export class TempRepo {
   readonly dir: string;
 
-  constructor() {
+  constructor(fixture: string = EXAMPLE) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-'));
-    for (const entry of COPY) {
+    for (const entry of CODE) {
       const src = path.join(ROOT, entry);
       if (fs.existsSync(src)) fs.cpSync(src, path.join(this.dir, entry), { recursive: true });
     }
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(this.dir, 'node_modules'), 'dir');
+    for (const entry of DATA) {
+      const src = path.join(fixture, entry);
+      if (fs.existsSync(src)) fs.cpSync(src, path.join(this.dir, entry), { recursive: true });
+    }
+    for (const entry of LINKED) fs.symlinkSync(path.join(ROOT, entry), path.join(this.dir, entry), 'dir');
   }
 
   path(rel: string): string {
@@ -45,9 +58,18 @@ export class TempRepo {
     this.write(rel, text.replace(from, to));
   }
 
-  /** Runs the synth entry point as `npm run synth` does (without npm's own start-up). */
+  /** Runs the synth entry point as `npm run synth` does, in a process of its own (without npm's own start-up). */
   synth(...args: string[]): CommandResult {
     return this.run(process.execPath, ['--require', require.resolve('../../bin/ts-register.cjs'), 'main.ts', ...args]);
+  }
+
+  /**
+   * Runs a command in this process, as its entry point would (`main.ts`, `release.ts`, ...: their
+   * exported `main`), with the repository as the working directory, fresh apps/ and envs/ modules, and
+   * captured output: the same code path as `npm run <command>` without a process start per call.
+   */
+  async cli(command: Command, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string | Buffer; now?: Date } = {}): Promise<CommandResult> {
+    return inProcess(this.dir, ENTRY[command], args, opts);
   }
 
   run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): CommandResult {
@@ -79,6 +101,69 @@ export class TempRepo {
   cleanup(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The commands and their entry points. */
+const ENTRY = { synth: 'main.ts', release: 'release.ts', seal: 'seal.ts', validate: 'validate.ts' } as const;
+export type Command = keyof typeof ENTRY;
+
+/**
+ * Node's own require, with the project's TypeScript hook, as the commands run: not jest's module
+ * registry (whose `require.cache` cannot be cleared per module, and whose `node:module` is jest's own).
+ */
+const nodeRequire = (process as unknown as { getBuiltinModule(id: 'module'): typeof import('node:module') })
+  .getBuiltinModule('module')
+  .createRequire(__filename);
+let hooked = false;
+/** One in-process command at a time: it owns the working directory, the environment and the require cache. */
+let queue: Promise<unknown> = Promise.resolve();
+
+/** A stream that keeps what is written, synchronously (nothing is pending when the command returns). */
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+function inProcess(dir: string, entry: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string | Buffer; now?: Date }): Promise<CommandResult> {
+  const run = async (): Promise<CommandResult> => {
+    if (!hooked) {
+      nodeRequire(path.join(ROOT, 'bin', 'ts-register.cjs'));
+      hooked = true;
+    }
+    // A command loads apps/ and envs/ once per process; here each call starts fresh.
+    const real = fs.realpathSync(dir);
+    for (const key of Object.keys(nodeRequire.cache)) {
+      if (key.startsWith(`${real}${path.sep}`) || key.startsWith(`${dir}${path.sep}`)) delete nodeRequire.cache[key];
+    }
+    const env = { CDK8S_OUTDIR: '', NO_COLOR: '1', GITHUB_ACTOR: '', ...opts.env };
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    const cwd = process.cwd();
+    const out = new Capture();
+    const err = new Capture();
+    try {
+      for (const [k, v] of Object.entries(env)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      process.chdir(dir);
+      const { main } = nodeRequire(path.join(dir, entry)) as { main: (argv: readonly string[], io: object) => Promise<number> };
+      const stdin = Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]);
+      const code = await main(args, { out, err, stdin, ...(opts.now ? { now: opts.now } : {}) });
+      return { code, stdout: out.text, stderr: err.text };
+    } finally {
+      process.chdir(cwd);
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  };
+  const result = queue.then(run, run);
+  queue = result.catch(() => undefined);
+  return result;
 }
 
 export interface CommandResult {

@@ -1,8 +1,10 @@
 /**
  * Compile-time strictness: each `@ts-expect-error` below must be an error, or `npm run typecheck`
- * (part of `npm test`) fails. The runtime counterparts are in test/model/*.test.ts.
+ * (part of `npm test`) fails. Each case also runs, and must be refused at run time with the same
+ * field, because `npm run synth` does not type-check (tsx/esbuild only transpile).
  */
-import { defineApp, defineEnvironment, registerApps, registerEnvironments, Releases, TagPatterns } from '../../lib/model';
+import { AnyReleases, defineApp, defineEnvironment, registerApps, registerEnvironments, Releases, resolve, TagPatterns } from '../../lib/model';
+import { platform } from '../support/fixtures';
 
 const echo = defineApp({ name: 'echo', team: 't', image: 'ghcr.io/acme/echo', port: 8080, health: { liveness: '/l', readiness: '/r' } });
 const apps = registerApps(echo);
@@ -13,52 +15,50 @@ const base = {
   tags: { allow: [TagPatterns.gitSha] },
 };
 
-const typeOnly = process.env.NEVER_SET_THIS === 'x';
-
-test('strict types: unknown apps, regions and keys do not compile', () => {
-  if (typeOnly) {
+test('unknown apps, regions and keys in apps and envs do not compile, and are refused at run time', () => {
+  expect(() =>
     defineEnvironment(apps, {
       ...base,
       name: 'dev',
       regions: { 'us-east-1': {} },
       // @ts-expect-error unknown app in overrides
       apps: { ech0: { replicas: 2 } },
-    });
+    })).toThrow(/apps\.ech0: unknown app "ech0" \(did you mean "echo"\?\)/);
+  expect(() =>
     defineEnvironment(apps, {
       ...base,
       name: 'dev',
       regions: { 'us-east-1': {} },
       // @ts-expect-error unknown region in a per-app override
       apps: { echo: { regions: { 'eu-west-2': { replicas: 2 } } } },
-    });
+    })).toThrow(/apps\.echo\.regions\.eu-west-2: unknown region "eu-west-2"/);
+  expect(() =>
     defineEnvironment(apps, {
       ...base,
       name: 'dev',
       regions: { 'us-east-1': {} },
       // @ts-expect-error misspelled key in an override
       apps: { echo: { replica: 2 } },
-    });
-    // @ts-expect-error misspelled key in an app
-    defineApp({ name: 'x', team: 't', image: 'a/b', port: 1, health: { liveness: '/l', readiness: '/r' }, replica: 2 });
-  }
-  expect(true).toBe(true);
+    })).toThrow(/apps\.echo\.replica: unknown key \(did you mean "replicas"\?\)/);
+  // @ts-expect-error misspelled key in an app
+  expect(() => defineApp({ name: 'x', team: 't', image: 'a/b', port: 1, health: { liveness: '/l', readiness: '/r' }, replica: 2 }))
+    .toThrow(/replica: unknown key \(did you mean "replicas"\?\)/);
 });
 
-test('strict types: releases for unknown apps, envs and regions do not compile', () => {
+test('releases for unknown apps, envs and regions do not compile, and are refused at run time', () => {
   const dev = defineEnvironment(apps, { ...base, name: 'dev', regions: { 'us-east-1': {} } });
   const prod = defineEnvironment(apps, { ...base, name: 'prod', regions: { 'us-east-1': {}, 'eu-west-1': {} } });
   const envs = registerEnvironments(dev, prod);
   type R = Releases<typeof apps, typeof envs>;
+  const run = (releases: AnyReleases) => () => resolve({ platform, apps, envs, releases });
   const ok = { echo: { dev: { tag: 'abcdef0' }, prod: { regions: { 'eu-west-1': { tag: 'abcdef1' } } } } } satisfies R;
-  if (typeOnly) {
-    // @ts-expect-error unknown app
-    void ({ ech0: { dev: { tag: 'abcdef0' } } } satisfies R);
-    // @ts-expect-error unknown env
-    void ({ echo: { qa: { tag: 'abcdef0' } } } satisfies R);
-    // @ts-expect-error region of another env
-    void ({ echo: { dev: { regions: { 'eu-west-1': { tag: 'abcdef0' } } } } } satisfies R);
-    // @ts-expect-error misspelled key
-    void ({ echo: { dev: { tags: 'abcdef0' } } } satisfies R);
-  }
-  expect(ok.echo.dev.tag).toBe('abcdef0');
+  expect(resolve({ platform, apps, envs, releases: ok }).instances.map((i) => i.instance)).toEqual(['dev-us-east-1-echo', 'prod-eu-west-1-echo']);
+  // @ts-expect-error unknown app
+  expect(run({ ech0: { dev: { tag: 'abcdef0' } } } satisfies R)).toThrow(/ech0: unknown app "ech0"/);
+  // @ts-expect-error unknown env
+  expect(run({ echo: { qa: { tag: 'abcdef0' } } } satisfies R)).toThrow(/echo\.qa: unknown environment "qa"/);
+  // @ts-expect-error region of another env
+  expect(run({ echo: { dev: { regions: { 'eu-west-1': { tag: 'abcdef0' } } } } } satisfies R)).toThrow(/echo\.dev\.regions\.eu-west-1: unknown region "eu-west-1"/);
+  // @ts-expect-error misspelled key
+  expect(run({ echo: { dev: { tags: 'abcdef0' } } } satisfies R)).toThrow(/echo\.dev\.tags: unknown key \(did you mean "tag"\?\)/);
 });

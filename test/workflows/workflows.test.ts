@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { envs } from '../../envs';
+import { envs } from '../fixtures/example/envs';
 import { ROOT } from '../support/repo';
 
 const WORKFLOWS = path.join(ROOT, '.github', 'workflows');

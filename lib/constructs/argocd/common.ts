@@ -24,9 +24,5 @@ export function controlPlaneLabels(cp: ControlPlane, extra: Record<string, strin
   };
 }
 
-export function wave(n: number): Record<string, string> {
-  return { 'argocd.argoproj.io/sync-wave': String(n) };
-}
-
 /** Argo CD retry policy for every generated Application: 5 tries, 10 s doubling up to 3 min. */
 export const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } };

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../../imports/argoproj.io';
 import { ControlPlane, ControlPlaneEnv } from '../../model';
-import { controlPlaneLabels, RESOURCES_FINALIZER, wave, WAVES } from './common';
+import { GOLDEN_APP_KINDS } from '../golden-app-kinds';
+import { controlPlaneLabels, RESOURCES_FINALIZER, WAVES } from './common';
+import { syncWave } from '../labels';
 
 /** Props of {@link EnvProject}. */
 export interface EnvProjectProps {
@@ -11,16 +13,16 @@ export interface EnvProjectProps {
   readonly env: ControlPlaneEnv;
 }
 
-/** Namespaced kinds the golden app (and its sealed secrets) may create. */
-const NAMESPACED_KINDS: readonly [string, string][] = [
-  ['', 'ConfigMap'], ['', 'Service'], ['', 'ServiceAccount'], ['apps', 'Deployment'], ['autoscaling', 'HorizontalPodAutoscaler'],
-  ['bitnami.com', 'SealedSecret'], ['networking.k8s.io', 'Ingress'], ['networking.k8s.io', 'NetworkPolicy'], ['policy', 'PodDisruptionBudget'],
-];
+/** The AppProject whitelist entries of the golden app's kinds of one scope: each (group, kind) once, sorted. */
+function whitelist(clusterScoped: boolean): { group: string; kind: string }[] {
+  const keys = new Set(GOLDEN_APP_KINDS.filter((k) => k.clusterScoped === clusterScoped).map((k) => `${k.group}/${k.kind}`));
+  return [...keys].sort().map((key) => ({ group: key.slice(0, key.indexOf('/')), kind: key.slice(key.indexOf('/') + 1) }));
+}
 
 /**
  * The AppProject of one environment: sources = this repository only; destinations = exactly the
- * (vcluster, namespace) pairs of the env's released apps (no wildcards); cluster-scoped kinds limited
- * to Namespace; namespaced kinds limited to what the golden app emits. Roles: each owning team may get
+ * (vcluster, namespace) pairs of the env's released apps (no wildcards); cluster-scoped and namespaced
+ * kinds limited to those the golden app emits (GOLDEN_APP_KINDS). Roles: each owning team may get
  * and sync its own apps; the readers group may get everything in the project.
  */
 export class EnvProject extends Construct {
@@ -63,15 +65,15 @@ export class EnvProject extends Construct {
         name: env.name,
         namespace: platform.gitops.argocdNamespace,
         labels: controlPlaneLabels(props.controlPlane, { [`${platform.labelDomain}/env`]: env.name }),
-        annotations: wave(WAVES.projects),
+        annotations: syncWave(WAVES.projects),
         finalizers: [RESOURCES_FINALIZER],
       },
       spec: {
         description: `${env.name}: ${env.description ?? 'application instances'} (generated; do not edit)`,
         sourceRepos: [platform.gitops.repoURL],
         destinations,
-        clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
-        namespaceResourceWhitelist: NAMESPACED_KINDS.map(([group, kind]) => ({ group, kind })),
+        clusterResourceWhitelist: whitelist(true),
+        namespaceResourceWhitelist: whitelist(false),
         roles,
       },
     });

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../../imports/argoproj.io';
 import { ControlPlane } from '../../model';
-import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, RESOURCES_FINALIZER, wave, WAVES } from './common';
+import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, RESOURCES_FINALIZER, WAVES } from './common';
+import { syncWave } from '../labels';
 import { VCLUSTER_CHART_REPO } from './vcluster';
 
 /** Props of {@link PlatformProject}. */
@@ -29,7 +30,7 @@ export class PlatformProject extends Construct {
         name: PLATFORM_PROJECT,
         namespace: platform.gitops.argocdNamespace,
         labels: controlPlaneLabels(cp),
-        annotations: wave(WAVES.projects),
+        annotations: syncWave(WAVES.projects),
         finalizers: [RESOURCES_FINALIZER],
       },
       spec: {

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { ApplicationSet } from '../../../imports/argoproj.io';
 import { ControlPlane, ControlPlaneEnv, envInstancesPattern, inRepo, regionSegment } from '../../model';
-import { controlPlaneLabels, RESOURCES_FINALIZER, RETRY, wave, WAVES } from './common';
+import { controlPlaneLabels, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
+import { syncWave } from '../labels';
 
 /** Props of {@link ServicesApplicationSet}. */
 export interface ServicesApplicationSetProps {
@@ -41,7 +42,7 @@ export class ServicesApplicationSet extends Construct {
         name: `${env.name}-services`,
         namespace: gitops.argocdNamespace,
         labels: controlPlaneLabels(props.controlPlane, { [`${labelDomain}/env`]: env.name }),
-        annotations: wave(WAVES.appSets),
+        annotations: syncWave(WAVES.appSets),
       },
       spec: {
         goTemplate: true,

@@ -5,7 +5,8 @@ import {
   ExternalSecretSpecTargetTemplateEngineVersion, SecretStore, SecretStoreSpecProviderKubernetesServerCaProviderType,
 } from '../../../imports/external-secrets.io';
 import { ControlPlane, ControlPlaneEnv, ControlPlaneRegion } from '../../model';
-import { controlPlaneLabels, wave, WAVES } from './common';
+import { controlPlaneLabels, WAVES } from './common';
+import { syncWave } from '../labels';
 
 /** Props of {@link VclusterRegistration}. */
 export interface VclusterRegistrationProps {
@@ -35,7 +36,7 @@ export class VclusterRegistration extends Construct {
       [`${platform.labelDomain}/region`]: region.region,
     };
     const labels = controlPlaneLabels(props.controlPlane, envLabels);
-    const annotations = wave(WAVES.registration);
+    const annotations = syncWave(WAVES.registration);
     const reader = `vcluster-reader-${region.cluster}`;
     const kubeconfigSecret = `vc-${region.cluster}`;
     const clusterSecret = `cluster-${region.cluster}`;

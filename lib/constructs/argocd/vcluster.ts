@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Application } from '../../../imports/argoproj.io';
 import { ControlPlane, ControlPlaneEnv, ControlPlaneRegion, mergeValues, VclusterValues } from '../../model';
-import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, RESOURCES_FINALIZER, RETRY, wave, WAVES } from './common';
+import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
+import { syncWave } from '../labels';
 
 /** The vcluster Helm repository. */
 export const VCLUSTER_CHART_REPO = 'https://charts.loft.sh';
@@ -70,7 +71,7 @@ export class Vcluster extends Construct {
     this.values = mergeValues(goldenVclusterValues(region), env.vclusterValues);
 
     new k8s.KubeNamespace(this, 'namespace', {
-      metadata: { name: region.vclusterNamespace, labels, annotations: wave(WAVES.vclusters) },
+      metadata: { name: region.vclusterNamespace, labels, annotations: syncWave(WAVES.vclusters) },
     });
 
     new Application(this, 'vcluster', {
@@ -78,7 +79,7 @@ export class Vcluster extends Construct {
         name: `vcluster-${region.cluster}`,
         namespace: platform.gitops.argocdNamespace,
         labels,
-        annotations: wave(WAVES.vclusters),
+        annotations: syncWave(WAVES.vclusters),
         finalizers: [RESOURCES_FINALIZER],
       },
       spec: {

@@ -4,14 +4,11 @@
  * `pss-restricted/<control>`. Restricted = baseline + the restricted rules. Container-level
  * controls cover init, regular and ephemeral containers of every pod-bearing kind.
  */
-import { containersOf, finding, ManifestObject, PolicyContext, PolicyFinding, podSpecOf, Rule } from '../engine';
+import { containersOf, defineRule, ManifestObject, PolicyContext, PolicyFinding, podSpecOf, Rule } from '../engine';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Pod = { path: string; spec: any };
 type Container = { path: string; container: any };
-
-const optOut = (id: string) =>
-  `If a workload really needs it, opt out for that app only with \`policy: { allow: [{ rule: '${id}', reason: '...' }] }\` in apps/<app>.ts.`;
 
 /** Defines a rule whose check runs once per pod spec of every workload. */
 function podRule(
@@ -20,22 +17,21 @@ function podRule(
   explain: string,
   check: (pod: Pod, emit: (path: string, message: string) => void, ctx: PolicyContext, m: ManifestObject) => void,
 ): Rule {
-  const rule: Rule = {
+  return defineRule({
     id,
     severity: 'error',
     reason,
-    explain: `${explain} ${optOut(id)}`,
-    check(ctx: PolicyContext): PolicyFinding[] {
+    explain,
+    check(ctx, report): PolicyFinding[] {
       const out: PolicyFinding[] = [];
       for (const m of ctx.objects) {
         const pod = podSpecOf(m.object);
         if (!pod) continue;
-        check(pod, (path, message) => out.push(finding(rule, m, path, message)), ctx, m);
+        check(pod, (path, message) => out.push(report(m, path, message)), ctx, m);
       }
       return out;
     },
-  };
-  return rule;
+  });
 }
 
 /** The pod template's metadata path (`metadata` for a Pod, `spec.template.metadata` for a Deployment). */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { closest } from '../../model/check';
-import { finding, ManifestObject, PolicyFinding, Rule } from '../engine';
+import { defineRule, ManifestObject, PolicyFinding, Report, Rule } from '../engine';
 import { REMOVED_APIS } from './wiring';
 
 /*
@@ -208,7 +208,7 @@ export function describeErrors(errors: readonly SchemaError[], root: unknown, de
 }
 
 /** `schema/core`: core objects must match the Kubernetes OpenAPI schema. */
-export const coreSchema: Rule = {
+export const coreSchema: Rule = defineRule({
   id: 'schema/core',
   severity: 'error',
   reason: 'built-in Kubernetes objects must match the schema of the clusters\' Kubernetes version (kinds, types, required fields, enums, no unknown keys)',
@@ -223,11 +223,10 @@ export const coreSchema: Rule = {
     'kubernetes-models), quantities that do not parse (cpu: lots), and kinds or apiVersions the version does not ' +
     'serve (apps/v1 Deploymnet). A key set to null counts as unset, as for the API server. APIs removed from ' +
     'Kubernetes are reported by apis/removed-versions instead; custom resources by schema/custom-resource. Fix the ' +
-    'field the finding names. An opt-out works like for any rule, per app with a reason: ' +
-    '`policy: { allow: [{ rule: \'schema/core\', reason: \'...\' }] }`, but an object the API server rejects will not ' +
-    'sync anyway. `npm run validate -- --explain schema/core` prints this text.',
-  check: (ctx) => ctx.objects.flatMap((m) => checkObject(m)),
-};
+    'field the finding names; an opt-out rarely helps: an object the API server rejects will not sync anyway. ' +
+    '`npm run validate -- --explain schema/core` prints this text.',
+  check: (ctx, report) => ctx.objects.flatMap((m) => checkObject(m, report)),
+});
 
 /** True when a key or item somewhere in `v` is null (no allocation: most objects have none). */
 function hasNull(v: unknown): boolean {
@@ -285,18 +284,18 @@ function unservedKind(apiVersion: string, kind: string): { path: string; message
   return { path: 'kind', message: `${apiVersion} has no kind "${kind}" in Kubernetes ${version}${hint ? ` (did you mean "${hint}"?)` : ''}` };
 }
 
-function checkObject(m: ManifestObject): PolicyFinding[] {
+function checkObject(m: ManifestObject, report: Report): PolicyFinding[] {
   const { apiVersion, kind } = m.object;
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') return [];
   const validate = validatorFor(apiVersion, kind);
   if (!validate) {
     const unserved = unservedKind(apiVersion, kind);
-    return unserved ? [finding(coreSchema, m, unserved.path, unserved.message)] : [];
+    return unserved ? [report(m, unserved.path, unserved.message)] : [];
   }
   const data = withoutNulls(m.object);
   if (validate(data)) return [];
   const definition = kubernetesIndex().kinds[`${apiVersion}/${kind}`].definition;
-  return describeErrors(validate.errors ?? [], data, definition).map((e) => finding(coreSchema, m, e.path, e.message));
+  return describeErrors(validate.errors ?? [], data, definition).map((e) => report(m, e.path, e.message));
 }
 
 export const coreSchemaRules: Rule[] = [coreSchema];

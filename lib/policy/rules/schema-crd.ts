@@ -1,8 +1,8 @@
-import { finding, Rule } from '../engine';
+import { defineRule, Rule } from '../engine';
 import { validateCustomResource, validateVclusterValues } from '../schemas';
 
 /** `schema/custom-resource`: custom resources must match their CRD's schema (imports/schemas, precompiled validators). */
-export const customResourceSchema: Rule = {
+export const customResourceSchema: Rule = defineRule({
   id: 'schema/custom-resource',
   severity: 'error',
   reason: 'custom resources must match the schema of their CustomResourceDefinition',
@@ -13,12 +13,11 @@ export const customResourceSchema: Rule = {
     'for repoURL), missing required keys, wrong types and values outside an enum. The API server or the controller ' +
     'would reject, or silently ignore, such fields after the YAML is merged. Fix the field named in the finding; if ' +
     'the CRD itself changed, bump it in cdk8s.yaml and run `npm run import`. Kinds without a CRD schema are not checked.',
-  check: (ctx) =>
-    ctx.objects.flatMap((m) => validateCustomResource(m.object).map((f) => finding(customResourceSchema, m, f.path, f.message))),
-};
+  check: (ctx, report) => ctx.objects.flatMap((m) => validateCustomResource(m.object).map((f) => report(m, f.path, f.message))),
+});
 
 /** `schema/vcluster-values`: the vcluster chart's values (an Argo CD Application's helm.valuesObject) must match the chart's schema. */
-export const vclusterValuesSchema: Rule = {
+export const vclusterValuesSchema: Rule = defineRule({
   id: 'schema/vcluster-values',
   severity: 'error',
   reason: "the values given to the vcluster chart must match the chart's values.schema.json",
@@ -28,15 +27,15 @@ export const vclusterValuesSchema: Rule = {
     'object forbids unknown keys: a misspelled value (controlPlane.distro.k8s.enabeld) or a wrong type fails here, ' +
     'instead of failing the Helm render in Argo CD after the merge. Fix the value in the env\'s `vcluster.values` ' +
     '(envs/<env>.ts); if the chart changed, bump it in cdk8s.yaml and run `npm run import`.',
-  check: (ctx) =>
+  check: (ctx, report) =>
     ctx.objects.flatMap((m) => {
       const o = m.object as { apiVersion?: unknown; kind?: unknown; spec?: { source?: { chart?: unknown; helm?: { valuesObject?: unknown } } } };
       const source = o.spec?.source;
       if (o.kind !== 'Application' || typeof o.apiVersion !== 'string' || !o.apiVersion.startsWith('argoproj.io/')) return [];
       if (source?.chart !== 'vcluster' || source.helm?.valuesObject === undefined) return [];
       return validateVclusterValues(source.helm.valuesObject).map((f) =>
-        finding(vclusterValuesSchema, m, `spec.source.helm.valuesObject${f.path ? (f.path.startsWith('[') ? f.path : `.${f.path}`) : ''}`, f.message));
+        report(m, `spec.source.helm.valuesObject${f.path ? (f.path.startsWith('[') ? f.path : `.${f.path}`) : ''}`, f.message));
     }),
-};
+});
 
 export const crdSchemaRules: Rule[] = [customResourceSchema, vclusterValuesSchema];

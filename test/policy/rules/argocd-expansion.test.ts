@@ -1,4 +1,4 @@
-import { envs, platform } from '../../../envs';
+import { envs, platform } from '../../fixtures/example/envs';
 import { directoriesOf, repoDirectories } from '../../../lib/model';
 import { K8sObject, ManifestObject } from '../../../lib/policy/engine';
 import { policyContext } from '../../../lib/policy/gate';

@@ -204,4 +204,13 @@ describe('selects', () => {
     expect(selects({ matchExpressions: [{ key: 'zone', operator: 'DoesNotExist' }] }, labels)).toBe(true);
     expect(selects({ matchExpressions: [{ key: 'zone', operator: 'Exists' }] }, labels)).toBe(false);
   });
+
+  test('a malformed selector counts as missing: nothing for a PDB, every pod for a NetworkPolicy (absent = true)', () => {
+    const labels = { app: 'web' };
+    expect(selects({ matchLabels: 'web' }, labels)).toBe(false);
+    expect(selects({ matchLabels: 'web' }, labels, true)).toBe(true);
+    expect(selects(undefined, labels, true)).toBe(true);
+    expect(selects({ matchLabels: { app: 'web' } }, labels, true)).toBe(true);
+    expect(selects({ matchLabels: { app: 'api' } }, labels, true)).toBe(false);
+  });
 });
