@@ -1,4 +1,4 @@
-/** `npm run validate [-- DIR]`: offline checks of synthesized manifests (see lib/cli/validate.ts). */
+/** `npm run validate [-- DIR | FILE | -]`: offline checks of Kubernetes YAML (see lib/cli/validate.ts). */
 import './lib/cli/fast-start';
 import { CommandIo, exitWith } from './lib/cli/command';
 import { validateCommand } from './lib/cli/validate';
@@ -13,7 +13,7 @@ const load = () => {
 
 /** The command with its own streams: tests call it in-process; the process runs it when this file is the entry point. */
 export function main(argv: readonly string[], io: CommandIo = {}): Promise<number> {
-  return validateCommand(argv, load, io.out, io.err);
+  return validateCommand(argv, load, io.out, io.err, io.stdin);
 }
 
 if (require.main === module) exitWith(main(process.argv.slice(2)));

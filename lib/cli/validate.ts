@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import { AppRegistry, EnvironmentRegistry, PlatformDefinition } from '../model';
+import { AppRegistry, EnvironmentRegistry, isDistTree, PlatformDefinition, repoDirectories } from '../model';
 import { formatFinding, K8sObject, PolicyFinding } from '../policy/engine';
 import { ALL_RULES, appAllows, runGate } from '../policy/gate';
 import { listDirectories } from '../policy/appset-expansion';
@@ -12,50 +12,98 @@ import { formatError } from './errors';
 /** What `validate` needs from the repository: the platform (repo URL, dist path) and the envs (sync policy). */
 export type ValidateLoader = () => { platform: PlatformDefinition; envs: EnvironmentRegistry; apps: AppRegistry };
 
+/** The name findings give YAML read from standard input. */
+export const STDIN_NAME = '<stdin>';
+
+/** The note printed when the input has no dist/ layout. */
+export const NOT_DIST_NOTE = 'not a dist/ tree: ApplicationSet expansion checks skipped';
+
 interface Parsed {
   readonly file: string;
   readonly obj: Record<string, unknown>;
 }
 
-/** Reads every YAML document below `dir`; a parse error or duplicate key is a finding, not a crash. */
-function readObjects(dir: string, findings: PolicyFinding[]): Parsed[] {
+/** What was given to check: a directory (files relative to it), one file, or standard input. */
+type Input =
+  | { readonly kind: 'directory'; readonly dir: string; readonly files: readonly string[] }
+  | { readonly kind: 'file'; readonly file: string }
+  | { readonly kind: 'stdin' };
+
+/** Every YAML document of one file's text; a parse error or duplicate key is a finding, not a crash. */
+function parseYaml(file: string, text: string, findings: PolicyFinding[]): Parsed[] {
   const out: Parsed[] = [];
+  for (const doc of parseAllDocuments(text, { uniqueKeys: true })) {
+    if (doc.errors.length > 0) {
+      findings.push({ rule: 'yaml/parse', severity: 'error', file, object: '', path: '', message: doc.errors[0].message.split('\n')[0] });
+      continue;
+    }
+    const v = doc.toJS();
+    if (v && typeof v === 'object') out.push({ file, obj: v as Record<string, unknown> });
+  }
+  return out;
+}
+
+/** The .yaml/.yml files below `dir`, relative, POSIX separators, sorted. */
+function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
   const walk = (rel: string) => {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(r);
-      else if (/\.ya?ml$/.test(e.name)) {
-        for (const doc of parseAllDocuments(fs.readFileSync(path.join(dir, r), 'utf8'), { uniqueKeys: true })) {
-          if (doc.errors.length > 0) {
-            findings.push({ rule: 'yaml/parse', severity: 'error', file: r, object: '', path: '', message: doc.errors[0].message.split('\n')[0] });
-            continue;
-          }
-          const v = doc.toJS();
-          if (v && typeof v === 'object') out.push({ file: r, obj: v as Record<string, unknown> });
-        }
-      }
+      else if (/\.ya?ml$/.test(e.name)) out.push(r);
     }
   };
   walk('');
   return out;
 }
 
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const HELP_AFTER = `
+Input:
+  DIR     every .yaml/.yml file below it. When DIR has the dist/ layout (argocd/appsets/<env>/services.yaml),
+          whatever its name, it plays the platform's dist/ and the ApplicationSet expansion checks run too;
+          otherwise they are skipped, with a note on stderr.
+  FILE    one YAML file (any number of documents).
+  -       YAML from standard input; findings name it ${STDIN_NAME}.
+
+Examples:
+  npm run validate                                  # dist/
+  npm run validate -- /tmp/dist-copy                # a copy of dist/, any name
+  npm run validate -- manifests/deploy.yaml
+  helm template web ./chart | npm run validate -- -
+  npm run validate -- dist --format json
+  npm run validate -- --explain images/digest-required
+`;
+
 /**
- * `npm run validate [-- DIR]`: checks a directory of YAML (dist/ by default, or any Helm/Kustomize output) offline with
- * every policy rule: YAML parse errors and duplicate keys, schemas (core kinds, custom resources, vcluster values),
- * the security baseline, workload and wiring rules, and, for a dist/ directory, the ApplicationSets' expansion.
- * Human output (grouped by file, colors on a TTY) or `--format json`; exit 1 on errors, 0 with warnings only.
+ * `npm run validate [-- INPUT]`: checks YAML offline with every policy rule: YAML parse errors and duplicate keys,
+ * schemas (core kinds, custom resources, vcluster values), the security baseline, workload and wiring rules, and, for
+ * a directory with the dist/ layout, the ApplicationSets' expansion. INPUT is a directory (dist/ by default, or any
+ * Helm/Kustomize output), one file, or `-` for standard input (`stdin`). Human output (grouped by file, colors on a
+ * TTY) or `--format json`; exit 1 on errors, 0 with warnings only.
  */
-export async function validateCommand(argv: readonly string[], load: ValidateLoader, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function validateCommand(
+  argv: readonly string[],
+  load: ValidateLoader,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<number> {
   const program = new Command('validate')
-    .description('Check a directory of Kubernetes YAML offline with every policy rule (schemas, Pod Security Standards, images, probes, wiring, Argo CD); exit 1 on errors, 0 with warnings only.')
-    .argument('[dir]', 'directory of YAML to check', 'dist')
+    .description('Check Kubernetes YAML offline with every policy rule (schemas, Pod Security Standards, images, probes, wiring, Argo CD); exit 1 on errors, 0 with warnings only.')
+    .argument('[input]', 'a directory of YAML, one YAML file, or - for standard input', 'dist')
     .option('-q, --quiet', 'print nothing but findings')
     .option('--format <format>', 'human or json', 'human')
-    .option('--explain [rule]', 'say what a rule checks and why (every rule without an argument)');
+    .option('--explain [rule]', 'say what a rule checks and why (every rule without an argument)')
+    .addHelpText('after', HELP_AFTER);
   const parsed = parseArgs(quietExit(program, out, err), argv);
   if (parsed !== undefined) return parsed;
-  const dir = program.args[0] ?? 'dist';
+  const arg = program.args[0] ?? 'dist';
   const { quiet, format, explain } = program.opts<{ quiet?: boolean; format: string; explain?: string | boolean }>();
   if (explain !== undefined) {
     const chosen = typeof explain === 'string' ? ALL_RULES.filter((r) => r.id === explain || r.id.startsWith(`${explain}/`)) : ALL_RULES;
@@ -70,10 +118,14 @@ export async function validateCommand(argv: readonly string[], load: ValidateLoa
     err.write(`error: --format: "${format}" is not a format; allowed: human, json\n`);
     return 2;
   }
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    err.write(`error: ${dir}: not a directory\n`);
+  let input: Input;
+  if (arg === '-') input = { kind: 'stdin' };
+  else if (!fs.existsSync(arg)) {
+    err.write(`error: ${arg}: no such file or directory; expected a directory of YAML, a YAML file, or - for standard input\n`);
     return 1;
-  }
+  } else if (fs.statSync(arg).isDirectory()) input = { kind: 'directory', dir: arg, files: yamlFiles(arg) };
+  else input = { kind: 'file', file: arg.split(path.sep).join('/') };
+
   let repo: ReturnType<ValidateLoader>;
   try {
     repo = load();
@@ -82,23 +134,30 @@ export async function validateCommand(argv: readonly string[], load: ValidateLoa
     return 1;
   }
 
+  // Read and parse. Files of a directory are named relative to it (the gate reads the dist/ layout from those names).
   const findings: PolicyFinding[] = [];
-  const objects = readObjects(dir, findings);
-
-  // The policy rules over the whole object set, with the apps' opt-outs. With an argocd/ directory, dir is a dist/:
-  // the repository's directories (as Argo CD lists them) feed the ApplicationSet checks.
-  let directories: string[] | undefined;
-  let platform = repo.platform;
-  if (fs.existsSync(path.join(dir, 'argocd'))) {
-    const root = path.resolve(dir, ...Array<string>(repo.platform.gitops.distPath.split('/').length).fill('..'));
-    directories = listDirectories(root);
-    // The directory checked plays dist/: its path in the tree is what the ApplicationSets must match.
-    const distPath = path.relative(root, path.resolve(dir)).split(path.sep).join('/');
-    platform = { ...platform, gitops: { ...platform.gitops, distPath } };
+  const objects: Parsed[] = [];
+  let label: string;
+  if (input.kind === 'directory') {
+    label = `${input.dir.replace(/\/+$/, '')}/`;
+    for (const f of input.files) objects.push(...parseYaml(f, fs.readFileSync(path.join(input.dir, f), 'utf8'), findings));
+  } else if (input.kind === 'file') {
+    label = input.file;
+    objects.push(...parseYaml(input.file, fs.readFileSync(input.file, 'utf8'), findings));
+  } else {
+    label = STDIN_NAME;
+    objects.push(...parseYaml(STDIN_NAME, await readAll(stdin), findings));
   }
+
+  // The Argo CD checks need the repository's directories. A directory with the dist/ layout, whatever its name, plays
+  // the platform's dist/: its directories are listed as Argo CD would list them, under the platform's distPath.
+  const directories = input.kind === 'directory' && isDistTree(input.files) ? repoDirectories(repo.platform.gitops.distPath, listDirectories(input.dir)) : undefined;
+  const distTree = directories !== undefined;
+  if (!distTree && !quiet) err.write(`note: ${label}: ${NOT_DIST_NOTE}\n`);
+
   const manifests = objects.map((o, index) => ({ file: o.file, index, object: o.obj as K8sObject }));
   try {
-    findings.push(...runGate(manifests, repo.envs, appAllows(repo.apps, [...new Set(objects.map((o) => o.file))]), { directories, platform }));
+    findings.push(...runGate(manifests, repo.envs, appAllows(repo.apps, [...new Set(objects.map((o) => o.file))]), { directories, platform: repo.platform }));
   } catch (e) {
     err.write(`${formatError(e)}\n`);
     return 1;
@@ -107,22 +166,27 @@ export async function validateCommand(argv: readonly string[], load: ValidateLoa
   const applicationSets = objects.filter((o) => o.obj.kind === 'ApplicationSet').length;
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
-  const summary = `validate: ${dir}/: ${objects.length} objects in ${new Set(objects.map((o) => o.file)).size} files, ${ALL_RULES.length} rules`;
   if (format === 'json') {
-    out.write(`${JSON.stringify({ dir, objects: objects.length, applicationSets, errors, warnings, findings }, null, 2)}\n`);
+    const where = input.kind === 'directory' ? { dir: input.dir } : { file: input.kind === 'file' ? input.file : STDIN_NAME };
+    const report = { input: input.kind, ...where, objects: objects.length, applicationSets, expansion: distTree ? 'checked' : 'skipped', errors, warnings, findings };
+    out.write(`${JSON.stringify(report, null, 2)}\n`);
     return errors ? 1 : 0;
   }
   const tty = (err as { isTTY?: boolean }).isTTY && !process.env.NO_COLOR;
   const color = (text: string, code: number) => (tty ? `\u001b[${code}m${text}\u001b[0m` : text);
   // Grouped by file (a blank line between files), one self-contained line per finding.
+  const prefix = input.kind === 'directory' ? label : '';
   let previous: string | undefined;
   for (const f of findings) {
     if (previous !== undefined && f.file !== previous) err.write('\n');
     previous = f.file;
-    const line = formatFinding(f, `${dir.replace(/\/+$/, '')}/`);
-    err.write(f.severity === 'warning' ? `${color('warning:', 33)} ${line}\n` : `${tty ? line.replace(/^[^:]+/, (file) => color(file, 31)) : line}\n`);
+    const line = formatFinding(f, prefix);
+    const where = `${prefix}${f.file}`; // the line starts with it
+    err.write(f.severity === 'warning' ? `${color('warning:', 33)} ${line}\n` : `${tty ? color(where, 31) + line.slice(where.length) : line}\n`);
   }
   if (!quiet) {
+    const fileCount = new Set(objects.map((o) => o.file)).size;
+    const summary = `validate: ${label}: ${objects.length} objects in ${fileCount} file${fileCount === 1 ? '' : 's'}, ${ALL_RULES.length} rules`;
     const status = errors ? color(`${errors} error(s)${warnings ? `, ${warnings} warning(s)` : ''}`, 31) : warnings ? `ok, ${warnings} warning(s)` : 'ok';
     (errors ? err : out).write(`${summary}: ${status}\n`);
   }

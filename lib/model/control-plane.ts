@@ -1,6 +1,7 @@
 import { sourceOf } from './app';
 import { EnvironmentRegistry } from './environment';
 import { ConfigError } from './errors';
+import { clusterName } from './layout';
 import { ResolveResult } from './resolve';
 import { PlatformDefinition } from './platform';
 import { VclusterValues } from './vcluster-values';
@@ -47,7 +48,7 @@ export function planControlPlane(platform: PlatformDefinition, envs: Environment
     platform,
     envs: Object.values(envs).map((env) => {
       const regions = env.regionNames.map((region) => {
-        const cluster = `${env.name}-${region}`;
+        const cluster = clusterName(env.name, region);
         const vclusterNamespace = `vcluster-${cluster}`;
         if (vclusterNamespace.length > 63) {
           throw new ConfigError(sourceOf(env), `regions.${region}`, `vcluster namespace "${vclusterNamespace}" is longer than 63 characters; shorten the env or region name`);

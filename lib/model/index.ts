@@ -12,4 +12,5 @@ export * from './instance';
 export * from './resolve';
 export * from './vcluster-values';
 export * from './control-plane';
+export * from './layout';
 export { closest, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } from './check';

@@ -5,6 +5,7 @@
  * a check that reports findings with their object and field path as data. Findings print as
  * `<file>: <Kind> <namespace>/<name>: <field path>: <message> (<rule id>)`.
  */
+import { instanceOf } from '../model/layout';
 
 /** A Kubernetes object as parsed from YAML (loosely typed: rules check what they read). */
 export interface K8sObject {
@@ -145,13 +146,13 @@ export function defineRule(def: RuleDefinition): Rule {
 }
 
 /**
- * The cluster a file deploys to: `<env>/<region>` for `apps/<env>/<region>/...` (each is its own
+ * The cluster a file deploys to: `<env>/<region>` for an instance's `apps/<env>/<region>/<app>/<file>` (each is its own
  * vcluster, so the same namespace in dev and prod is not the same namespace); '' for everything else
  * (the control plane, applied to the host cluster).
  */
 export function clusterOf(file: string): string {
-  const m = /^apps\/([^/]+)\/([^/]+)\//.exec(file);
-  return m ? `${m[1]}/${m[2]}` : '';
+  const instance = instanceOf(file);
+  return instance ? `${instance.env}/${instance.region}` : '';
 }
 
 /** `Kind namespace/name`. */

@@ -1,4 +1,4 @@
-import { AppRegistry, ConfigError, EnvironmentRegistry, PlatformDefinition, sourceOf } from '../model';
+import { AppRegistry, clusterName, ConfigError, EnvironmentRegistry, instanceOf, PlatformDefinition, sourceOf } from '../model';
 import { allowsRule, EnvPolicy, ManifestObject, PolicyAllow, PolicyContext, PolicyFinding, Rule, runPolicy } from './engine';
 import { ALL_RULES, SYNTH_RULES } from './rules';
 import { kubernetesMinor } from './rules/schema-core';
@@ -19,7 +19,7 @@ function envPolicy(envs: EnvironmentRegistry, name: string): EnvPolicy | undefin
   return { env: name, requireDigest, ...(env.registries ? { registries: env.registries } : {}), noWildcards: requireDigest };
 }
 
-/** The context rules run in: envs come from the dist/ layout (apps/<env>/...) and object names. */
+/** The context rules run in: envs come from the dist/ layout (apps/<env>/<region>/<app>/, lib/model/layout.ts) and object names. */
 export function policyContext(
   objects: readonly ManifestObject[],
   envs: EnvironmentRegistry,
@@ -29,15 +29,15 @@ export function policyContext(
   const gitops = platform && {
     repoURL: platform.gitops.repoURL,
     distPath: platform.gitops.distPath,
-    clusters: Object.values(envs).flatMap((e) => e.regionNames.map((r) => `${e.name}-${r}`)),
+    clusters: Object.values(envs).flatMap((e) => e.regionNames.map((r) => clusterName(e.name, r))),
     automated: (env: string) => envs[env]?.sync.automated ?? false,
   };
   return {
     ...(gitops ? { gitops } : {}),
     objects,
     envOf: (file) => {
-      const m = /^apps\/([^/]+)\//.exec(file);
-      return m ? envPolicy(envs, m[1]) : undefined;
+      const instance = instanceOf(file);
+      return instance ? envPolicy(envs, instance.env) : undefined;
     },
     envNamed: (name) => envPolicy(envs, name.replace(/-services$/, '')),
     ...(directories ? { directories } : {}),
@@ -65,7 +65,7 @@ export function appAllows(apps: AppRegistry, files: readonly string[]): PolicyAl
         throw new ConfigError(sourceOf(app), `policy.allow[${i}].rule`, `rule "${a.rule}" has no opt-out; npm run validate -- --explain ${a.rule} says why`);
       }
     });
-    const mine = files.filter((f) => f.split('/')[3] === app.name && f.startsWith('apps/'));
+    const mine = files.filter((f) => instanceOf(f)?.app === app.name);
     for (const f of mine) for (const a of app.policy?.allow ?? []) out.push({ file: f, rule: a.rule });
   }
   return out;

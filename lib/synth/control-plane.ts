@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import {
   EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterRegistration,
 } from '../constructs/argocd';
-import { ConfigError, ControlPlane, ControlPlaneEnv } from '../model';
+import { appsetFile, ConfigError, ControlPlane, ControlPlaneEnv, projectFile, ROOT_FILE, vclusterFile } from '../model';
 import { validateVclusterValues } from '../policy/schemas';
 import { assertNoPlaintextSecrets } from './gate';
 import type { OutputFile } from './render';
@@ -33,21 +33,22 @@ function checkVcluster(env: ControlPlaneEnv, values: Record<string, unknown>): v
 }
 
 /**
- * The files under dist/argocd: root.yaml (platform AppProject + root Application, the one object
- * applied by hand), projects/<env>.yaml, appsets/<env>/services.yaml, vclusters/<env>-<region>.yaml.
+ * The files under dist/argocd (paths from lib/model/layout.ts): root.yaml (platform AppProject + root
+ * Application, the one object applied by hand), projects/<env>.yaml, appsets/<env>/services.yaml,
+ * vclusters/<env>-<region>.yaml.
  */
 export function renderControlPlane(cp: ControlPlane): OutputFile[] {
   const files: OutputFile[] = [
-    renderFile('argocd/root.yaml', (chart) => {
+    renderFile(ROOT_FILE, (chart) => {
       new PlatformProject(chart, 'platform', { controlPlane: cp });
       new RootApplication(chart, 'root', { controlPlane: cp });
     }),
   ];
   for (const env of cp.envs) {
-    files.push(renderFile(`argocd/projects/${env.name}.yaml`, (chart) => new EnvProject(chart, 'project', { controlPlane: cp, env })));
-    files.push(renderFile(`argocd/appsets/${env.name}/services.yaml`, (chart) => new ServicesApplicationSet(chart, 'services', { controlPlane: cp, env })));
+    files.push(renderFile(projectFile(env.name), (chart) => new EnvProject(chart, 'project', { controlPlane: cp, env })));
+    files.push(renderFile(appsetFile(env.name), (chart) => new ServicesApplicationSet(chart, 'services', { controlPlane: cp, env })));
     for (const region of env.regions) {
-      files.push(renderFile(`argocd/vclusters/${region.cluster}.yaml`, (chart) => {
+      files.push(renderFile(vclusterFile(env.name, region.region), (chart) => {
         const vcluster = new Vcluster(chart, 'vcluster', { controlPlane: cp, env, region });
         checkVcluster(env, vcluster.values);
         new VclusterRegistration(chart, 'registration', { controlPlane: cp, env, region });

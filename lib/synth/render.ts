@@ -1,6 +1,8 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { GoldenApp } from '../constructs/golden-app';
-import { AppInstance, EnvironmentRegistry, planControlPlane, resolve, ResolveInput, ResolveResult } from '../model';
+import {
+  AppInstance, directoriesOf, EnvironmentRegistry, instanceFile, planControlPlane, README_FILE, repoDirectories, resolve, ResolveInput, ResolveResult,
+} from '../model';
 import { renderControlPlane } from './control-plane';
 import { assertNoPlaintextSecrets } from './gate';
 import { K8sObject, PolicyFinding } from '../policy/engine';
@@ -39,9 +41,9 @@ export interface SynthTimings {
   readonly validate: number;
 }
 
-/** Path of an instance's manifest inside dist/. */
+/** Path of an instance's manifest inside dist/ (the layout's {@link instanceFile}). */
 export function instancePath(i: Pick<AppInstance, 'env' | 'region' | 'app'>): string {
-  return `apps/${i.env}/${i.region}/${i.app}/${i.app}.yaml`;
+  return instanceFile(i.env, i.region, i.app);
 }
 
 /**
@@ -71,21 +73,17 @@ export function planSynth(input: ResolveInput): SynthPlan {
   const t1 = performance.now();
   const files = resolved.instances.map(renderInstance);
   files.push(...renderControlPlane(planControlPlane(input.platform, input.envs as EnvironmentRegistry, resolved)));
-  files.push({ path: 'README.md', content: renderMatrix(resolved, input.envs as EnvironmentRegistry), objects: 0 });
+  files.push({ path: README_FILE, content: renderMatrix(resolved, input.envs as EnvironmentRegistry), objects: 0 });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   // The policy gate, over the whole object set, before anything is written.
   const t2 = performance.now();
   const manifests = files.flatMap((f) => (f.docs ?? []).map((object, index) => ({ file: f.path, index, object: object as K8sObject })));
-  const distPath = input.platform.gitops.distPath;
-  const directories = new Set<string>([distPath]);
-  for (const f of files) {
-    const parts = `${distPath}/${f.path}`.split('/').slice(0, -1);
-    for (let i = 1; i <= parts.length; i++) directories.add(parts.slice(0, i).join('/'));
-  }
+  // The repository's directories as Argo CD will list them once dist/ is committed (for the ApplicationSet checks).
+  const directories = repoDirectories(input.platform.gitops.distPath, directoriesOf(files.map((f) => f.path)));
   const envs = input.envs as EnvironmentRegistry;
   const findings = runGate(manifests, envs, appAllows(input.apps, files.map((f) => f.path)), {
-    directories: [...directories].sort(),
+    directories,
     platform: input.platform,
     rules: SYNTH_RULES,
   });

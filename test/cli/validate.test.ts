@@ -29,7 +29,9 @@ test('a directory of hand-written manifests: a plaintext Secret, an invalid cust
   fs.writeFileSync(path.join(dir, 'dup.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
   const r = validate('manifests');
   expect(r.code).toBe(1);
-  const lines = r.stderr.trim().split('\n');
+  const [note, ...lines] = r.stderr.trim().split('\n');
+  // Not a dist/ tree: one note first, then the findings.
+  expect(note).toBe('note: manifests/: not a dist/ tree: ApplicationSet expansion checks skipped');
   // Every rule runs (labels, namespaces... fire too); these are the planted faults, one line each.
   expect(lines).toEqual(expect.arrayContaining([
     expect.stringMatching(/^manifests\/dup\.yaml: .*(duplicate|unique).* \(yaml\/parse\)$/i),
@@ -70,8 +72,15 @@ test('an instance directory that no ApplicationSet generates is reported by the 
   }
 });
 
-test('a path that is not a directory: one error line, exit 1', () => {
+test('a path that does not exist: one error line, exit 1', () => {
   const r = validate('nope');
   expect(r.code).toBe(1);
-  expect(r.stderr).toBe('error: nope: not a directory\n');
+  expect(r.stderr).toBe('error: nope: no such file or directory; expected a directory of YAML, a YAML file, or - for standard input\n');
+});
+
+test('stdin through the real command: helm template x | npm run validate -- -', () => {
+  repo.write('piped.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  password: hunter2\n');
+  const r = repo.run('sh', ['-c', `cat piped.yaml | ${JSON.stringify(process.execPath)} --require ${JSON.stringify(require.resolve('../../bin/ts-register.cjs'))} validate.ts -`]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('<stdin>: Secret shop/db: stringData: must not hold values (stringData)');
 });

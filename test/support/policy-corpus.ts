@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { instanceOf, repoDirectories } from '../../lib/model';
+import { listDirectories } from '../../lib/policy/appset-expansion';
 
 /**
  * The policy fixture corpus (test/fixtures/policy/, see its README.md): hand-written manifests whose
@@ -74,7 +76,14 @@ export function readExpectations(dir = CORPUS): ExpectedFinding[] {
  * A second namespace of the same file is this one plus `-other`.
  */
 export function corpusNamespace(file: string): string {
-  const parts = file.split('/');
-  if (parts[0] === 'apps' && parts.length === 5) return parts[3];
+  const instance = instanceOf(file);
+  if (instance) return instance.app;
   return file.replace(/\.ya?ml$/, '').replace(/[/.]/g, '-');
 }
+
+/**
+ * The repository directories npm run validate gives the Argo CD checks for the corpus: the corpus has the dist/
+ * layout (argocd/appsets/<env>/services.yaml), so it plays dist/ and its directories are listed under the
+ * platform's distPath, "dist" (dist, dist/apps, dist/apps/prod, ...).
+ */
+export const CORPUS_DIRECTORIES: readonly string[] = repoDirectories('dist', listDirectories(CORPUS));

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Application } from '../../../imports/argoproj.io';
-import { ControlPlane } from '../../model';
+import { ARGOCD_DIR, ControlPlane, inRepo } from '../../model';
 import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, RETRY } from './common';
 
 /** Props of {@link RootApplication}. */
@@ -37,7 +37,7 @@ export class RootApplication extends Construct {
         source: {
           repoUrl: gitops.repoURL,
           targetRevision: gitops.revision,
-          path: `${gitops.distPath}/argocd`,
+          path: inRepo(gitops.distPath, ARGOCD_DIR),
           directory: { recurse: true },
         },
         destination: { server: IN_CLUSTER, namespace: gitops.argocdNamespace },

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ApplicationSet } from '../../../imports/argoproj.io';
-import { ControlPlane, ControlPlaneEnv } from '../../model';
+import { ControlPlane, ControlPlaneEnv, envInstancesPattern, inRepo, regionSegment } from '../../model';
 import { controlPlaneLabels, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
 import { syncWave } from '../labels';
 
@@ -31,10 +31,8 @@ export class ServicesApplicationSet extends Construct {
     const { env } = props;
     const { platform } = props.controlPlane;
     const { gitops, labelDomain } = platform;
-    const base = `${gitops.distPath}/apps/${env.name}`;
-    // path = <distPath>/apps/<env>/<region>/<app>: the region is the second-to-last segment.
-    const regionIndex = base.split('/').length;
-    const region = `{{ index .path.segments ${regionIndex} }}`;
+    // path = <distPath>/apps/<env>/<region>/<app> (lib/model/layout.ts): the region is the second-to-last segment.
+    const region = `{{ index .path.segments ${regionSegment(gitops.distPath)} }}`;
     const app = '{{ .path.basename }}';
     const teams = env.apps.map((a) => `${quote(a.app)} ${quote(a.team)}`).join(' ');
     const team = env.apps.length > 0 ? `{{ get (dict ${teams}) .path.basename }}` : '';
@@ -53,7 +51,7 @@ export class ServicesApplicationSet extends Construct {
           git: {
             repoUrl: gitops.repoURL,
             revision: gitops.revision,
-            directories: [{ path: `${base}/*/*` }],
+            directories: [{ path: inRepo(gitops.distPath, envInstancesPattern(env.name)) }],
           },
         }],
         template: {

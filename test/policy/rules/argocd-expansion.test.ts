@@ -1,4 +1,5 @@
 import { envs, platform } from '../../fixtures/example/envs';
+import { directoriesOf, repoDirectories } from '../../../lib/model';
 import { K8sObject, ManifestObject } from '../../../lib/policy/engine';
 import { policyContext } from '../../../lib/policy/gate';
 import { appsetExpansion } from '../../../lib/policy/rules/argocd-expansion';
@@ -8,14 +9,7 @@ import { exampleInput } from '../../support/example';
 /** The example repository's objects and the directories synth writes (as the gate sees them). */
 const plan = planSynth(exampleInput);
 const objects: ManifestObject[] = plan.files.flatMap((f) => (f.docs ?? []).map((object, index) => ({ file: f.path, index, object: object as K8sObject })));
-const directories = (() => {
-  const dirs = new Set<string>(['dist']);
-  for (const f of plan.files) {
-    const parts = `dist/${f.path}`.split('/').slice(0, -1);
-    for (let i = 1; i <= parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
-  }
-  return [...dirs].sort();
-})();
+const directories = repoDirectories(platform.gitops.distPath, directoriesOf(plan.files.map((f) => f.path)));
 const check = (objs: readonly ManifestObject[], dirs: readonly string[] | undefined = directories, withPlatform = true) =>
   appsetExpansion.check(policyContext(objs, envs, dirs, withPlatform ? platform : undefined));
 
@@ -48,9 +42,22 @@ describe('argocd/appset-expansion', () => {
     const found = check(broken);
     expect(found.length).toBeGreaterThan(0);
     for (const f of found) {
-      expect(f.object).toBe('ApplicationSet argocd/staging-services');
-      expect(f.message).toMatch(/: name is "staging-([a-z-]+)", expected "staging-us-east-1-\1"$/);
+      expect([f.file, f.object, f.path]).toEqual(['argocd/appsets/staging/services.yaml', 'ApplicationSet argocd/staging-services', 'spec.template.metadata.name']);
+      expect(f.message).toMatch(/^Application staging-[a-z-]+ \(dist\/apps\/staging\/us-east-1\/[a-z-]+\): name is "staging-([a-z-]+)", expected "staging-us-east-1-\1"$/);
     }
+  });
+
+  it('reports a project that does not allow a destination on the ApplicationSet, and a permitOnlyProjectScopedClusters on the AppProject', () => {
+    const edited = objects.map((m) => {
+      if (m.object.kind !== 'AppProject' || m.object.metadata?.name !== 'prod') return m;
+      const o = JSON.parse(JSON.stringify(m.object));
+      o.spec.destinations = o.spec.destinations.slice(1);
+      o.spec.permitOnlyProjectScopedClusters = true;
+      return { ...m, object: o };
+    });
+    const found = check(edited).map((f) => [f.file, f.object, f.path]);
+    expect(found).toContainEqual(['argocd/appsets/prod/services.yaml', 'ApplicationSet argocd/prod-services', 'spec.template.spec.destination']);
+    expect(found).toContainEqual(['argocd/projects/prod.yaml', 'AppProject argocd/prod', 'spec.permitOnlyProjectScopedClusters']);
   });
 
   it('needs the repository tree and the platform: without them (a plain directory of YAML) it does not run', () => {

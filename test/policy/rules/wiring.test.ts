@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync } from 'fs';
-import { dirname, join, posix } from 'path';
+import { join, posix } from 'path';
 import { parseAllDocuments } from 'yaml';
-import { listDirectories } from '../../../lib/policy/appset-expansion';
 import { EnvPolicy, formatFinding, K8sObject, ManifestObject, PolicyContext, runPolicy } from '../../../lib/policy/engine';
 import { wiringRules } from '../../../lib/policy/rules/wiring';
 import { planSynth } from '../../../lib/synth';
 import { exampleInput } from '../../support/example';
-import { CORPUS } from '../../support/policy-corpus';
+import { CORPUS, CORPUS_DIRECTORIES } from '../../support/policy-corpus';
 
 /** Parses YAML into ManifestObjects of `file`. */
 function parse(file: string, text: string): ManifestObject[] {
@@ -23,8 +22,8 @@ function context(objects: ManifestObject[], directories?: string[]): PolicyConte
   return { objects, envOf: () => undefined, envNamed, directories, kubernetesVersion: '1.32' };
 }
 
-/** The repository directories as npm run validate lists them for the corpus: its parent is the repository root (the corpus plays dist/). */
-const FIXTURE_DIRS = listDirectories(dirname(CORPUS));
+/** The repository directories as npm run validate lists them for the corpus (it plays dist/). */
+const FIXTURE_DIRS = [...CORPUS_DIRECTORIES];
 
 /**
  * The corpus files of a rule's fail fixture (paths relative to test/fixtures/policy/): wiring/<rule>.fail.yaml,
@@ -107,9 +106,9 @@ const EXPECTED: { [rule: string]: string[] } = {
     "argocd/no-wildcards.fail.yaml: AppProject argocd-no-wildcards-fail/prod: spec.sourceRepos[1]: \"https://github.com/acme/*\" is a wildcard; env prod forbids wildcards, expected an exact value (argocd/no-wildcards)",
   ],
   'argocd/appset-paths-exist': [
-    "argocd/appset-paths-exist.fail.yaml: ApplicationSet argocd-appset-paths-exist-fail/paths: spec.generators[0].git.directories[1].path: \"policy/app/prod/*/*\" matches no directory of the repository; expected a pattern matching at least one directory (argocd/appset-paths-exist)",
-    "argocd/appset-paths-exist.fail.yaml: ApplicationSet argocd-appset-paths-exist-fail/paths: spec.generators[0].git.directories[2].path: \"policy/apps/[prod/*\" is a malformed path.Match pattern; expected a valid pattern matching at least one directory (argocd/appset-paths-exist)",
-    "argocd/appset-paths-exist.fail.yaml: ApplicationSet argocd-appset-paths-exist-fail/paths: spec.generators[1].matrix.generators[0].git.directories[1].path: \"policy/apps/qa/*/*\" matches no directory of the repository; expected a pattern matching at least one directory (argocd/appset-paths-exist)",
+    "argocd/appset-paths-exist.fail.yaml: ApplicationSet argocd-appset-paths-exist-fail/paths: spec.generators[0].git.directories[1].path: \"dist/app/prod/*/*\" matches no directory of the repository; expected a pattern matching at least one directory (argocd/appset-paths-exist)",
+    "argocd/appset-paths-exist.fail.yaml: ApplicationSet argocd-appset-paths-exist-fail/paths: spec.generators[0].git.directories[2].path: \"dist/apps/[prod/*\" is a malformed path.Match pattern; expected a valid pattern matching at least one directory (argocd/appset-paths-exist)",
+    "argocd/appset-paths-exist.fail.yaml: ApplicationSet argocd-appset-paths-exist-fail/paths: spec.generators[1].matrix.generators[0].git.directories[1].path: \"dist/apps/qa/*/*\" matches no directory of the repository; expected a pattern matching at least one directory (argocd/appset-paths-exist)",
   ],
   'apis/removed-versions': [
     "wiring/apis-removed-versions.fail.yaml: CronJob wiring-apis-removed-versions-fail/d: apiVersion: batch/v1beta1 CronJob was removed in Kubernetes 1.25 (clusters run 1.32); expected batch/v1 (apis/removed-versions)",

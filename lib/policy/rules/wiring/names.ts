@@ -2,6 +2,7 @@
  * Names and labels: DNS-1123 names, valid label keys and values, unique kind/namespace/name per cluster, no
  * `default` namespace, the recommended app.kubernetes.io labels.
  */
+import { instanceOf } from '../../../model/layout';
 import { clusterOf, defineRule, describeObject, ManifestObject, PolicyFinding, podSpecOf, Rule } from '../../engine';
 import { isObj, podLabelsOf } from './objects';
 
@@ -173,7 +174,7 @@ const recommended: Rule = defineRule({
   check(ctx, report) {
     const out: PolicyFinding[] = [];
     for (const m of ctx.objects) {
-      if (!m.file.startsWith('apps/')) continue;
+      if (!instanceOf(m.file)) continue; // an app instance's manifest (lib/model/layout.ts)
       const labels = m.object.metadata?.labels ?? {};
       const missing = RECOMMENDED.filter((k) => typeof labels[k] !== 'string' || labels[k] === '');
       if (missing.length) out.push(report(m, 'metadata.labels', `missing ${missing.join(', ')}; expected all of ${RECOMMENDED.join(', ')}`));

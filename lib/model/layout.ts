@@ -1,0 +1,144 @@
+/**
+ * The dist/ layout (DESIGN.md section 4): the one place that knows where synth writes each file and
+ * how to read a path back. Pure: paths are relative to dist/, POSIX separators; the repository path
+ * of dist/ (`platform.gitops.distPath`) is joined on with {@link inRepo}.
+ *
+ * ```
+ * README.md                                  the matrix
+ * argocd/root.yaml                           platform AppProject + root Application (the app of apps)
+ * argocd/projects/<env>.yaml                 the env's AppProject
+ * argocd/appsets/<env>/services.yaml         the env's ApplicationSet over apps/<env>/<region>/<app>
+ * argocd/vclusters/<env>-<region>.yaml       the region's vcluster and its registration
+ * apps/<env>/<region>/<app>/<app>.yaml       everything of one app instance
+ * ```
+ */
+
+/** dist/'s generated matrix. */
+export const README_FILE = 'README.md';
+/** The directory the root Application syncs (recursively): everything Argo CD itself reads. */
+export const ARGOCD_DIR = 'argocd';
+/** The one object applied by hand. */
+export const ROOT_FILE = `${ARGOCD_DIR}/root.yaml`;
+/** The directory of the app instances. */
+export const APPS_DIR = 'apps';
+
+/** The directory of an env's instances: `apps/<env>`. */
+export const envAppsDir = (env: string): string => `${APPS_DIR}/${env}`;
+/** An instance's directory (the Argo CD Application's source path below dist/): `apps/<env>/<region>/<app>`. */
+export const instanceDir = (env: string, region: string, app: string): string => `${envAppsDir(env)}/${region}/${app}`;
+/** An instance's manifest: `apps/<env>/<region>/<app>/<app>.yaml`. */
+export const instanceFile = (env: string, region: string, app: string): string => `${instanceDir(env, region, app)}/${app}.yaml`;
+/** An env's AppProject: `argocd/projects/<env>.yaml`. */
+export const projectFile = (env: string): string => `${ARGOCD_DIR}/projects/${env}.yaml`;
+/** An env's ApplicationSet: `argocd/appsets/<env>/services.yaml`. */
+export const appsetFile = (env: string): string => `${ARGOCD_DIR}/appsets/${env}/services.yaml`;
+/** A region's vcluster: `argocd/vclusters/<env>-<region>.yaml` (`<env>-<region>` is the cluster name). */
+export const vclusterFile = (env: string, region: string): string => `${ARGOCD_DIR}/vclusters/${clusterName(env, region)}.yaml`;
+/** A region's cluster (vcluster and Argo CD destination) name: `<env>-<region>`. */
+export const clusterName = (env: string, region: string): string => `${env}-${region}`;
+
+/**
+ * The git directories generator pattern of an env's ApplicationSet, below dist/: `apps/<env>/*\/*`
+ * (Go path.Match: `*` does not cross `/`, so it matches exactly the instance directories).
+ */
+export const envInstancesPattern = (env: string): string => `${envAppsDir(env)}/*/*`;
+
+/** What a path below dist/ is. */
+export type DistFile =
+  | { readonly kind: 'instance'; readonly env: string; readonly region: string; readonly app: string; /** The file's name in the instance directory. */ readonly file: string }
+  | { readonly kind: 'project'; readonly env: string }
+  | { readonly kind: 'appset'; readonly env: string }
+  | { readonly kind: 'vcluster'; readonly env: string; readonly region: string }
+  | { readonly kind: 'root' }
+  | { readonly kind: 'readme' };
+
+const SEGMENT = /^[^/]+$/;
+const YAML = /^(.+)\.yaml$/;
+// Env names are letters, digits and "_" (ENV_NAME), so the first "-" of a cluster name ends the env.
+const CLUSTER = /^([A-Za-z0-9_]+)-(.+)$/;
+
+/**
+ * Reads a path relative to dist/: what it is and for which env/region/app, or undefined when it is no
+ * file of the layout. Any file directly in an instance directory belongs to that instance (synth
+ * writes `<app>.yaml`; `file` says which).
+ */
+export function parseDistPath(rel: string): DistFile | undefined {
+  if (rel === README_FILE) return { kind: 'readme' };
+  if (rel === ROOT_FILE) return { kind: 'root' };
+  const s = rel.split('/');
+  if (!s.every((p) => p !== '' && SEGMENT.test(p))) return undefined;
+  if (s[0] === APPS_DIR && s.length === 5) return { kind: 'instance', env: s[1], region: s[2], app: s[3], file: s[4] };
+  if (s[0] !== ARGOCD_DIR) return undefined;
+  const yaml = YAML.exec(s[s.length - 1])?.[1];
+  if (s[1] === 'projects' && s.length === 3 && yaml) return { kind: 'project', env: yaml };
+  if (s[1] === 'appsets' && s.length === 4 && s[3] === 'services.yaml') return { kind: 'appset', env: s[2] };
+  if (s[1] === 'vclusters' && s.length === 3 && yaml) {
+    const m = CLUSTER.exec(yaml);
+    if (m) return { kind: 'vcluster', env: m[1], region: m[2] };
+  }
+  return undefined;
+}
+
+/** The instance a directory below dist/ is (`apps/<env>/<region>/<app>`), or undefined. */
+export function parseInstanceDir(rel: string): { env: string; region: string; app: string } | undefined {
+  const s = rel.split('/');
+  if (s.length !== 4 || s[0] !== APPS_DIR || !s.every((p) => p !== '')) return undefined;
+  return { env: s[1], region: s[2], app: s[3] };
+}
+
+/** The instance a file below dist/ belongs to, or undefined. */
+export function instanceOf(rel: string): { env: string; region: string; app: string } | undefined {
+  const f = parseDistPath(rel);
+  return f?.kind === 'instance' ? { env: f.env, region: f.region, app: f.app } : undefined;
+}
+
+/**
+ * True when the files (paths below a directory) have the dist/ layout, i.e. the ApplicationSet checks
+ * apply: at least one env's ApplicationSet at `argocd/appsets/<env>/services.yaml`. Instance
+ * directories are not required (a new platform has none released yet), and a misplaced file does
+ * not turn the checks off (a stray directory under apps/ is what they report).
+ */
+export function isDistTree(files: readonly string[]): boolean {
+  return files.some((f) => parseDistPath(f)?.kind === 'appset');
+}
+
+// ---------------------------------------------------------------------------------------------
+// dist/ inside the repository
+// ---------------------------------------------------------------------------------------------
+
+/** A path below dist/ as a path of the repository (`distPath` being dist/'s path there, e.g. `dist`). */
+export const inRepo = (distPath: string, rel: string): string => (rel === '' ? distPath : `${distPath}/${rel}`);
+
+/** A repository path as a path below dist/, or undefined when it is not below dist/ (dist/ itself is ''). */
+export function inDist(distPath: string, repoPath: string): string | undefined {
+  if (repoPath === distPath) return '';
+  return repoPath.startsWith(`${distPath}/`) ? repoPath.slice(distPath.length + 1) : undefined;
+}
+
+/**
+ * Index of the region in the `.path.segments` of an instance directory's repository path
+ * (`<distPath>/apps/<env>/<region>/<app>`); the app is the next (and last) segment.
+ */
+export const regionSegment = (distPath: string): number => distPath.split('/').length + 2;
+
+/** Every directory holding one of `files` (paths below dist/), with its ancestors; '' not included. */
+export function directoriesOf(files: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const f of files) {
+    const parts = f.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join('/'));
+  }
+  return [...out].sort();
+}
+
+/**
+ * The repository's directories as Argo CD lists them, as far as dist/ goes: dist/'s path and its
+ * ancestors, and each directory below dist/ (`dirs`, relative to dist/) under it. Sorted.
+ */
+export function repoDirectories(distPath: string, dirs: readonly string[]): string[] {
+  const out = new Set<string>();
+  const parts = distPath.split('/');
+  for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join('/'));
+  for (const d of dirs) out.add(inRepo(distPath, d));
+  return [...out].sort();
+}

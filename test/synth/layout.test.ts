@@ -1,0 +1,47 @@
+import { parseAllDocuments } from 'yaml';
+import { clusterName, parseDistPath } from '../../lib/model';
+import { planSynth } from '../../lib/synth';
+import { exampleInput } from '../support/example';
+
+/** Every file synth writes for the example is a file of the dist/ layout, and holds what its path says. */
+const plan = planSynth(exampleInput);
+
+interface Obj {
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+}
+const objectsOf = (content: string): Obj[] => parseAllDocuments(content).map((d) => d.toJS() as Obj);
+
+test('every file synth writes parses as a dist/ path', () => {
+  expect(plan.files.filter((f) => parseDistPath(f.path) === undefined).map((f) => f.path)).toEqual([]);
+  const kinds = plan.files.map((f) => parseDistPath(f.path)!.kind);
+  expect(kinds.filter((k) => k === 'instance')).toHaveLength(plan.resolved.instances.length);
+  expect(new Set(kinds)).toEqual(new Set(['instance', 'project', 'appset', 'vcluster', 'root', 'readme']));
+});
+
+test('each file holds what its path says: the instance, the env\'s AppProject and ApplicationSet, the region\'s vcluster', () => {
+  const wrong: string[] = [];
+  for (const f of plan.files) {
+    const p = parseDistPath(f.path)!;
+    const objects = p.kind === 'readme' ? [] : objectsOf(f.content);
+    const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    const ok = (() => {
+      switch (p.kind) {
+        case 'instance':
+          return p.file === `${p.app}.yaml` && objects.every((o) => o.metadata.labels?.['app.kubernetes.io/instance'] === `${p.env}-${p.region}-${p.app}`);
+        case 'project':
+          return names.includes(`AppProject/${p.env}`);
+        case 'appset':
+          return names.includes(`ApplicationSet/${p.env}-services`);
+        case 'vcluster':
+          return names.includes(`Application/vcluster-${clusterName(p.env, p.region)}`);
+        case 'root':
+          return names.includes('Application/root');
+        case 'readme':
+          return f.content.startsWith('# dist/');
+      }
+    })();
+    if (!ok) wrong.push(`${f.path}: ${names.join(', ')}`);
+  }
+  expect(wrong).toEqual([]);
+});
