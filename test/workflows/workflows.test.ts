@@ -442,3 +442,15 @@ describe.each([
     for (const l of uses) expect(l).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
   });
 });
+
+test('every workflow pins its actions by commit SHA, with the tag in a comment, and declares permissions', () => {
+  const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
+  expect(files).toEqual(expect.arrayContaining(['ci.yml', 'release.yml', 'promote.yml']));
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(WORKFLOWS, f), 'utf8');
+    for (const l of text.split('\n').filter((x) => /^\s*-?\s*uses:/.test(x))) {
+      expect({ file: f, line: l.trim() }).toEqual({ file: f, line: expect.stringMatching(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/) });
+    }
+    expect({ file: f, permissions: (parse(text) as { permissions?: unknown }).permissions }).toEqual({ file: f, permissions: expect.anything() });
+  }
+});
