@@ -34,9 +34,10 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
   const opts = program.opts<SynthOptions>();
   const started = performance.now();
   let plan: SynthPlan;
+  let input: ResolveInput;
   let loaded = started;
   try {
-    const input = await load();
+    input = await load();
     loaded = performance.now();
     plan = planSynth(input);
   } catch (e) {
@@ -78,9 +79,10 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
   const seconds = ((finished - started) / 1000).toFixed(2);
   if (!opts.quiet) {
     const r = plan.resolved;
-    const envs = new Set(r.instances.map((i) => i.env)).size;
-    const regions = new Set(r.instances.map((i) => `${i.env}/${i.region}`)).size;
-    out.write(`synth: ${r.instances.length} instances (${envs} envs, ${regions} env-regions), ${plan.objects} objects -> ${rel}/ in ${seconds} s\n`);
+    // From the registries, not the instances: an env or region with no released app counts too.
+    const envs = Object.values(input.envs);
+    const regions = envs.reduce((n, env) => n + env.regionNames.length, 0);
+    out.write(`synth: ${r.instances.length} instances (${envs.length} envs, ${regions} env-regions), ${plan.objects} objects -> ${rel}/ in ${seconds} s\n`);
     out.write(`  files: ${diff.written.length} written, ${diff.unchanged.length} unchanged, ${diff.removed.length} removed\n`);
     const show = (label: string, list: string[]) => {
       if (list.length === 0) return;
