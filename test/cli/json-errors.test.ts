@@ -185,9 +185,11 @@ describe('validate --format json', () => {
     return { code, stdout: out.text(), stderr: err.text() };
   }
 
-  test('not a directory (exit 1): the path as file', async () => {
+  test('an input that does not exist (exit 1): the path as file', async () => {
     const dir = path.join(tmp, 'nope');
-    expect(failure(await validate([dir, '--format', 'json']), 1)).toEqual({ message: `${rel(dir)}: not a directory`, file: rel(dir), line: null, field: null });
+    expect(failure(await validate([dir, '--format', 'json']), 1)).toEqual({
+      message: `${rel(dir)}: no such file or directory; expected a directory of YAML, a YAML file, or - for standard input`, file: rel(dir), line: null, field: null,
+    });
   });
 
   test('an unknown rule for --explain (exit 1); an unknown option (exit 2)', async () => {
