@@ -6,6 +6,7 @@
  * Tests never read the live apps/, envs/, releases.ts or secrets.ts: they use test/fixtures/.
  */
 const E2E = [
+  '<rootDir>/test/bin/',
   '<rootDir>/test/cli/',
   '<rootDir>/test/release/race.test.ts',
   '<rootDir>/test/scripts/',

@@ -1,4 +1,5 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { describeError, ErrorData } from './errors';
 
 /**
  * Shared plumbing of the CLI commands: commander throws instead of exiting (so tests can run the
@@ -9,15 +10,83 @@ export function quietExit(cmd: Command, out: NodeJS.WritableStream, err: NodeJS.
 }
 
 /**
- * Parses user arguments. Returns undefined to go on, or the exit code when commander already
- * answered: 0 after --help/--version, 2 for a usage error (commander printed it).
+ * What a command prints on stdout, under `--json` (or validate's `--format json`), when it refuses
+ * (exit 3) or fails (exit 1, 2 for usage errors): exactly this one object. The human line stays on stderr.
  */
-export function parseArgs(cmd: Command, argv: readonly string[]): number | undefined {
+export interface JsonFailure {
+  readonly ok: false;
+  /** The process's exit code. */
+  readonly exit: number;
+  readonly error: ErrorData;
+}
+
+/** Where a command reports, and whether the user asked for JSON. */
+export interface FailureIo {
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream;
+  readonly json: boolean;
+  /** Paths in messages are shown relative to it. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+/** Prints `{ ok: false, exit, error }` on stdout (one object, indented like the commands' other JSON output). */
+export function writeJsonFailure(out: NodeJS.WritableStream, exit: number, error: ErrorData): void {
+  const failure: JsonFailure = { ok: false, exit, error };
+  out.write(`${JSON.stringify(failure, null, 2)}\n`);
+}
+
+/**
+ * Reports a refusal or failure and returns its exit code: one line on stderr (`error: ...`, or
+ * `refused: ...` for a refusal), and with `json` the {@link JsonFailure} object on stdout. Set
+ * DEBUG=1 for the stack.
+ */
+export function fail(io: FailureIo, exit: number, e: unknown, label: 'error' | 'refused' = 'error'): number {
+  const data = describeError(e, io.cwd);
+  io.err.write(`${label}: ${data.message}\n`);
+  if (process.env.DEBUG && e instanceof Error && e.stack) io.err.write(`${e.stack}\n`);
+  if (io.json) writeJsonFailure(io.out, exit, data);
+  return exit;
+}
+
+/**
+ * Whether the arguments ask for JSON output (`--json`, `--format json` or `--format=json` before a
+ * `--`). Read from argv rather than from commander's options because a usage error can stop
+ * commander before it reaches the flag.
+ */
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  return args.some((a, i) => a === '--json' || a === '--format=json' || (a === '--format' && args[i + 1] === 'json'));
+}
+
+/**
+ * After commander threw: the exit code (0 after --help/--version, 2 for a usage error, which
+ * commander has already printed on stderr) and, for a usage error under --json, the JSON failure on
+ * stdout. Commander's message starts with its own `error: ` label, dropped like ours.
+ */
+export function commanderExit(e: unknown, argv: readonly string[], out: NodeJS.WritableStream): number {
+  if ((e as { exitCode?: number }).exitCode === 0) return 0;
+  if (wantsJson(argv)) {
+    const label = 'error: ';
+    const first = e instanceof CommanderError ? e.message.split('\n')[0] : undefined;
+    writeJsonFailure(out, 2, first !== undefined
+      ? { message: first.startsWith(label) ? first.slice(label.length) : first, file: null, line: null, field: null }
+      : describeError(e));
+  }
+  return 2;
+}
+
+/**
+ * Parses user arguments. Returns undefined to go on, or the exit code when commander already
+ * answered: 0 after --help/--version, 2 for a usage error (commander printed it; with --json the
+ * JSON failure too).
+ */
+export function parseArgs(cmd: Command, argv: readonly string[], out: NodeJS.WritableStream = process.stdout): number | undefined {
   try {
     cmd.parse(argv as string[], { from: 'user' });
     return undefined;
   } catch (e) {
-    return (e as { exitCode?: number }).exitCode === 0 ? 0 : 2;
+    return commanderExit(e, argv, out);
   }
 }
 

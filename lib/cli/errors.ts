@@ -1,31 +1,92 @@
 import * as path from 'node:path';
-import { ConfigError } from '../model';
+// Types only: lib/datafile loads the TypeScript compiler, which synth must not pay for. The classes
+// are recognized by their `name` (each sets it), which also survives two copies of a module.
+import type { DataFileError } from '../datafile';
+import type { ConfigError } from '../model';
+import type { ReleaseError } from '../release/types';
+import type { SealError } from '../seal';
 import { locateField } from './locate';
 
 /**
- * One line for any error: `file:line: field: reason` for bad input (ConfigError), the first line of
- * the message otherwise. Set DEBUG=1 for the stack.
+ * An error as data: the one line a human reads and where it points. `message` is the line printed
+ * on stderr without its `error: ` prefix (it names the file, line and field itself); `file`
+ * (relative when inside the working directory, the repository; absolute elsewhere), `line` (1-based) and `field` (dotted path, or
+ * the option such as `--region`) are null when unknown. Built from the errors' own fields, never by
+ * parsing a message.
  */
-export function formatError(e: unknown, cwd = process.cwd()): string {
-  if (e instanceof ConfigError || (e instanceof Error && e.name === 'ConfigError')) {
-    const ce = e as ConfigError;
-    let where = '';
-    if (ce.file) {
-      const abs = path.resolve(cwd, ce.file);
-      const line = ce.field ? locateField(abs, ce.field) : undefined;
-      where = `${path.relative(cwd, abs) || abs}${line ? `:${line}` : ''}: `;
+export interface ErrorData {
+  readonly message: string;
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly field: string | null;
+}
+
+/** Bad command-line usage that names an option or a file (one line, nothing written). */
+export class UsageError extends Error {
+  public readonly file: string | undefined;
+  public readonly field: string | undefined;
+  public readonly reason: string;
+
+  constructor(reason: string, where: { file?: string; field?: string } = {}) {
+    super(`${where.file ? `${where.file}: ` : ''}${where.field ? `${where.field}: ` : ''}${reason}`);
+    this.name = 'UsageError';
+    this.file = where.file;
+    this.field = where.field;
+    this.reason = reason;
+  }
+}
+
+/** esbuild's transform error (thrown through bin/ts-register.cjs): its messages carry their location. */
+interface EsbuildFailure {
+  readonly errors: readonly { readonly text: string; readonly location?: { readonly file: string; readonly line: number; readonly column: number } | null }[];
+}
+
+function isEsbuildFailure(e: unknown): e is EsbuildFailure & Error {
+  const errors = (e as Partial<EsbuildFailure> | undefined)?.errors;
+  return e instanceof Error && Array.isArray(errors) && errors.length > 0 && typeof errors[0]?.text === 'string';
+}
+
+/** Describes any error; see {@link ErrorData}. Set DEBUG=1 for the stack (the commands print it). */
+export function describeError(e: unknown, cwd = process.cwd()): ErrorData {
+  // Inside the working directory (the repository) relative, elsewhere absolute.
+  const rel = (file: string) => {
+    const abs = path.resolve(cwd, file);
+    const r = path.relative(cwd, abs);
+    return r && !r.startsWith(`..${path.sep}`) && r !== '..' && !path.isAbsolute(r) ? r : abs;
+  };
+  // Other files named in a reason (e.g. "also in /repo/envs/dev.ts") are shown repo-relative too.
+  const tidy = (reason: string) => reason.replaceAll(cwd + path.sep, '');
+  const located = (file: string | undefined, line: number | undefined, field: string | undefined, reason: string): ErrorData => {
+    const where = file ? `${rel(file)}${line ? `:${line}` : ''}: ` : '';
+    return { message: `${where}${field ? `${field}: ` : ''}${tidy(reason)}`, file: file ? rel(file) : null, line: line ?? null, field: field || null };
+  };
+  // Bad input in apps/, envs/ or releases.ts: the line is found from the field (TypeScript compiler, loaded only here).
+  const lineOf = (file: string | undefined, field: string) => (file && field ? locateField(path.resolve(cwd, file), field) : undefined);
+  const named = <T extends Error>(name: string): T | undefined => (e instanceof Error && e.name === name ? (e as T) : undefined);
+  const config = named<ConfigError>('ConfigError');
+  if (config) return located(config.file, lineOf(config.file, config.field), config.field, config.reason);
+  const release = named<ReleaseError>('ReleaseError');
+  if (release) return located(release.file, release.line ?? lineOf(release.file, release.field), release.field, release.reason);
+  const dataFile = named<DataFileError>('DataFileError');
+  if (dataFile) return located(dataFile.file, dataFile.line, dataFile.field, dataFile.reason);
+  const usage = named<UsageError>('UsageError');
+  if (usage) return located(usage.file, undefined, usage.field, usage.reason);
+  const seal = named<SealError>('SealError');
+  if (seal) return { message: tidy(seal.message), file: seal.file ? rel(seal.file) : null, line: null, field: null };
+  if (isEsbuildFailure(e)) {
+    const { text, location } = e.errors[0];
+    if (location) {
+      const file = rel(location.file);
+      return { message: `${file}:${location.line}:${location.column}: syntax error: ${text}`, file, line: location.line, field: null };
     }
-    // Other files named in the reason (e.g. "also in /repo/envs/dev.ts") are shown repo-relative too.
-    const reason = ce.reason.replaceAll(cwd + path.sep, '');
-    return `error: ${where}${ce.field ? `${ce.field}: ` : ''}${reason}`;
+    return { message: `syntax error: ${text}`, file: null, line: null, field: null };
   }
   const msg = e instanceof Error ? e.message : String(e);
-  const lines = msg.split('\n').filter((l) => l.trim() !== '');
-  // esbuild (tsx) syntax errors: "Transform failed with 1 error:\n/abs/file.ts:8:12: ERROR: Unexpected ...".
-  const syntax = lines.map((l) => /^(.+?):(\d+):(\d+): ERROR: (.*)$/.exec(l.trim())).find((m) => m);
-  if (/^Transform failed/.test(lines[0] ?? '') && syntax) {
-    return `error: ${path.relative(cwd, path.resolve(cwd, syntax[1]))}:${syntax[2]}:${syntax[3]}: syntax error: ${syntax[4]}`;
-  }
-  const first = lines[0] ?? msg;
-  return `error: ${first.replaceAll(cwd + path.sep, '')}`;
+  const first = msg.split('\n').find((l) => l.trim() !== '') ?? msg;
+  return { message: tidy(first), file: null, line: null, field: null };
+}
+
+/** One line for any error: `error: file:line: field: reason` for bad input, the first line of the message otherwise. */
+export function formatError(e: unknown, cwd = process.cwd()): string {
+  return `error: ${describeError(e, cwd).message}`;
 }

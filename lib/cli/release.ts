@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
 import { readTextFile, writeFileAtomic } from '../datafile';
-import { ConfigError, ResolveInput } from '../model';
+import { ResolveInput } from '../model';
 import {
   applyBumps, applyHold, applyPromotion, applyRollback, applyUnhold, EditResult, formatStatusTable, readReleases,
   ReleaseContext, ReleaseError, releaseStatus,
@@ -11,8 +11,7 @@ import {
 import { commitPaths, dirtyPaths, fileHistory, GitError, isGitRepo, pushWithRetry, releaser, unpushedCommits } from '../release/git';
 import { releaseCommitMessage } from '../release/message';
 import { diffTree, planSynth, writeTree } from '../synth';
-import { quietExit } from './command';
-import { formatError } from './errors';
+import { commanderExit, fail, JsonFailure, quietExit } from './command';
 
 /** Exit code when a bump is refused because the app/env is held (distinct from errors). */
 export const EXIT_HELD = 3;
@@ -86,7 +85,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
   };
 
   const mutate = async (kind: string, opts: CommonOptions, edit: (text: string, ctx: ReleaseContext) => EditResult, t?: Target): Promise<number> => {
-    const json = (o: object) => opts.json && out.write(`${JSON.stringify(o, null, 2)}\n`);
+    const json = (o: object) => opts.json && out.write(`${JSON.stringify({ ok: true, ...o }, null, 2)}\n`);
     const push = () => {
       const r = pushWithRetry({
         cwd,
@@ -168,14 +167,10 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
       json({ changes: res.changes, notes: res.notes, ...choice, commit: commit ?? null, pushed, tries, dist: { written: diff.written, removed: diff.removed } });
       return 0;
     } catch (e) {
-      if (e instanceof ReleaseError && e.code === 'held') {
-        err.write(`refused: ${e.message}\n`);
-        return EXIT_HELD;
-      }
-      // Release errors name the file and the field: print them like synth's, with the line.
-      const shown = e instanceof ReleaseError && e.code !== 'unparseable' ? new ConfigError(e.file, e.field, e.reason) : e;
-      err.write(`${e instanceof UsageError ? `error: ${e.message}` : formatError(shown, cwd)}\n`);
-      return e instanceof UsageError ? 2 : 1;
+      // One line on stderr naming file:line: field (and with --json the failure object on stdout).
+      const io = { out, err, json: opts.json === true, cwd };
+      if (e instanceof ReleaseError && e.code === 'held') return fail(io, EXIT_HELD, e, 'refused');
+      return fail(io, e instanceof UsageError ? 2 : 1, e);
     }
   };
 
@@ -263,8 +258,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
           out.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatStatusTable(rows)}\n`);
           return 0;
         } catch (e) {
-          err.write(`${formatError(e)}\n`);
-          return 1;
+          return fail({ out, err, json: opts.json === true, cwd }, 1, e);
         }
       })();
     });
@@ -272,8 +266,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
   } catch (e) {
-    const code = (e as { exitCode?: number }).exitCode;
-    return code === 0 ? 0 : 2;
+    return commanderExit(e, argv, out);
   }
   if (!result) {
     out.write(program.helpInformation());
@@ -290,8 +283,16 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
 function reapply(argv: readonly string[], cwd: string): 'committed' | 'noop' {
   const args = argv.filter((a) => a !== '--push' && a !== '--json');
   const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], ...args, '--commit', '--json'], { cwd, encoding: 'utf8', env: process.env });
-  if (r.status === EXIT_HELD) throw new Error(`after fetching, the change no longer applies: ${r.stderr.trim().split('\n')[0]}`);
-  if (r.status !== 0) throw new Error(`after fetching, the change no longer applies: ${(r.stderr.trim().split('\n').find((l) => l.startsWith('error:')) ?? r.stderr.trim()).replace(/^error: /, '')}`);
+  if (r.status !== 0) {
+    // The child ran with --json: its failure is a JSON object on stdout (stderr only if it died before printing one).
+    let failure: JsonFailure | undefined;
+    try {
+      failure = JSON.parse(r.stdout) as JsonFailure;
+    } catch {
+      failure = undefined;
+    }
+    throw new Error(`after fetching, the change no longer applies: ${failure?.error?.message ?? r.stderr.trim().split('\n')[0]}`);
+  }
   const parsed = JSON.parse(r.stdout) as { commit: string | null };
   return parsed.commit ? 'committed' : 'noop';
 }

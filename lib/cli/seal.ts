@@ -4,8 +4,8 @@ import { Command } from 'commander';
 import { readDataFile, readTextFile, setValue, writeFileAtomic } from '../datafile';
 import { AppRegistry, ENV_NAME, EnvironmentRegistry, SEAL_SCOPES, SealedValue, SealScope, secretTarget, unknownApp } from '../model';
 import { loadSealingCertificate, scopeLabel, sealValue, SealingCertificate } from '../seal';
-import { parseArgs, quietExit } from './command';
-import { formatError } from './errors';
+import { fail, parseArgs, quietExit } from './command';
+import { UsageError } from './errors';
 
 /** What `seal` needs from the repository. */
 export type SealLoader = () => { apps: AppRegistry; envs: EnvironmentRegistry };
@@ -20,9 +20,6 @@ const DEFAULT_PATHS: SealPaths = { secretsFile: 'envs/secrets.ts', certsDir: 'en
 
 /** envs/secrets.ts as data: app -> env -> region -> KEY -> sealed value. */
 type SecretsData = Record<string, Record<string, Record<string, Record<string, SealedValue>>>>;
-
-/** Bad usage: one line, exit 1, nothing written. */
-class SealUsageError extends Error {}
 
 interface Io {
   readonly out: NodeJS.WritableStream;
@@ -45,7 +42,7 @@ function certPath(paths: SealPaths, env: string, region: string): string {
 function loadCert(paths: SealPaths, env: string, region: string, now: Date): SealingCertificate {
   const file = certPath(paths, env, region);
   if (!fs.existsSync(file)) {
-    throw new SealUsageError(`${file}: no certificate for ${env}/${region}; fetch it from that cluster: kubeseal --fetch-cert > ${file}`);
+    throw new UsageError(`no certificate for ${env}/${region}; fetch it from that cluster: kubeseal --fetch-cert > ${file}`, { file });
   }
   return loadSealingCertificate(fs.readFileSync(file), { file, now });
 }
@@ -56,6 +53,8 @@ function loadCert(paths: SealPaths, env: string, region: string, now: Date): Sea
  * the env (envs/certs/<env>-<region>.pem) and records the ciphertexts in envs/secrets.ts.
  * `npm run seal -- --rotate-cert <env> <region>`: lists the values sealed with another certificate
  * than the current one of that region, which must be re-sealed.
+ * Exit 0 done, 1 bad input (nothing written), 2 usage error (commander's). With --json the result,
+ * or on failure `{ ok: false, exit, error }` (lib/cli/command.ts), is one JSON object on stdout.
  */
 export async function sealCommand(argv: readonly string[], load: SealLoader, io: Partial<Io> = {}, paths: SealPaths = DEFAULT_PATHS): Promise<number> {
   const out = io.out ?? process.stdout;
@@ -74,6 +73,7 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
     .option('--from-file <file>', 'read the value from this file (binary-safe) instead of stdin')
     .option('--allow-empty', 'allow an empty value')
     .option('--rotate-cert', 'list values not sealed with the current certificate: seal --rotate-cert <env> <region>')
+    .option('--json', 'machine-readable output on stdout (on failure too: { ok: false, exit, error })')
     .addHelpText('after', [
       '',
       'Examples:',
@@ -83,29 +83,30 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
       '',
     ].join('\n'))
     .allowExcessArguments(true);
-  const parsed = parseArgs(quietExit(program, out, err), argv);
+  const parsed = parseArgs(quietExit(program, out, err), argv, out);
   if (parsed !== undefined) return parsed;
-  const opts = program.opts<{ region?: string; scope: string; fromFile?: string; allowEmpty?: boolean; rotateCert?: boolean }>();
+  const opts = program.opts<{ region?: string; scope: string; fromFile?: string; allowEmpty?: boolean; rotateCert?: boolean; json?: boolean }>();
+  const json = opts.json === true;
   try {
     const { apps, envs } = load();
-    if (opts.rotateCert) return rotateCert(program.args, envs, paths, now, out);
+    if (opts.rotateCert) return rotateCert(program.args, envs, paths, now, out, json);
     if (program.args.length > 3) {
       // Never echo the extra argument: it may be the secret itself.
-      throw new SealUsageError('too many arguments: values are never taken from the command line (they would end up in shell history and process lists); pipe the value on stdin or use --from-file');
+      throw new UsageError('too many arguments: values are never taken from the command line (they would end up in shell history and process lists); pipe the value on stdin or use --from-file');
     }
     const [app, envName, key] = program.args as (string | undefined)[];
-    if (!app || !envName || !key) throw new SealUsageError('usage: npm run seal -- <app> <env> <KEY> (value on stdin or --from-file); see --help');
-    if (!apps[app]) throw new SealUsageError(unknownApp(app, Object.keys(apps)));
+    if (!app || !envName || !key) throw new UsageError('usage: npm run seal -- <app> <env> <KEY> (value on stdin or --from-file); see --help');
+    if (!apps[app]) throw new UsageError(unknownApp(app, Object.keys(apps)));
     const env = envs[envName];
-    if (!env) throw new SealUsageError(`unknown environment "${envName}"; allowed: ${Object.keys(envs).join(', ')}`);
+    if (!env) throw new UsageError(`unknown environment "${envName}"; allowed: ${Object.keys(envs).join(', ')}`);
     if (opts.region !== undefined && !env.regionNames.includes(opts.region)) {
-      throw new SealUsageError(`--region: unknown region "${opts.region}" of ${envName}; allowed: ${env.regionNames.join(', ')}`);
+      throw new UsageError(`unknown region "${opts.region}" of ${envName}; allowed: ${env.regionNames.join(', ')}`, { field: '--region' });
     }
     if (!ENV_NAME.test(key)) {
-      throw new SealUsageError(`KEY "${key}" is not a valid environment variable name (letters, digits and "_", not starting with a digit)`);
+      throw new UsageError(`KEY "${key}" is not a valid environment variable name (letters, digits and "_", not starting with a digit)`);
     }
     if (!(SEAL_SCOPES as readonly string[]).includes(opts.scope)) {
-      throw new SealUsageError(`--scope: "${opts.scope}" is not a scope; allowed: ${SEAL_SCOPES.join(', ')}`);
+      throw new UsageError(`"${opts.scope}" is not a scope; allowed: ${SEAL_SCOPES.join(', ')}`, { field: '--scope' });
     }
     const scope = opts.scope as SealScope;
     const regions = opts.region ? [opts.region] : env.regionNames;
@@ -115,16 +116,16 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
 
     let value: Buffer;
     if (opts.fromFile) {
-      if (!fs.existsSync(opts.fromFile) || !fs.statSync(opts.fromFile).isFile()) throw new SealUsageError(`--from-file: ${opts.fromFile}: no such file`);
+      if (!fs.existsSync(opts.fromFile) || !fs.statSync(opts.fromFile).isFile()) throw new UsageError('no such file', { file: opts.fromFile, field: '--from-file' });
       value = fs.readFileSync(opts.fromFile);
     } else {
       const stdin = io.stdin ?? process.stdin;
       if ((stdin as { isTTY?: boolean }).isTTY) {
-        throw new SealUsageError('no value: pipe it on stdin (printf %s "$VALUE" | npm run seal -- ...) or use --from-file; values are never taken from the command line');
+        throw new UsageError('no value: pipe it on stdin (printf %s "$VALUE" | npm run seal -- ...) or use --from-file; values are never taken from the command line');
       }
       value = await readAll(stdin);
     }
-    if (value.length === 0 && !opts.allowEmpty) throw new SealUsageError('the value is empty; pass --allow-empty if that is intended');
+    if (value.length === 0 && !opts.allowEmpty) throw new UsageError('the value is empty; pass --allow-empty if that is intended');
 
     const text = readTextFile(paths.secretsFile);
     const current = readDataFile(text, 'secrets', paths.secretsFile) as unknown as SecretsData;
@@ -134,7 +135,7 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
       const others = Object.entries(current[app]?.[envName]?.[region] ?? {}).filter(([k]) => k !== key);
       const clash = others.find(([, v]) => v.scope !== scope);
       if (clash) {
-        throw new SealUsageError(
+        throw new UsageError(
           `${clash[0]} of ${app} in ${envName}/${region} is sealed with scope ${clash[1].scope}; one SealedSecret has one scope: use --scope ${clash[1].scope} or re-seal ${clash[0]} too`,
         );
       }
@@ -148,24 +149,24 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
       next = setValue(next, 'secrets', [app, envName, region, key], sealed as never, { fileName: paths.secretsFile }).text;
     }
     writeFileAtomic(paths.secretsFile, next);
-    out.write(`sealed ${key} of ${app} for ${envName} (${regions.join(', ')}), scope ${scope}, ${value.length} bytes -> ${paths.secretsFile}\n`);
+    if (json) out.write(`${JSON.stringify({ ok: true, sealed: { app, env: envName, key, regions, scope, bytes: value.length }, file: paths.secretsFile }, null, 2)}\n`);
+    else out.write(`sealed ${key} of ${app} for ${envName} (${regions.join(', ')}), scope ${scope}, ${value.length} bytes -> ${paths.secretsFile}\n`);
     if (value.length > 0 && value[value.length - 1] === 0x0a) {
       err.write('note: the value ends with a newline (echo adds one; printf %s does not); it is sealed as given\n');
     }
-    out.write('next: npm run synth, then commit envs/secrets.ts and dist/\n');
+    if (!json) out.write('next: npm run synth, then commit envs/secrets.ts and dist/\n');
     return 0;
   } catch (e) {
-    err.write(`${e instanceof SealUsageError ? `error: ${e.message}` : formatError(e)}\n`);
-    return 1;
+    return fail({ out, err, json }, 1, e);
   }
 }
 
-function rotateCert(args: readonly string[], envs: EnvironmentRegistry, paths: SealPaths, now: Date, out: NodeJS.WritableStream): number {
+function rotateCert(args: readonly string[], envs: EnvironmentRegistry, paths: SealPaths, now: Date, out: NodeJS.WritableStream, json: boolean): number {
   const [envName, region] = args;
-  if (!envName || !region || args.length > 2) throw new SealUsageError('usage: npm run seal -- --rotate-cert <env> <region>');
+  if (!envName || !region || args.length > 2) throw new UsageError('usage: npm run seal -- --rotate-cert <env> <region>');
   const env = envs[envName];
-  if (!env) throw new SealUsageError(`unknown environment "${envName}"; allowed: ${Object.keys(envs).join(', ')}`);
-  if (!env.regionNames.includes(region)) throw new SealUsageError(`unknown region "${region}" of ${envName}; allowed: ${env.regionNames.join(', ')}`);
+  if (!env) throw new UsageError(`unknown environment "${envName}"; allowed: ${Object.keys(envs).join(', ')}`);
+  if (!env.regionNames.includes(region)) throw new UsageError(`unknown region "${region}" of ${envName}; allowed: ${env.regionNames.join(', ')}`);
   const cert = loadCert(paths, envName, region, now);
   const data = readDataFile(readTextFile(paths.secretsFile), 'secrets', paths.secretsFile) as unknown as SecretsData;
   const all: { app: string; key: string; value: SealedValue }[] = [];
@@ -173,6 +174,19 @@ function rotateCert(args: readonly string[], envs: EnvironmentRegistry, paths: S
     for (const [key, value] of Object.entries(perEnv?.[envName]?.[region] ?? {}).sort()) all.push({ app, key, value });
   }
   const stale = all.filter((s) => s.value.cert !== cert.fingerprint);
+  const command = (s: { app: string; key: string; value: SealedValue }) =>
+    `printf %s "$VALUE" | npm run seal -- ${s.app} ${envName} ${s.key} --region ${region} --scope ${s.value.scope}`;
+  if (json) {
+    out.write(`${JSON.stringify({
+      ok: true,
+      certificate: { file: certPath(paths, envName, region), fingerprint: cert.fingerprint, notAfter: cert.notAfter.toISOString() },
+      env: envName,
+      region,
+      values: all.length,
+      stale: stale.map((s) => ({ app: s.app, key: s.key, scope: s.value.scope, sealedWith: s.value.cert, command: command(s) })),
+    }, null, 2)}\n`);
+    return 0;
+  }
   out.write(`${certPath(paths, envName, region)}: ${cert.fingerprint} (valid until ${cert.notAfter.toISOString().slice(0, 10)})\n`);
   if (stale.length === 0) {
     out.write(`all ${all.length} value(s) of ${envName}/${region} are sealed with this certificate; nothing to re-seal\n`);
@@ -180,7 +194,7 @@ function rotateCert(args: readonly string[], envs: EnvironmentRegistry, paths: S
   }
   out.write(`${stale.length} of ${all.length} value(s) of ${envName}/${region} were sealed with another certificate; re-seal each:\n`);
   for (const s of stale) {
-    out.write(`  ${s.app} ${s.key} (sealed with ${s.value.cert.slice(0, 19)}...): printf %s "$VALUE" | npm run seal -- ${s.app} ${envName} ${s.key} --region ${region} --scope ${s.value.scope}\n`);
+    out.write(`  ${s.app} ${s.key} (sealed with ${s.value.cert.slice(0, 19)}...): ${command(s)}\n`);
   }
   return 0;
 }

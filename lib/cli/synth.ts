@@ -2,8 +2,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { ResolveInput } from '../model';
 import { diffTree, planSynth, SynthPlan, writeTree } from '../synth';
-import { parseArgs, quietExit } from './command';
-import { formatError } from './errors';
+import { fail, parseArgs, quietExit } from './command';
 import { formatFinding, GATE_HINT } from '../policy/engine';
 import { PolicyGateError } from '../policy/gate';
 
@@ -29,14 +28,15 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     .option('-q, --quiet', 'print nothing but errors')
     .option('--timings', 'print how long each phase took (start-up, load, resolve, render, validate, write) to stderr')
     .addHelpText('after', '\nExamples:\n  npm run synth\n  npm run synth -- --check\n');
-  const parsed = parseArgs(quietExit(program, out, err), argv);
+  const parsed = parseArgs(quietExit(program, out, err), argv, out);
   if (parsed !== undefined) return parsed;
   const opts = program.opts<SynthOptions>();
   const started = performance.now();
   let plan: SynthPlan;
+  let input: ResolveInput;
   let loaded = started;
   try {
-    const input = await load();
+    input = await load();
     loaded = performance.now();
     plan = planSynth(input);
   } catch (e) {
@@ -46,9 +46,7 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
       err.write(`synth: ${e.findings.length} policy error(s); nothing written (${GATE_HINT})\n`);
       return 1;
     }
-    err.write(`${formatError(e)}\n`);
-    if (process.env.DEBUG && e instanceof Error) err.write(`${e.stack}\n`);
-    return 1;
+    return fail({ out, err, json: false }, 1, e);
   }
   const outdir = opts.outdir;
   const rel = path.relative(process.cwd(), path.resolve(outdir)) || '.';
@@ -71,16 +69,16 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
   try {
     diff = writeTree(outdir, plan.files);
   } catch (e) {
-    err.write(`${formatError(e)}\n`);
-    return 1;
+    return fail({ out, err, json: false }, 1, e);
   }
   const finished = performance.now();
   const seconds = ((finished - started) / 1000).toFixed(2);
   if (!opts.quiet) {
     const r = plan.resolved;
-    const envs = new Set(r.instances.map((i) => i.env)).size;
-    const regions = new Set(r.instances.map((i) => `${i.env}/${i.region}`)).size;
-    out.write(`synth: ${r.instances.length} instances (${envs} envs, ${regions} env-regions), ${plan.objects} objects -> ${rel}/ in ${seconds} s\n`);
+    // From the registries, not the instances: an env or region with no released app counts too.
+    const envs = Object.values(input.envs);
+    const regions = envs.reduce((n, env) => n + env.regionNames.length, 0);
+    out.write(`synth: ${r.instances.length} instances (${envs.length} envs, ${regions} env-regions), ${plan.objects} objects -> ${rel}/ in ${seconds} s\n`);
     out.write(`  files: ${diff.written.length} written, ${diff.unchanged.length} unchanged, ${diff.removed.length} removed\n`);
     const show = (label: string, list: string[]) => {
       if (list.length === 0) return;

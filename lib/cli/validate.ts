@@ -6,8 +6,8 @@ import { AppRegistry, EnvironmentRegistry, isDistTree, PlatformDefinition, repoD
 import { formatFinding, K8sObject, PolicyFinding } from '../policy/engine';
 import { ALL_RULES, appAllows, runGate } from '../policy/gate';
 import { listDirectories } from '../policy/appset-expansion';
-import { parseArgs, quietExit } from './command';
-import { formatError } from './errors';
+import { fail, parseArgs, quietExit } from './command';
+import { UsageError } from './errors';
 
 /** What `validate` needs from the repository: the platform (repo URL, dist path) and the envs (sync policy). */
 export type ValidateLoader = () => { platform: PlatformDefinition; envs: EnvironmentRegistry; apps: AppRegistry };
@@ -101,16 +101,14 @@ export async function validateCommand(
     .option('--format <format>', 'human or json', 'human')
     .option('--explain [rule]', 'say what a rule checks and why (every rule without an argument)')
     .addHelpText('after', HELP_AFTER);
-  const parsed = parseArgs(quietExit(program, out, err), argv);
+  const parsed = parseArgs(quietExit(program, out, err), argv, out);
   if (parsed !== undefined) return parsed;
   const arg = program.args[0] ?? 'dist';
   const { quiet, format, explain } = program.opts<{ quiet?: boolean; format: string; explain?: string | boolean }>();
+  const io = { out, err, json: format === 'json' };
   if (explain !== undefined) {
     const chosen = typeof explain === 'string' ? ALL_RULES.filter((r) => r.id === explain || r.id.startsWith(`${explain}/`)) : ALL_RULES;
-    if (chosen.length === 0) {
-      err.write(`error: --explain: unknown rule "${String(explain)}"; rules: ${ALL_RULES.map((r) => r.id).join(', ')}\n`);
-      return 1;
-    }
+    if (chosen.length === 0) return fail(io, 1, new UsageError(`unknown rule "${String(explain)}"; rules: ${ALL_RULES.map((r) => r.id).join(', ')}`, { field: '--explain' }));
     for (const r of chosen) out.write(`${r.id} (${r.severity}): ${r.reason}\n${typeof explain === 'string' ? `  ${r.explain}\n` : ''}`);
     return 0;
   }
@@ -121,8 +119,7 @@ export async function validateCommand(
   let input: Input;
   if (arg === '-') input = { kind: 'stdin' };
   else if (!fs.existsSync(arg)) {
-    err.write(`error: ${arg}: no such file or directory; expected a directory of YAML, a YAML file, or - for standard input\n`);
-    return 1;
+    return fail(io, 1, new UsageError('no such file or directory; expected a directory of YAML, a YAML file, or - for standard input', { file: arg }));
   } else if (fs.statSync(arg).isDirectory()) input = { kind: 'directory', dir: arg, files: yamlFiles(arg) };
   else input = { kind: 'file', file: arg.split(path.sep).join('/') };
 
@@ -130,8 +127,7 @@ export async function validateCommand(
   try {
     repo = load();
   } catch (e) {
-    err.write(`${formatError(e)}\n`);
-    return 1;
+    return fail(io, 1, e);
   }
 
   // Read and parse. Files of a directory are named relative to it (the gate reads the dist/ layout from those names).
@@ -159,16 +155,19 @@ export async function validateCommand(
   try {
     findings.push(...runGate(manifests, repo.envs, appAllows(repo.apps, [...new Set(objects.map((o) => o.file))]), { directories, platform: repo.platform }));
   } catch (e) {
-    err.write(`${formatError(e)}\n`);
-    return 1;
+    return fail(io, 1, e);
   }
   findings.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
   const applicationSets = objects.filter((o) => o.obj.kind === 'ApplicationSet').length;
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
+  const fileCount = new Set(objects.map((o) => o.file)).size;
+  const summary = `validate: ${label}: ${objects.length} objects in ${fileCount} file${fileCount === 1 ? '' : 's'}, ${ALL_RULES.length} rules`;
   if (format === 'json') {
     const where = input.kind === 'directory' ? { dir: input.dir } : { file: input.kind === 'file' ? input.file : STDIN_NAME };
-    const report = { input: input.kind, ...where, objects: objects.length, applicationSets, expansion: distTree ? 'checked' : 'skipped', errors, warnings, findings };
+    // With errors the report is the failure object too (ok, exit, error: the summary; each finding names its file and path).
+    const failed = errors ? { exit: 1, error: { message: `${summary}: ${errors} error(s)`, file: null, line: null, field: null } } : {};
+    const report = { ok: !errors, ...failed, input: input.kind, ...where, objects: objects.length, applicationSets, expansion: distTree ? 'checked' : 'skipped', errors, warnings, findings };
     out.write(`${JSON.stringify(report, null, 2)}\n`);
     return errors ? 1 : 0;
   }
@@ -185,8 +184,6 @@ export async function validateCommand(
     err.write(f.severity === 'warning' ? `${color('warning:', 33)} ${line}\n` : `${tty ? color(where, 31) + line.slice(where.length) : line}\n`);
   }
   if (!quiet) {
-    const fileCount = new Set(objects.map((o) => o.file)).size;
-    const summary = `validate: ${label}: ${objects.length} objects in ${fileCount} file${fileCount === 1 ? '' : 's'}, ${ALL_RULES.length} rules`;
     const status = errors ? color(`${errors} error(s)${warnings ? `, ${warnings} warning(s)` : ''}`, 31) : warnings ? `ok, ${warnings} warning(s)` : 'ok';
     (errors ? err : out).write(`${summary}: ${status}\n`);
   }

@@ -26,8 +26,9 @@ const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.25
  * restricted), ServiceAccount (no token), ConfigMap, SealedSecret (when values are sealed), Service,
  * Deployment (PSS restricted, probes, resources, /tmp emptyDir, config checksum, zone spread when
  * asked), PodDisruptionBudget (more than one replica), HorizontalPodAutoscaler (autoscaling; the
- * Deployment then has no replicas), NetworkPolicies (default deny + the declared allows), Ingress
- * (when exposed). Names are the app name, selectors name+instance: no hashes, no address labels.
+ * Deployment then has no replicas), NetworkPolicies (default deny + the instance's allows: resolve
+ * lists only the callers and callees deployed in the same env/region), Ingress (when exposed).
+ * Names are the app name, selectors name+instance: no hashes, no address labels.
  */
 export class GoldenApp extends Construct {
   /** The Deployment. */

@@ -19,8 +19,8 @@ export interface HealthSpec {
 /** Who may talk to whom. Default: nobody in, DNS only out. */
 export interface NetworkSpec {
   /**
-   * Apps this app calls (by name). Each call opens egress here and ingress on the callee, in the
-   * same env and region.
+   * Apps this app calls (by name). Each call opens egress here and ingress on the callee, in each
+   * env and region where both are deployed (a call to an app not deployed there opens nothing).
    * @default []
    */
   readonly calls?: readonly string[];

@@ -54,9 +54,9 @@ export interface AppInstance {
     readonly ingressControllerNamespace?: string;
     /** Namespace of Prometheus, when scraped. */
     readonly monitoringNamespace?: string;
-    /** Apps (namespaces) that call this app. */
+    /** Apps (namespaces) that call this app and are deployed in the same env/region. */
     readonly allowFrom: readonly string[];
-    /** Apps (namespaces) this app calls, with the port their pods listen on. */
+    /** Apps (namespaces) this app calls that are deployed in the same env/region, with the port their pods listen on. */
     readonly allowTo: readonly { readonly app: string; readonly port: number }[];
     readonly internetEgress: boolean;
   };

@@ -60,23 +60,33 @@ export function resolve(input: ResolveInput): ResolveResult {
   checkSecrets(secrets, apps, envs, secretsFile);
   const callers = checkCalls(apps);
 
-  const instances: AppInstance[] = [];
+  // First where each app is deployed (has a release), then the instances: a NetworkPolicy allow toward
+  // or from a peer is emitted only in the env/regions where that peer is deployed too, so an app
+  // released in dev alone changes nothing in staging or prod.
+  const placed: { env: EnvironmentDefinition; region: string; name: string; release: ImageRelease; peers: ReadonlySet<string> }[] = [];
   const notReleased: NotReleased[] = [];
   const appNames = Object.keys(apps).sort();
   for (const env of Object.values(envs)) {
     for (const region of env.regionNames) {
+      const peers = new Set<string>();
       for (const name of appNames) {
-        const app = apps[name];
         const release = releaseFor(input.releases, name, env, region);
         if (!release) {
           notReleased.push({ app: name, env: env.name, region });
           continue;
         }
-        const instance = buildInstance(platform, apps, app, env, region, release, callers.get(name) ?? []);
-        instances.push(withSecrets(instance, app, secrets[name]?.[env.name]?.[region], secretsFile));
+        peers.add(name);
+        placed.push({ env, region, name, release, peers });
       }
     }
   }
+  const instances = placed.map(({ env, region, name, release, peers }) => {
+    const app = apps[name];
+    const deployed = (peer: string) => peers.has(peer);
+    const network = { callers: (callers.get(name) ?? []).filter(deployed), callees: (app.network?.calls ?? []).filter(deployed) };
+    const instance = buildInstance(platform, apps, app, env, region, release, network);
+    return withSecrets(instance, app, secrets[name]?.[env.name]?.[region], secretsFile);
+  });
   return { instances, notReleased };
 }
 
@@ -123,7 +133,7 @@ function buildInstance(
   env: EnvironmentDefinition,
   region: string,
   release: ImageRelease,
-  allowFrom: string[],
+  peers: { readonly callers: readonly string[]; readonly callees: readonly string[] },
 ): AppInstance {
   const override = env.apps?.[app.name] as (InstanceSettings & { regions?: Record<string, InstanceSettings> }) | undefined;
   const { regions: regionOverrides, ...envAppOverride } = override ?? {};
@@ -228,8 +238,8 @@ function buildInstance(
     network: {
       ...(ingress ? { ingressControllerNamespace: platform.ingressControllerNamespace } : {}),
       ...(metrics ? { monitoringNamespace: platform.monitoringNamespace } : {}),
-      allowFrom,
-      allowTo: [...(app.network?.calls ?? [])].sort().map((callee) => ({ app: callee, port: apps[callee].port })),
+      allowFrom: [...peers.callers],
+      allowTo: [...peers.callees].sort().map((callee) => ({ app: callee, port: apps[callee].port })),
       internetEgress: app.network?.internetEgress ?? false,
     },
     ...(metrics ? { metrics } : {}),

@@ -382,6 +382,28 @@ describe('NetworkPolicies', () => {
     expect(p.ingress ?? []).toEqual([]);
   });
 
+  test('a peer not deployed in the env/region gets no allow: neither the caller\'s egress nor the callee\'s ingress', () => {
+    // admin (calls catalog) only in dev; catalog only in prod/eu-west-1; shop (calls catalog) everywhere.
+    const partial = resolve({
+      platform, apps, envs,
+      releases: { shop: releases.shop, worker: releases.worker, admin: { dev: releases.admin.dev }, catalog: { prod: { regions: { 'eu-west-1': releases.catalog.prod } } } },
+    }).instances;
+    const policyOf = (env: string, region: string, name: string) => {
+      const i = partial.find((x) => x.env === env && x.region === region && x.app === name)!;
+      return appPolicy(synthInstance(i), name);
+    };
+    // dev: admin runs, catalog does not: admin may not reach catalog's namespace.
+    expect(policyOf('dev', 'us-east-1', 'admin').egress).toEqual([DNS_RULE]);
+    expect(policyOf('dev', 'us-east-1', 'shop').egress).not.toContainEqual(expect.objectContaining({ to: [nsFrom('catalog')] }));
+    // prod/eu-west-1: catalog admits shop (deployed there), not admin (dev only).
+    expect(policyOf('prod', 'eu-west-1', 'catalog').ingress).toEqual([
+      { from: [nsFrom('monitoring')], ports: [{ protocol: 'TCP', port: 9100 }] },
+      { from: [nsFrom('shop')], ports: [{ protocol: 'TCP', port: 9090 }] },
+    ]);
+    expect(policyOf('prod', 'eu-west-1', 'shop').egress).toContainEqual({ to: [nsFrom('catalog')], ports: [{ protocol: 'TCP', port: 9090 }] });
+    expect(policyOf('prod', 'us-east-1', 'shop').egress).not.toContainEqual(expect.objectContaining({ to: [nsFrom('catalog')] }));
+  });
+
   test('no ingress-controller or monitoring allow for an app that is neither exposed nor scraped', () => {
     const text = JSON.stringify(appPolicy(objectsOf(inst('dev', 'us-east-1', 'admin')), 'admin'));
     expect(text).not.toContain('ingress-nginx');

@@ -285,6 +285,33 @@ describe('resolve(): instances', () => {
     expect(net('auth').allowFrom).toEqual(['backend', 'frontend']);
   });
 
+  test('network.calls opens nothing toward or from a peer where that peer is not deployed', () => {
+    const apps = registerApps(
+      app('payments', { port: 3000, network: { calls: ['book-shop'] } }),
+      app('book-shop', { port: 8000, network: { calls: ['ledger'] } }),
+      app('ledger', { port: 9000 }),
+    );
+    const prod = { tag: 'v1.0.0', digest: DIGEST_A };
+    // payments: dev only; book-shop: dev and prod; ledger: prod/eu-west-1 only.
+    const r = run(apps, envsFor(apps), {
+      payments: { dev: { tag: 'abcdef0' } },
+      'book-shop': { dev: { tag: 'abcdef0' }, prod },
+      ledger: { prod: { regions: { 'eu-west-1': prod } } },
+    });
+    const net = (a: string, env: string, region: string) => find(r, a, env, region).network;
+    // Where both run, the call is open both ways.
+    expect(net('payments', 'dev', 'us-east-1').allowTo).toEqual([{ app: 'book-shop', port: 8000 }]);
+    expect(net('book-shop', 'dev', 'us-east-1').allowFrom).toEqual(['payments']);
+    // The callee's ingress from a caller only where the caller runs: prod's book-shop admits nobody.
+    expect(net('book-shop', 'prod', 'us-east-1').allowFrom).toEqual([]);
+    expect(net('book-shop', 'prod', 'eu-west-1').allowFrom).toEqual([]);
+    // The caller's egress to a callee only where the callee runs.
+    expect(net('book-shop', 'dev', 'us-east-1').allowTo).toEqual([]);
+    expect(net('book-shop', 'prod', 'us-east-1').allowTo).toEqual([]);
+    expect(net('book-shop', 'prod', 'eu-west-1').allowTo).toEqual([{ app: 'ledger', port: 9000 }]);
+    expect(net('ledger', 'prod', 'eu-west-1').allowFrom).toEqual(['book-shop']);
+  });
+
   test('carry the env, region, names and sync policy', () => {
     const apps = registerApps(app('echo'));
     const r = run(apps, envsFor(apps), { echo: { dev: { tag: 'abcdef0' }, prod: { tag: 'v1.0.0', digest: DIGEST_A } } });
