@@ -9,6 +9,8 @@ const E2E = [
   '<rootDir>/test/bin/',
   '<rootDir>/test/cli/',
   '<rootDir>/test/release/race.test.ts',
+  '<rootDir>/test/release/bot-sequence.test.ts',
+  '<rootDir>/test/release/push-committed.test.ts',
   '<rootDir>/test/scripts/',
   '<rootDir>/test/synth/determinism.test.ts',
   '<rootDir>/test/workflows/',

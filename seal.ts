@@ -7,8 +7,10 @@ import { sealCommand } from './lib/cli/seal';
 const load = () => {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { apps } = require('./apps') as typeof import('./apps');
-  const { envs } = require('./envs') as typeof import('./envs');
-  return { apps, envs };
+  const { envs, platform } = require('./envs') as typeof import('./envs');
+  // Only --commit re-synthesizes dist/ and needs the releases.
+  const synthInput = () => ({ apps, envs, platform, releases: (require('./envs/releases') as typeof import('./envs/releases')).releases });
+  return { apps, envs, synthInput };
 };
 
 /** The command with its own streams: tests call it in-process; the process runs it when this file is the entry point. */

@@ -2,21 +2,28 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { readDataFile, readTextFile, setValue, writeFileAtomic } from '../datafile';
-import { AppRegistry, ENV_NAME, EnvironmentRegistry, SEAL_SCOPES, SealedValue, SealScope, secretTarget, unknownApp } from '../model';
+import { AnySecrets, AppRegistry, ENV_NAME, EnvironmentRegistry, ResolveInput, SEAL_SCOPES, SealedValue, SealScope, secretTarget, unknownApp } from '../model';
+import { commitPaths, isGitRepo, releaser } from '../release/git';
+import { sealCommitMessage } from '../release/message';
 import { loadSealingCertificate, scopeLabel, sealValue, SealingCertificate } from '../seal';
+import { planSynth, writeTree } from '../synth';
 import { fail, parseArgs, quietExit } from './command';
 import { UsageError } from './errors';
 
-/** What `seal` needs from the repository. */
-export type SealLoader = () => { apps: AppRegistry; envs: EnvironmentRegistry };
+/**
+ * What `seal` needs from the repository: the registries, and (for --commit, which re-synthesizes
+ * dist/) the rest of synth's inputs, loaded only then.
+ */
+export type SealLoader = () => { apps: AppRegistry; envs: EnvironmentRegistry; synthInput?: () => Omit<ResolveInput, 'secrets'> };
 
 /** Where the command reads and writes (relative to the repository root, i.e. the working directory). */
 export interface SealPaths {
   readonly secretsFile: string;
   readonly certsDir: string;
+  readonly dist: string;
 }
 
-const DEFAULT_PATHS: SealPaths = { secretsFile: 'envs/secrets.ts', certsDir: 'envs/certs' };
+const DEFAULT_PATHS: SealPaths = { secretsFile: 'envs/secrets.ts', certsDir: 'envs/certs', dist: 'dist' };
 
 /** envs/secrets.ts as data: app -> env -> region -> KEY -> sealed value. */
 type SecretsData = Record<string, Record<string, Record<string, Record<string, SealedValue>>>>;
@@ -73,23 +80,28 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
     .option('--from-file <file>', 'read the value from this file (binary-safe) instead of stdin')
     .option('--allow-empty', 'allow an empty value')
     .option('--rotate-cert', 'list values not sealed with the current certificate: seal --rotate-cert <env> <region>')
+    .option('--commit', 're-synthesize dist/ and commit envs/secrets.ts + dist/ (message `seal(app): KEY for env (...) [release-bot]`)')
+    .option('--by <name>', 'who seals, for the commit trailer (default: $GITHUB_ACTOR, git user.name, $USER)')
     .option('--json', 'machine-readable output on stdout (on failure too: { ok: false, exit, error })')
     .addHelpText('after', [
       '',
       'Examples:',
       '  printf %s "$OPENAI_KEY" | npm run seal -- incident-assistant-backend prod OPENAI_API_KEY',
       '  npm run seal -- book-shop dev TLS_KEY --from-file ./tls.key --region us-east-1',
+      '  printf %s "$DB_PASSWORD" | npm run seal -- book-shop dev DB_PASSWORD --commit',
       '  npm run seal -- --rotate-cert prod eu-west-1',
       '',
     ].join('\n'))
     .allowExcessArguments(true);
   const parsed = parseArgs(quietExit(program, out, err), argv, out);
   if (parsed !== undefined) return parsed;
-  const opts = program.opts<{ region?: string; scope: string; fromFile?: string; allowEmpty?: boolean; rotateCert?: boolean; json?: boolean }>();
+  const opts = program.opts<{ region?: string; scope: string; fromFile?: string; allowEmpty?: boolean; rotateCert?: boolean; json?: boolean; commit?: boolean; by?: string }>();
   const json = opts.json === true;
   try {
-    const { apps, envs } = load();
+    const repo = load();
+    const { apps, envs } = repo;
     if (opts.rotateCert) return rotateCert(program.args, envs, paths, now, out, json);
+    if (opts.commit && !isGitRepo(process.cwd())) throw new UsageError('--commit needs a git repository');
     if (program.args.length > 3) {
       // Never echo the extra argument: it may be the secret itself.
       throw new UsageError('too many arguments: values are never taken from the command line (they would end up in shell history and process lists); pipe the value on stdin or use --from-file');
@@ -148,17 +160,28 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
       };
       next = setValue(next, 'secrets', [app, envName, region, key], sealed as never, { fileName: paths.secretsFile }).text;
     }
+    const sealedSummary = { app, env: envName, key, regions, scope, bytes: value.length };
+    // --commit: synth (and its policy gate) runs on the new secrets before anything is written.
+    const plan = opts.commit
+      ? planSynth({ ...(repo.synthInput ?? noSynthInput)(), secrets: readDataFile(next, 'secrets', paths.secretsFile) as unknown as AnySecrets, secretsFile: paths.secretsFile })
+      : undefined;
+    if (plan) writeTree(paths.dist, plan.files);
     writeFileAtomic(paths.secretsFile, next);
-    if (json) out.write(`${JSON.stringify({ ok: true, sealed: { app, env: envName, key, regions, scope, bytes: value.length }, file: paths.secretsFile }, null, 2)}\n`);
+    const commit = plan ? commitPaths(process.cwd(), [paths.secretsFile, paths.dist], sealCommitMessage(sealedSummary, opts.by ?? releaser(process.cwd()))) : undefined;
+    if (json) out.write(`${JSON.stringify({ ok: true, sealed: sealedSummary, file: paths.secretsFile, ...(plan ? { commit: commit ?? null } : {}) }, null, 2)}\n`);
     else out.write(`sealed ${key} of ${app} for ${envName} (${regions.join(', ')}), scope ${scope}, ${value.length} bytes -> ${paths.secretsFile}\n`);
     if (value.length > 0 && value[value.length - 1] === 0x0a) {
       err.write('note: the value ends with a newline (echo adds one; printf %s does not); it is sealed as given\n');
     }
-    if (!json) out.write('next: npm run synth, then commit envs/secrets.ts and dist/\n');
+    if (!json) out.write(commit ? `committed ${commit.slice(0, 12)}: envs/secrets.ts and ${paths.dist}/ (synthesized)\n` : 'next: npm run synth, then commit envs/secrets.ts and dist/\n');
     return 0;
   } catch (e) {
     return fail({ out, err, json }, 1, e);
   }
+}
+
+function noSynthInput(): never {
+  throw new UsageError('--commit: this entry point does not load the repository for synth');
 }
 
 function rotateCert(args: readonly string[], envs: EnvironmentRegistry, paths: SealPaths, now: Date, out: NodeJS.WritableStream, json: boolean): number {

@@ -81,6 +81,16 @@ export function releaseCommitMessage(
   return [`${subject} ${RELEASE_BOT_MARKER}`, '', ...(body.length ? [...body, ''] : []), ...trailers, ''].join('\n');
 }
 
+/**
+ * The commit message of `seal --commit`: `seal(app): KEY for env (region, ...) [release-bot]` with a
+ * Released-By trailer. The value never appears in it (only its key, size and scope).
+ */
+export function sealCommitMessage(s: { app: string; env: string; key: string; regions: readonly string[]; scope: string; bytes: number }, by: string | undefined): string {
+  const subject = `seal(${s.app}): ${s.key} for ${s.env} (${s.regions.join(', ')}) ${RELEASE_BOT_MARKER}`;
+  const body = `- ${s.app} ${s.env}: ${s.key} sealed for ${s.regions.join(', ')}, scope ${s.scope}, ${s.bytes} bytes`;
+  return [subject, '', body, '', ...(by ? [`${TRAILER.releasedBy}: ${by}`] : []), ''].join('\n');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading history back: trailers (ours) and `git revert`'s line (git's)
 

@@ -132,7 +132,7 @@ describe('seal --json', () => {
     const out = sink();
     const err = sink();
     const stdin = Object.assign(Readable.from([Buffer.from('s3cret')]), { isTTY: false });
-    const code = await sealCommand(argv, () => ({ apps, envs }), { out, err, stdin, now: new Date('2026-01-01T00:00:00Z') }, { secretsFile, certsDir });
+    const code = await sealCommand(argv, () => ({ apps, envs }), { out, err, stdin, now: new Date('2026-01-01T00:00:00Z') }, { secretsFile, certsDir, dist: 'dist' });
     return { code, stdout: out.text(), stderr: err.text() };
   }
   const cert = () => fs.readFileSync(path.join(FIXTURES, 'TEST-ONLY-fixture-tls.crt'), 'utf8');
