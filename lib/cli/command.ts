@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { describeError, ErrorData } from './errors';
 
@@ -113,4 +114,15 @@ export function exitWith(run: Promise<number>): void {
       process.exitCode = 1;
     },
   );
+}
+
+/** A stream that keeps what is written, synchronously (nothing is pending when a command returns): a command's output, run in-process. */
+export class TextSink extends Writable {
+  /** Everything written so far. */
+  text = '';
+
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
 }

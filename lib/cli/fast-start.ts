@@ -8,11 +8,17 @@
  */
 if (!process.env.DEBUG) process.setSourceMapsEnabled(false);
 
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+// Once per process, even when an entry point is loaded again (release's in-process re-apply).
+const FLAG = Symbol.for('typed-gitops.fast-start');
+const global_ = globalThis as { [FLAG]?: boolean };
+if (!global_[FLAG]) {
+  global_[FLAG] = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
 }
 
 export {};

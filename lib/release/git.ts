@@ -117,7 +117,7 @@ export interface PushOptions {
    * edit, re-synthesizes and commits. Returns 'committed', or 'noop' when the change is already there.
    * Throws when the edit no longer applies (e.g. the app was removed).
    */
-  readonly reapply: () => 'committed' | 'noop';
+  readonly reapply: () => Promise<'committed' | 'noop'>;
   /** Base delay of the jittered backoff between attempts. @default 200 */
   readonly baseDelayMs?: number;
   /** Progress lines (stderr). */
@@ -131,8 +131,8 @@ export interface PushResult {
   readonly head: string;
 }
 
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -140,7 +140,7 @@ function sleep(ms: number): void {
  * fetches, resets to the remote branch, re-applies the *semantic* edit (never merging generated
  * YAML), and tries again, at most `maxTries` times with jittered backoff. The history stays linear.
  */
-export function pushWithRetry(opts: PushOptions): PushResult {
+export async function pushWithRetry(opts: PushOptions): Promise<PushResult> {
   const base = opts.baseDelayMs ?? 200;
   for (let attempt = 1; attempt <= opts.maxTries; attempt++) {
     const r = spawnSync('git', ['push', '--porcelain', opts.remote, `HEAD:refs/heads/${opts.branch}`], { cwd: opts.cwd, encoding: 'utf8' });
@@ -149,10 +149,10 @@ export function pushWithRetry(opts: PushOptions): PushResult {
     if (!pushRejectedAsStale(output)) throw new GitError(['push', opts.remote, opts.branch], output.trim(), r.status);
     if (attempt === opts.maxTries) break;
     opts.log?.(`push rejected (${opts.remote}/${opts.branch} moved); re-applying the change on the new ${opts.branch} (attempt ${attempt + 1} of ${opts.maxTries})`);
-    sleep(Math.round(base * attempt * (0.5 + Math.random())));
+    await sleep(Math.round(base * attempt * (0.5 + Math.random())));
     git(opts.cwd, ['fetch', '-q', opts.remote, opts.branch]);
     git(opts.cwd, ['reset', '-q', '--hard', `${opts.remote}/${opts.branch}`]);
-    if (opts.reapply() === 'noop') {
+    if ((await opts.reapply()) === 'noop') {
       return { pushed: false, tries: attempt, head: git(opts.cwd, ['rev-parse', 'HEAD']) };
     }
   }

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { TextSink } from '../../lib/cli/command';
 
 /** The repository under test (this checkout): the library, the entry points, node_modules. */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -118,15 +119,6 @@ let hooked = false;
 /** One in-process command at a time: it owns the working directory, the environment and the require cache. */
 let queue: Promise<unknown> = Promise.resolve();
 
-/** A stream that keeps what is written, synchronously (nothing is pending when the command returns). */
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
 function inProcess(dir: string, entry: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string | Buffer; now?: Date }): Promise<CommandResult> {
   const run = async (): Promise<CommandResult> => {
     if (!hooked) {
@@ -141,8 +133,8 @@ function inProcess(dir: string, entry: string, args: readonly string[], opts: { 
     const env = { CDK8S_OUTDIR: '', NO_COLOR: '1', GITHUB_ACTOR: '', ...opts.env };
     const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     const cwd = process.cwd();
-    const out = new Capture();
-    const err = new Capture();
+    const out = new TextSink();
+    const err = new TextSink();
     try {
       for (const [k, v] of Object.entries(env)) {
         if (v === undefined) delete process.env[k];
