@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { AppRegistry, EnvironmentRegistry, isDistTree, PlatformDefinition, repoDirectories } from '../model';
-import { formatFinding, K8sObject, PolicyFinding } from '../policy/engine';
+import { formatFinding, GATE_HINT, K8sObject, PolicyFinding } from '../policy/engine';
 import { ALL_RULES, appAllows, runGate } from '../policy/gate';
 import { listDirectories } from '../policy/appset-expansion';
 import { fail, parseArgs, quietExit } from './command';
@@ -185,7 +185,7 @@ export async function validateCommand(
   }
   if (!quiet) {
     const status = errors ? color(`${errors} error(s)${warnings ? `, ${warnings} warning(s)` : ''}`, 31) : warnings ? `ok, ${warnings} warning(s)` : 'ok';
-    (errors ? err : out).write(`${summary}: ${status}\n`);
+    (errors ? err : out).write(`${summary}: ${status}${errors ? ` (${GATE_HINT})` : ''}\n`);
   }
   return errors ? 1 : 0;
 }
