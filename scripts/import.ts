@@ -29,8 +29,9 @@ import { enumsFromKubernetesModels, kubernetesSchemas } from './kubernetes-schem
 
 export { shareRepeatedSubschemas, splitForCodegen, toJsonSchema } from './import-schemas';
 
-const ROOT = path.resolve(__dirname, '..');
-const IMPORTS = path.join(ROOT, 'imports');
+/** The project this script belongs to: the default root, and where the cdk8s CLI is installed. */
+const HOME = path.resolve(__dirname, '..');
+const CDK8S_CLI = path.join(HOME, 'node_modules', '.bin', 'cdk8s');
 const DEFAULT_FROM = '../shared/crds';
 /** The `schemas:` entry that lib/policy/schemas.ts validates with (and that gets a precompiled validator). */
 const VCLUSTER_VALUES_SCHEMA = 'schemas/vcluster/values.schema.json';
@@ -56,7 +57,7 @@ interface Source {
 // ---------------------------------------------------------------------------------------------------------------
 // Command line and cdk8s.yaml
 
-function parseArgs(argv: readonly string[]): Options {
+function parseArgs(argv: readonly string[], root: string): Options {
   let from = DEFAULT_FROM;
   let fromUrls = false;
   for (let i = 0; i < argv.length; i++) {
@@ -69,11 +70,11 @@ function parseArgs(argv: readonly string[]): Options {
     } else if (arg.startsWith('--from=')) from = arg.slice('--from='.length);
     else fail(`unknown argument "${arg}" (usage: npm run import [-- --from DIR | --from-urls])`);
   }
-  return { from: path.resolve(ROOT, from), fromUrls };
+  return { from: path.resolve(root, from), fromUrls };
 }
 
-function readConfig(): { imports: string[]; schemas: string[]; kubernetes: string } {
-  const file = path.join(ROOT, 'cdk8s.yaml');
+function readConfig(root: string): { imports: string[]; schemas: string[]; kubernetes: string } {
+  const file = path.join(root, 'cdk8s.yaml');
   let config: unknown;
   try {
     config = YAML.parse(fs.readFileSync(file, 'utf8'));
@@ -187,9 +188,8 @@ async function importGroup(group: string, crds: readonly Crd[], work: string): P
   // One multi-document file; every document must start with `---` or cdk8s import keeps only one of them.
   const input = path.join(dir, `${group}.yaml`);
   fs.writeFileSync(input, crds.map((c) => `---\n${JSON.stringify(c.doc)}\n`).join(''));
-  const cli = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
   const outDir = path.join(dir, 'out');
-  await run(cli, ['import', input, '-l', 'typescript', '-o', outDir, '--no-save', '--no-check-upgrade'], dir);
+  await run(CDK8S_CLI, ['import', input, '-l', 'typescript', '-o', outDir, '--no-save', '--no-check-upgrade'], dir);
   const generated = path.join(outDir, `${group}.ts`);
   if (!fs.existsSync(generated)) fail(`cdk8s import did not write ${group}.ts`);
   const source = fs.readFileSync(generated, 'utf8');
@@ -235,15 +235,16 @@ function copiedSchema(source: Source): [string, string] {
 /** Files in imports/ that the import owns (everything else, e.g. README.md, is carried over). */
 const isGenerated = (name: string): boolean => name === 'schemas' || /\.(js|d\.ts|ts)$/.test(name);
 
-function swapIn(files: Map<string, string>): void {
-  const stage = path.join(ROOT, `.imports-tmp-${process.pid}`);
-  const old = path.join(ROOT, `.imports-old-${process.pid}`);
+function swapIn(root: string, files: Map<string, string>): void {
+  const imports = path.join(root, 'imports');
+  const stage = path.join(root, `.imports-tmp-${process.pid}`);
+  const old = path.join(root, `.imports-old-${process.pid}`);
   fs.rmSync(stage, { recursive: true, force: true });
   try {
     fs.mkdirSync(stage);
-    if (fs.existsSync(IMPORTS)) {
-      for (const entry of fs.readdirSync(IMPORTS)) {
-        if (!isGenerated(entry)) fs.cpSync(path.join(IMPORTS, entry), path.join(stage, entry), { recursive: true });
+    if (fs.existsSync(imports)) {
+      for (const entry of fs.readdirSync(imports)) {
+        if (!isGenerated(entry)) fs.cpSync(path.join(imports, entry), path.join(stage, entry), { recursive: true });
       }
     }
     for (const [rel, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -255,18 +256,19 @@ function swapIn(files: Map<string, string>): void {
     fs.rmSync(stage, { recursive: true, force: true });
     throw e;
   }
-  if (fs.existsSync(IMPORTS)) fs.renameSync(IMPORTS, old);
-  fs.renameSync(stage, IMPORTS);
+  if (fs.existsSync(imports)) fs.renameSync(imports, old);
+  fs.renameSync(stage, imports);
   fs.rmSync(old, { recursive: true, force: true });
 }
 
 /** A run killed between the two renames leaves .imports-old-<pid> and no imports/: put it back. */
-function recover(): void {
-  for (const entry of fs.readdirSync(ROOT)) {
+function recover(root: string): void {
+  const imports = path.join(root, 'imports');
+  for (const entry of fs.readdirSync(root)) {
     const m = /^\.imports-(tmp|old)-(\d+)$/.exec(entry);
     if (!m || isAlive(Number(m[2]))) continue;
-    const p = path.join(ROOT, entry);
-    if (m[1] === 'old' && !fs.existsSync(IMPORTS)) fs.renameSync(p, IMPORTS);
+    const p = path.join(root, entry);
+    if (m[1] === 'old' && !fs.existsSync(imports)) fs.renameSync(p, imports);
     else fs.rmSync(p, { recursive: true, force: true });
   }
 }
@@ -288,13 +290,28 @@ function oneLine(e: unknown): string {
   return text.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * The project to import into and the output streams: tests run the command in-process on a copy of the project.
+ * (Not lib/cli's CommandIo: the tests also run this script as a process in a project copy without lib/.)
+ */
+export interface ImportIo {
+  /** The project: its cdk8s.yaml is read, its imports/ replaced; --from is relative to it. @default the project of this script */
+  readonly root?: string;
+  /** @default process.stdout */
+  readonly out?: NodeJS.WritableStream;
+  /** @default process.stderr */
+  readonly err?: NodeJS.WritableStream;
+}
+
+/** The command with its own project and streams: tests call it in-process; the process runs it when this file is the entry point. */
+export async function main(argv: readonly string[], io: ImportIo = {}): Promise<number> {
+  const { root = HOME, out = process.stdout, err = process.stderr } = io;
   const started = Date.now();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-import-'));
   try {
-    const options = parseArgs(argv);
-    const config = readConfig();
-    recover();
+    const options = parseArgs(argv, root);
+    const config = readConfig(root);
+    recover(root);
     const urls = [...config.imports, ...config.schemas, config.kubernetes];
     const sources = options.fromUrls ? await downloadSources(urls) : readLocalSources(urls, options.from);
     const crdSources = sources.slice(0, config.imports.length);
@@ -340,12 +357,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       fail(`${kubernetesSource.origin}: ${oneLine(e)}`);
     }
 
-    swapIn(files);
+    swapIn(root, files);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`import: ${groups.length} API groups (${groups.join(', ')}), ${kubernetes}, ${files.size} files -> imports/ in ${seconds} s`);
+    out.write(`import: ${groups.length} API groups (${groups.join(', ')}), ${kubernetes}, ${files.size} files -> imports/ in ${seconds} s\n`);
     return 0;
   } catch (e) {
-    console.error(`error: ${oneLine(e)}`);
+    err.write(`error: ${oneLine(e)}\n`);
     return 1;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
