@@ -33,7 +33,7 @@ function getAjv(): Ajv2020 {
     const Ajv = (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default;
     const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
     /* eslint-enable @typescript-eslint/no-require-imports */
-    // The options (and formats) must stay those of validatorModule() in scripts/import.ts, which generates the
+    // The options (and formats) must stay those of validatorModule() in scripts/import-schemas.ts, which generates the
     // precompiled validators. strict: false: the CRD schemas carry OpenAPI keywords (nullable, example...) and the
     // vcluster schema its own.
     // inlineRefs: false and no code optimization: compiling is the cost here (ApplicationSet ~0.16 s instead of

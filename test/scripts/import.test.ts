@@ -2,11 +2,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ApplicationSet } from '../../imports/argoproj.io';
 import { validateCustomResource } from '../../lib/policy';
-import { shareRepeatedSubschemas, toJsonSchema } from '../../scripts/import';
+import { main, shareRepeatedSubschemas, toJsonSchema } from '../../scripts/import';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The pinned upstream files (outside the project); the tests that need them are skipped without them. */
@@ -27,9 +28,12 @@ function tree(dir: string): Map<string, Buffer> {
   return files;
 }
 
-function expectSameTree(actual: string, expected: string) {
-  const a = tree(actual);
-  const b = tree(expected);
+let committed: Map<string, Buffer> | undefined;
+
+/** `dir`/imports holds exactly the committed imports/, byte for byte. */
+function expectCommittedImports(dir: string) {
+  const a = tree(path.join(dir, 'imports'));
+  const b = (committed ??= tree(path.join(ROOT, 'imports')));
   expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
   for (const [rel, bytes] of b) expect({ rel, same: a.get(rel)!.equals(bytes) }).toEqual({ rel, same: true });
 }
@@ -42,9 +46,24 @@ function projectCopy(): string {
   return dir;
 }
 
+/** `npm run import` in the project copy `dir`, as a process. */
 function runImport(dir: string, args: string[]) {
   const r = spawnSync(process.execPath, ['--require', require.resolve('../../bin/ts-register.cjs'), 'scripts/import.ts', ...args], { cwd: dir, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The same command in-process (its main() with the project copy `dir` as root): no node start, no compiler load. */
+async function importInProcess(dir: string, args: string[]) {
+  const text = { out: '', err: '' };
+  const sink = (key: keyof typeof text) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        text[key] += String(chunk);
+        done();
+      },
+    });
+  const status = await main(args, { root: dir, out: sink('out'), err: sink('err') });
+  return { status, stdout: text.out, stderr: text.err };
 }
 
 const copies: string[] = [];
@@ -60,53 +79,92 @@ withCrds('npm run import', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^import: 3 API groups \(argoproj\.io, bitnami\.com, external-secrets\.io\), Kubernetes 1\.28\.0 \(\d+ kinds\), 90 files -> imports\/ in [\d.]+ s\n$/);
-    expectSameTree(path.join(dir, 'imports'), path.join(ROOT, 'imports'));
+    expectCommittedImports(dir);
     expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s.yaml', 'imports', 'node_modules', 'package.json', 'scripts']);
   });
 
-  it.each([
-    ['a --from directory without the files', (empty: string) => ['--from', empty], /^error: application-crd\.yaml not found under .* \(source https:\/\/raw\.githubusercontent\.com\/argoproj\/argo-cd\/v3\.5\.1\/manifests\/crds\/application-crd\.yaml\)$/],
-    ['a --from directory that does not exist', (empty: string) => ['--from', path.join(empty, 'nope')], /^error: --from .*nope: not a directory$/],
-    ['an unknown argument', () => ['--form', CRDS], /^error: unknown argument "--form"/],
-  ])('fails on %s with one line, exit 1, imports/ unchanged', (_what, args, message) => {
-    const dir = projectCopy();
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-empty-'));
-    copies.push(dir, empty);
-    const r = runImport(dir, args(empty));
-    expect(r.status).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')).toEqual([expect.stringMatching(message), '']);
-    expectSameTree(path.join(dir, 'imports'), path.join(ROOT, 'imports'));
-  });
+  describe('on bad input', () => {
+    // One project copy for all the failures: each must leave it as it was (checked after each), so the next
+    // starts from the committed imports/; each writes the cdk8s.yaml it needs.
+    let dir: string;
+    let empty: string;
+    const config = fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8');
+    beforeAll(() => {
+      dir = projectCopy();
+      empty = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-empty-'));
+      copies.push(dir, empty);
+    });
+    beforeEach(() => fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), config));
 
-  it.each([
-    ['missing', (text: string) => text.replace(/^kubernetes: .*\n/m, '')],
-    ['not a definitions URL', (text: string) => text.replace(/^kubernetes: .*$/m, 'kubernetes: https://example.com/k8s.json')],
-  ])('refuses a cdk8s.yaml whose kubernetes: is %s with one line naming the field, imports/ unchanged', (_what, edit) => {
-    const dir = projectCopy();
-    copies.push(dir);
-    const file = path.join(dir, 'cdk8s.yaml');
-    fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
-    const r = runImport(dir, ['--from', CRDS]);
-    expect(r.status).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('error: cdk8s.yaml: kubernetes: must be the https URL of the Kubernetes definitions, .../v<major>.<minor>.<patch>/_definitions.json\n');
-    expectSameTree(path.join(dir, 'imports'), path.join(ROOT, 'imports'));
-  });
+    /** What a failure must leave: imports/ as committed, no `.imports-*` temporaries. */
+    const expectUntouched = () => {
+      expectCommittedImports(dir);
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith('.imports-'))).toEqual([]);
+    };
 
-  it('fails late (after cdk8s import ran) without touching imports/', () => {
-    const dir = projectCopy();
-    const from = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-crds-'));
-    copies.push(dir, from);
-    fs.cpSync(CRDS, from, { recursive: true });
-    fs.chmodSync(path.join(from, 'vcluster'), 0o755);
-    fs.rmSync(path.join(from, 'vcluster', 'values.schema.json'), { force: true });
-    fs.writeFileSync(path.join(from, 'vcluster', 'values.schema.json'), '{ not json');
-    const r = runImport(dir, ['--from', from]);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^error: .*values\.schema\.json: .*JSON.*\n$/);
-    expectSameTree(path.join(dir, 'imports'), path.join(ROOT, 'imports'));
-    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.imports-'))).toEqual([]);
+    it.each([
+      ['a --from directory without the files', () => ['--from', empty], /^error: application-crd\.yaml not found under .* \(source https:\/\/raw\.githubusercontent\.com\/argoproj\/argo-cd\/v3\.5\.1\/manifests\/crds\/application-crd\.yaml\)$/],
+      ['a --from directory that does not exist', () => ['--from', path.join(empty, 'nope')], /^error: --from .*nope: not a directory$/],
+      ['an unknown argument', () => ['--form', CRDS], /^error: unknown argument "--form"/],
+    ])('fails on %s with one line, exit 1, imports/ unchanged', async (_what, args, message) => {
+      const r = await importInProcess(dir, args());
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n')).toEqual([expect.stringMatching(message), '']);
+      expectUntouched();
+    });
+
+    it('exits with status 1 as a process too (the entry point passes on main()\'s code)', () => {
+      const r = runImport(dir, ['--form', CRDS]);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^error: unknown argument "--form"[^\n]*\n$/);
+      expectUntouched();
+    });
+
+    it.each([
+      ['missing', (text: string) => text.replace(/^kubernetes: .*\n/m, '')],
+      ['not a definitions URL', (text: string) => text.replace(/^kubernetes: .*$/m, 'kubernetes: https://example.com/k8s.json')],
+    ])('refuses a cdk8s.yaml whose kubernetes: is %s with one line naming the field, imports/ unchanged', async (_what, edit) => {
+      fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), edit(config));
+      const r = await importInProcess(dir, ['--from', CRDS]);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe('error: cdk8s.yaml: kubernetes: must be the https URL of the Kubernetes definitions, .../v<major>.<minor>.<patch>/_definitions.json\n');
+      expectUntouched();
+    });
+
+    it('fails late (after cdk8s import ran) without touching imports/', async () => {
+      // A corrupt vcluster values schema is read after cdk8s import and the TypeScript compiler ran. One API group
+      // (Sealed Secrets, the smallest) is enough for that: the step that fails and what it must leave are the same.
+      const from = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-crds-'));
+      copies.push(from);
+      fs.cpSync(CRDS, from, { recursive: true });
+      fs.chmodSync(path.join(from, 'vcluster'), 0o755);
+      fs.rmSync(path.join(from, 'vcluster', 'values.schema.json'), { force: true });
+      fs.writeFileSync(path.join(from, 'vcluster', 'values.schema.json'), '{ not json');
+      const doc = YAML.parseDocument(config);
+      const imports = (doc.get('imports') as YAML.YAMLSeq<YAML.Scalar<string>>).items.filter((i) => i.value.includes('/sealed-secrets/'));
+      expect(imports).toHaveLength(1);
+      doc.set('imports', imports);
+      fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), doc.toString());
+      // node:child_process itself (not a copy): the import calls its spawn at run time.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const spawn = jest.spyOn(require('node:child_process') as typeof import('node:child_process'), 'spawn');
+      try {
+        const r = await importInProcess(dir, ['--from', from]);
+        expect(r.status).toBe(1);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(/^error: .*values\.schema\.json: .*JSON.*\n$/);
+        expect(r.stderr.split('\n')).toHaveLength(2);
+        // cdk8s import did run, to its end, before the failure.
+        expect(spawn.mock.calls.map(([cmd, args]) => [path.basename(cmd), args?.[0]])).toEqual([['cdk8s', 'import']]);
+        expect(spawn.mock.results.map((res) => (res.value as import('node:child_process').ChildProcess).exitCode)).toEqual([0]);
+      } finally {
+        spawn.mockRestore();
+      }
+      expectUntouched();
+    });
   });
 
   it('shares repeated subschemas through $defs without changing what they say', () => {
