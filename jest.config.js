@@ -29,6 +29,10 @@ const shared = {
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60000,
+  // One worker per core (jest's default leaves one core idle: on the 2-core CI machine that ran every
+  // file in band). Files are independent: each temporary repository is its own directory, and the
+  // in-process commands (test/support/repo.ts) own their worker's working directory one at a time.
+  maxWorkers: '100%',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', ...E2E] },
     { ...shared, displayName: 'e2e', testMatch: E2E.map((p) => (p.endsWith('/') ? `${p}**/*.test.ts` : p)) },
