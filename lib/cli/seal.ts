@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { readDataFile, readTextFile, setValue, writeFileAtomic } from '../datafile';
-import { AnySecrets, AppRegistry, ENV_NAME, EnvironmentRegistry, ResolveInput, SEAL_SCOPES, SealedValue, SealScope, secretTarget, unknownApp } from '../model';
+import { AnySecrets, AppRegistry, ENV_NAME, EnvironmentRegistry, ResolveInput, SEAL_SCOPES, SealedValue, SealScope, secretTarget, unknownApp, unknownEnvironment, unknownRegion } from '../model';
 import { commitPaths, isGitRepo, releaser } from '../release/git';
 import { sealCommitMessage } from '../release/message';
 import { loadSealingCertificate, scopeLabel, sealValue, SealingCertificate } from '../seal';
@@ -110,9 +110,9 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
     if (!app || !envName || !key) throw new UsageError('usage: npm run seal -- <app> <env> <KEY> (value on stdin or --from-file); see --help');
     if (!apps[app]) throw new UsageError(unknownApp(app, Object.keys(apps)));
     const env = envs[envName];
-    if (!env) throw new UsageError(`unknown environment "${envName}"; allowed: ${Object.keys(envs).join(', ')}`);
+    if (!env) throw new UsageError(unknownEnvironment(envName, Object.keys(envs)));
     if (opts.region !== undefined && !env.regionNames.includes(opts.region)) {
-      throw new UsageError(`unknown region "${opts.region}" of ${envName}; allowed: ${env.regionNames.join(', ')}`, { field: '--region' });
+      throw new UsageError(unknownRegion(opts.region, envName, env.regionNames), { field: '--region' });
     }
     if (!ENV_NAME.test(key)) {
       throw new UsageError(`KEY "${key}" is not a valid environment variable name (letters, digits and "_", not starting with a digit)`);
@@ -188,8 +188,8 @@ function rotateCert(args: readonly string[], envs: EnvironmentRegistry, paths: S
   const [envName, region] = args;
   if (!envName || !region || args.length > 2) throw new UsageError('usage: npm run seal -- --rotate-cert <env> <region>');
   const env = envs[envName];
-  if (!env) throw new UsageError(`unknown environment "${envName}"; allowed: ${Object.keys(envs).join(', ')}`);
-  if (!env.regionNames.includes(region)) throw new UsageError(`unknown region "${region}" of ${envName}; allowed: ${env.regionNames.join(', ')}`);
+  if (!env) throw new UsageError(unknownEnvironment(envName, Object.keys(envs)));
+  if (!env.regionNames.includes(region)) throw new UsageError(unknownRegion(region, envName, env.regionNames));
   const cert = loadCert(paths, envName, region, now);
   const data = readDataFile(readTextFile(paths.secretsFile), 'secrets', paths.secretsFile) as unknown as SecretsData;
   const all: { app: string; key: string; value: SealedValue }[] = [];

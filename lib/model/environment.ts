@@ -1,7 +1,7 @@
 import { AppRegistry, byName, deepFreeze, setSource } from './app';
 import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
 import { callerFile, joinPath } from './errors';
-import { unknownApp } from './names';
+import { unknownApp, unknownRegion } from './names';
 import { checkSettings, InstanceSettings, LogLevel, ResourcesSpec, SETTINGS_KEYS } from './settings';
 import { TagPolicy } from './tag-policy';
 import { VclusterValues } from './vcluster-values';
@@ -193,7 +193,7 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
         const rs = c.object(ov.regions, joinPath(p, 'regions'));
         for (const [r, ro] of Object.entries(rs)) {
           if (!regionNames.includes(r)) {
-            c.fail(joinPath(p, 'regions', r), `unknown region "${r}" (allowed: ${regionNames.join(', ')})`);
+            c.fail(joinPath(p, 'regions', r), unknownRegion(r, String(s.name), regionNames));
           }
           const rp = joinPath(p, 'regions', r);
           if (ro === undefined) continue;

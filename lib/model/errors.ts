@@ -1,7 +1,7 @@
 /**
  * The one error type for bad input. It carries the source file (absolute or repo-relative) and the
  * field path inside the value defined there, so the CLI can print a single line such as
- * `envs/prod.ts: apps.echo.regions.eu-west-2: unknown region "eu-west-2" (allowed: us-east-1, eu-west-1)`.
+ * `envs/prod.ts: apps.echo.regions.eu-west-2: unknown region "eu-west-2" of prod (did you mean "eu-west-1"?) (allowed: us-east-1, eu-west-1)`.
  */
 export class ConfigError extends Error {
   /** The file that defines the bad value, e.g. `/repo/envs/prod.ts` (may be undefined when unknown). */

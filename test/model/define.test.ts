@@ -198,7 +198,7 @@ describe('defineEnvironment', () => {
 
   test('an override for an unknown region is refused, naming the allowed regions', () => {
     const err = badEnv({ apps: { echo: { regions: { 'eu-west-2': { replicas: 2 } } } } });
-    expectAt(err, 'apps.echo.regions.eu-west-2', /unknown region "eu-west-2" \(allowed: us-east-1, eu-west-1\)/);
+    expectAt(err, 'apps.echo.regions.eu-west-2', /unknown region "eu-west-2" of prod \(did you mean "eu-west-1"\?\) \(allowed: us-east-1, eu-west-1\)/);
   });
 
   test('a misspelled key in an override or a region override is refused with a hint', () => {
