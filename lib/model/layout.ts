@@ -36,6 +36,11 @@ export const appsetFile = (env: string): string => `${ARGOCD_DIR}/appsets/${env}
 export const vclusterFile = (env: string, region: string): string => `${ARGOCD_DIR}/vclusters/${clusterName(env, region)}.yaml`;
 /** A region's cluster (vcluster and Argo CD destination) name: `<env>-<region>`. */
 export const clusterName = (env: string, region: string): string => `${env}-${region}`;
+/**
+ * An app instance's name: `<env>-<region>-<app>`, the Argo CD Application the ApplicationSet generates
+ * for its directory and the `app.kubernetes.io/instance` label of its objects.
+ */
+export const instanceName = (env: string, region: string, app: string): string => `${clusterName(env, region)}-${app}`;
 
 /**
  * The git directories generator pattern of an env's ApplicationSet, below dist/: `apps/<env>/*\/*`

@@ -3,6 +3,7 @@ import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
 import { ConfigError, joinPath } from './errors';
 import { AppInstance, NotReleased } from './instance';
 import { PlatformDefinition } from './platform';
+import { instanceName } from './layout';
 import { unknownApp } from './names';
 import { checkReleases } from './release-check';
 import { AnyReleases, ImageRelease } from './releases';
@@ -153,7 +154,7 @@ function buildInstance(
     throw new ConfigError(sourceOf(app), field, `${reason} (${env.name}/${region})`);
   };
 
-  const instance = `${env.name}-${region}-${app.name}`;
+  const instance = instanceName(env.name, region, app.name);
   if (instance.length > 63) {
     throw new ConfigError(sourceOf(app), 'name', `instance name "${instance}" (env-region-app) is longer than 63 characters; shorten the app name`);
   }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ApplicationSet } from '../../../imports/argoproj.io';
-import { ControlPlane, ControlPlaneEnv, envInstancesPattern, inRepo, regionSegment } from '../../model';
+import { ControlPlane, ControlPlaneEnv, envInstancesPattern, inRepo, instanceName, regionSegment } from '../../model';
 import { controlPlaneLabels, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
 import { syncWave } from '../labels';
 
@@ -56,7 +56,7 @@ export class ServicesApplicationSet extends Construct {
         }],
         template: {
           metadata: {
-            name: `${env.name}-${region}-${app}`,
+            name: instanceName(env.name, region, app),
             labels: {
               [`${labelDomain}/env`]: env.name,
               [`${labelDomain}/region`]: region,

@@ -1,3 +1,4 @@
+import { instanceName } from '../../model/layout';
 import { expandApplicationSet } from './expand';
 import { listDirectories } from './directories';
 import { badProjectPatterns, isDestinationPermitted, isSourcePermitted, normalizeGitURL } from './project';
@@ -68,14 +69,14 @@ export function runExpansionCheck(input: ExpansionInput): ExpansionResult {
     }
     const generated = applications.filter((a) => a.directory === path);
     if (generated.length === 0) {
-      onInstance('instance-not-generated', e, path, `no ApplicationSet generates an Application for instance ${instance} (expected ${e.env}-${e.region}-${e.app})`);
+      onInstance('instance-not-generated', e, path, `no ApplicationSet generates an Application for instance ${instance} (expected ${instanceName(e.env, e.region, e.app)})`);
       continue;
     }
     if (generated.length > 1) {
       onInstance('instance-generated-twice', e, path, `${generated.length} Applications are generated for instance ${instance}: ${generated.map((a) => `${a.name} (ApplicationSet ${a.appSet})`).join(', ')}`);
     }
     for (const a of generated) {
-      const wantName = `${e.env}-${e.region}-${e.app}`;
+      const wantName = instanceName(e.env, e.region, e.app);
       if (a.name !== wantName) onApp('app-name', a, 'metadata.name', `name is "${a.name}", expected "${wantName}"`);
       const wantCluster = `${e.env}-${e.region}`;
       if (a.destination.name !== wantCluster) onApp('app-destination', a, 'spec.destination.name', `destination.name is ${JSON.stringify(a.destination.name ?? null)}, expected "${wantCluster}"`);
