@@ -30,10 +30,13 @@ export interface FailureIo {
   readonly cwd?: string;
 }
 
-/** Prints `{ ok: false, exit, error }` on stdout (one object, indented like the commands' other JSON output). */
-export function writeJsonFailure(out: NodeJS.WritableStream, exit: number, error: ErrorData): void {
+/**
+ * Prints `{ ok: false, exit, error }` on stdout (one object, indented like the commands' other JSON
+ * output), with the command's own details after it (e.g. synth's stale files or policy findings).
+ */
+export function writeJsonFailure(out: NodeJS.WritableStream, exit: number, error: ErrorData, details: object = {}): void {
   const failure: JsonFailure = { ok: false, exit, error };
-  out.write(`${JSON.stringify(failure, null, 2)}\n`);
+  out.write(`${JSON.stringify({ ...failure, ...details }, null, 2)}\n`);
 }
 
 /**

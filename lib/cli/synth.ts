@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { ResolveInput } from '../model';
 import { diffTree, planSynth, SynthPlan, writeTree } from '../synth';
-import { fail, parseArgs, quietExit } from './command';
+import { fail, parseArgs, quietExit, writeJsonFailure } from './command';
 import { formatFinding, GATE_HINT } from '../policy/engine';
 import { PolicyGateError } from '../policy/gate';
 
@@ -14,6 +14,7 @@ interface SynthOptions {
   readonly outdir: string;
   readonly quiet?: boolean;
   readonly timings?: boolean;
+  readonly json?: boolean;
 }
 
 /**
@@ -27,10 +28,13 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     .option('-o, --outdir <dir>', 'output directory', process.env.CDK8S_OUTDIR || 'dist')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--timings', 'print how long each phase took (start-up, load, resolve, render, validate, write) to stderr')
-    .addHelpText('after', '\nExamples:\n  npm run synth\n  npm run synth -- --check\n');
+    .option('--json', 'print the result as one JSON object on stdout (on failure too: { ok: false, exit, error, ... }); human lines stay on stderr')
+    .addHelpText('after', '\nExamples:\n  npm run synth\n  npm run synth -- --check\n  npm run synth -- --check --json\n');
   const parsed = parseArgs(quietExit(program, out, err), argv, out);
   if (parsed !== undefined) return parsed;
   const opts = program.opts<SynthOptions>();
+  const json = opts.json === true;
+  const emit = (o: object) => out.write(`${JSON.stringify({ ok: true, ...o }, null, 2)}\n`);
   const started = performance.now();
   let plan: SynthPlan;
   let input: ResolveInput;
@@ -43,10 +47,12 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     if (e instanceof PolicyGateError) {
       const rel0 = path.relative(process.cwd(), path.resolve(opts.outdir)) || '.';
       for (const f of e.findings) err.write(`${formatFinding(f, `${rel0}/`)}\n`);
-      err.write(`synth: ${e.findings.length} policy error(s); nothing written (${GATE_HINT})\n`);
+      const message = `${e.findings.length} policy error(s); nothing written`;
+      err.write(`synth: ${message} (${GATE_HINT})\n`);
+      if (json) writeJsonFailure(out, 1, { message, file: null, line: null, field: null }, { outdir: rel0, findings: e.findings });
       return 1;
     }
-    return fail({ out, err, json: false }, 1, e);
+    return fail({ out, err, json }, 1, e);
   }
   const outdir = opts.outdir;
   const rel = path.relative(process.cwd(), path.resolve(outdir)) || '.';
@@ -55,13 +61,16 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     const d = diffTree(outdir, plan.files);
     const stale = d.written.filter((p) => !d.missing.includes(p));
     if (stale.length + d.missing.length + d.removed.length === 0) {
-      if (!opts.quiet) out.write(`synth --check: ${rel}/ is up to date (${plan.files.length} files, ${plan.resolved.instances.length} instances)\n`);
+      if (json) emit({ check: true, outdir: rel, files: plan.files.length, instances: plan.resolved.instances.length });
+      else if (!opts.quiet) out.write(`synth --check: ${rel}/ is up to date (${plan.files.length} files, ${plan.resolved.instances.length} instances)\n`);
       return 0;
     }
-    err.write(`synth --check: ${rel}/ is out of date; run \`npm run synth\` and commit the result\n`);
+    const message = `${rel}/ is out of date; run \`npm run synth\` and commit the result`;
+    err.write(`synth --check: ${message}\n`);
     for (const p of stale) err.write(`  stale:   ${rel}/${p}\n`);
     for (const p of d.missing) err.write(`  missing: ${rel}/${p}\n`);
     for (const p of d.removed) err.write(`  extra:   ${rel}/${p}\n`);
+    if (json) writeJsonFailure(out, 1, { message, file: rel, line: null, field: null }, { outdir: rel, stale, missing: d.missing, extra: d.removed });
     return 1;
   }
 
@@ -69,15 +78,22 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
   try {
     diff = writeTree(outdir, plan.files);
   } catch (e) {
-    return fail({ out, err, json: false }, 1, e);
+    return fail({ out, err, json }, 1, e);
   }
   const finished = performance.now();
   const seconds = ((finished - started) / 1000).toFixed(2);
-  if (!opts.quiet) {
+  // From the registries, not the instances: an env or region with no released app counts too.
+  const envs = Object.values(input.envs);
+  const regions = envs.reduce((n, env) => n + env.regionNames.length, 0);
+  if (json) {
     const r = plan.resolved;
-    // From the registries, not the instances: an env or region with no released app counts too.
-    const envs = Object.values(input.envs);
-    const regions = envs.reduce((n, env) => n + env.regionNames.length, 0);
+    emit({
+      outdir: rel, instances: r.instances.length, envs: envs.length, envRegions: regions, objects: plan.objects, seconds: Number(seconds),
+      files: { written: diff.written, unchanged: diff.unchanged.length, removed: diff.removed },
+      warnings: plan.warnings, notReleased: r.notReleased,
+    });
+  } else if (!opts.quiet) {
+    const r = plan.resolved;
     out.write(`synth: ${r.instances.length} instances (${envs.length} envs, ${regions} env-regions), ${plan.objects} objects -> ${rel}/ in ${seconds} s\n`);
     out.write(`  files: ${diff.written.length} written, ${diff.unchanged.length} unchanged, ${diff.removed.length} removed\n`);
     const show = (label: string, list: string[]) => {

@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable, Writable } from 'node:stream';
-import { wantsJson } from '../../lib/cli/command';
+import { Readable } from 'node:stream';
+import { TextSink, wantsJson } from '../../lib/cli/command';
 import { describeError, UsageError } from '../../lib/cli/errors';
 import { releaseCommand } from '../../lib/cli/release';
 import { sealCommand } from '../../lib/cli/seal';
@@ -17,12 +17,6 @@ import { DataFileError } from '../../lib/datafile';
 import { defineApp, registerApps } from '../../lib/model';
 import { ReleaseError } from '../../lib/release';
 import { app, envsFor, platform } from '../support/fixtures';
-
-function sink(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const w = new Writable({ write(chunk, _enc, done) { chunks.push(String(chunk)); done(); } });
-  return Object.assign(w, { text: () => chunks.join('') });
-}
 
 interface Run {
   code: number;
@@ -71,10 +65,10 @@ describe('release --json', () => {
   async function release(...argv: string[]): Promise<Run & { releases: string }> {
     fs.mkdirSync(path.join(tmp, 'envs'), { recursive: true });
     if (!fs.existsSync(path.join(tmp, 'envs', 'releases.ts'))) fs.writeFileSync(path.join(tmp, 'envs', 'releases.ts'), RELEASES);
-    const out = sink();
-    const err = sink();
+    const out = new TextSink();
+    const err = new TextSink();
     const code = await releaseCommand(argv, () => ({ platform, apps, envs }), { out, err, cwd: tmp });
-    return { code, stdout: out.text(), stderr: err.text(), releases: fs.readFileSync(path.join(tmp, 'envs', 'releases.ts'), 'utf8') };
+    return { code, stdout: out.text, stderr: err.text, releases: fs.readFileSync(path.join(tmp, 'envs', 'releases.ts'), 'utf8') };
   }
 
   test('refused (held, exit 3): the hold\'s file, line and field', async () => {
@@ -129,17 +123,17 @@ describe('seal --json', () => {
     fs.mkdirSync(certsDir, { recursive: true });
     if (setup.cert) fs.writeFileSync(path.join(certsDir, 'dev-us-east-1.pem'), setup.cert);
     fs.writeFileSync(secretsFile, setup.secrets ?? 'export const secrets = {};\n');
-    const out = sink();
-    const err = sink();
+    const out = new TextSink();
+    const err = new TextSink();
     const stdin = Object.assign(Readable.from([Buffer.from('s3cret')]), { isTTY: false });
     const code = await sealCommand(argv, () => ({ apps, envs }), { out, err, stdin, now: new Date('2026-01-01T00:00:00Z') }, { secretsFile, certsDir, dist: 'dist' });
-    return { code, stdout: out.text(), stderr: err.text() };
+    return { code, stdout: out.text, stderr: err.text };
   }
   const cert = () => fs.readFileSync(path.join(FIXTURES, 'TEST-ONLY-fixture-tls.crt'), 'utf8');
 
   test('bad arguments (exit 1): the option as field', async () => {
     expect(failure(await seal(['echo', 'dev', 'KEY', '--region', 'mars', '--json']), 1)).toEqual({
-      message: '--region: unknown region "mars" of dev; allowed: us-east-1', file: null, line: null, field: '--region',
+      message: '--region: unknown region "mars" of dev (allowed: us-east-1)', file: null, line: null, field: '--region',
     });
     expect(failure(await seal(['echo', 'qa', 'KEY', '--json']), 1).message).toMatch(/^unknown environment "qa"/);
   });
@@ -179,10 +173,10 @@ describe('seal --json', () => {
 
 describe('validate --format json', () => {
   async function validate(argv: string[], load = () => ({ platform, envs, apps })): Promise<Run> {
-    const out = sink();
-    const err = sink();
+    const out = new TextSink();
+    const err = new TextSink();
     const code = await validateCommand(argv, load, out as never, err as never);
-    return { code, stdout: out.text(), stderr: err.text() };
+    return { code, stdout: out.text, stderr: err.text };
   }
 
   test('an input that does not exist (exit 1): the path as file', async () => {
