@@ -11,6 +11,7 @@ const E2E = [
   '<rootDir>/test/release/race.test.ts',
   '<rootDir>/test/release/bot-sequence.test.ts',
   '<rootDir>/test/release/push-committed.test.ts',
+  '<rootDir>/test/release/push-reapply.test.ts',
   '<rootDir>/test/scripts/',
   '<rootDir>/test/synth/determinism.test.ts',
   '<rootDir>/test/workflows/',
