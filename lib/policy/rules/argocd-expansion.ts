@@ -1,7 +1,6 @@
 import { appsetFile, inDist, parseDistPath, parseInstanceDir } from '../../model/layout';
-import { finding, ManifestObject, PolicyFinding, Rule } from '../engine';
+import { defineRule, ManifestObject, Rule } from '../engine';
 import { ExpansionSubject, ExpectedInstance, runExpansionCheck } from '../appset-expansion';
-import { explain } from './wiring';
 
 /*
  * `argocd/appset-expansion`: the ApplicationSets, expanded offline as Argo CD would (git directories generator over
@@ -26,13 +25,15 @@ function subjectObject(subject: ExpansionSubject, appSets: readonly ManifestObje
   return pool.find((m) => nameOf(m) === subject.name) ?? appSets[0];
 }
 
-export const appsetExpansion: Rule = {
+export const appsetExpansion: Rule = defineRule({
   id: 'argocd/appset-expansion',
   severity: 'error',
   reason: 'the ApplicationSets must generate exactly one correct, permitted Application per app instance directory',
-  explain: explain('argocd/appset-expansion',
-    'The ApplicationSets are expanded offline the way Argo CD does it: the git directories generator lists the repository\'s directories (path.Match patterns, excludes) and the goTemplate (missingkey=error) renders each Application; other generators (list, matrix, ...) are refused, so the check never passes on what it cannot evaluate. Then every app instance directory (dist/apps/<env>/<region>/<app>) must yield exactly one Application named <env>-<region>-<app>, with destination name <env>-<region> (a registered vcluster) and namespace <app>, source path that directory in the platform\'s repository and revision, automated sync (prune and selfHeal) exactly where the env syncs automatically, and an AppProject that permits the source and destination; no Application may point at a directory that is not an instance. A mistake here is otherwise found by Argo CD after the merge, as Applications that are missing, duplicated, or pruned. Runs in synth and in npm run validate of a directory with the dist/ layout (argocd/appsets/<env>/services.yaml; the directory plays the platform\'s distPath whatever its name); skipped, with a note, for other input.'),
-  check(ctx) {
+  // Its findings are on the control plane (argocd/), which no app's policy.allow covers.
+  optOut: false,
+  explain:
+    'The ApplicationSets are expanded offline the way Argo CD does it: the git directories generator lists the repository\'s directories (path.Match patterns, excludes) and the goTemplate (missingkey=error) renders each Application; other generators (list, matrix, ...) are refused, so the check never passes on what it cannot evaluate. Then every app instance directory (dist/apps/<env>/<region>/<app>) must yield exactly one Application named <env>-<region>-<app>, with destination name <env>-<region> (a registered vcluster) and namespace <app>, source path that directory in the platform\'s repository and revision, automated sync (prune and selfHeal) exactly where the env syncs automatically, and an AppProject that permits the source and destination; no Application may point at a directory that is not an instance. A mistake here is otherwise found by Argo CD after the merge, as Applications that are missing, duplicated, or pruned. Runs in synth and in npm run validate of a directory with the dist/ layout (argocd/appsets/<env>/services.yaml; the directory plays the platform\'s distPath whatever its name); skipped, with a note, for other input.',
+  check(ctx, report) {
     const gitops = ctx.gitops;
     if (!gitops || !ctx.directories) return [];
     const appSets = ctx.objects.filter((m) => m.object.kind === 'ApplicationSet' && String(m.object.apiVersion).startsWith('argoproj.io/'));
@@ -52,10 +53,8 @@ export const appsetExpansion: Rule = {
       repoURL: gitops.repoURL,
       clusters: gitops.clusters,
     });
-    const out: PolicyFinding[] = [];
-    for (const f of result.findings) out.push(finding(this, subjectObject(f.subject, appSets, projects), f.field, f.message));
-    return out;
+    return result.findings.map((f) => report(subjectObject(f.subject, appSets, projects), f.field, f.message));
   },
-};
+});
 
 export const argocdExpansionRules: Rule[] = [appsetExpansion];

@@ -20,6 +20,8 @@ export const customResourceSchema: Rule = defineRule({
 export const vclusterValuesSchema: Rule = defineRule({
   id: 'schema/vcluster-values',
   severity: 'error',
+  // Its findings are on the control plane (argocd/), which no app's policy.allow covers.
+  optOut: false,
   reason: "the values given to the vcluster chart must match the chart's values.schema.json",
   explain:
     'Each Argo CD Application of the vcluster chart (spec.source.chart: vcluster) has its spec.source.helm.valuesObject ' +

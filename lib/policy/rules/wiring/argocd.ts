@@ -12,6 +12,8 @@ const isArgo = (o: K8sObject, kind: string): boolean => o.kind === kind && (o.ap
 const noWildcards: Rule = defineRule({
   id: 'argocd/no-wildcards',
   severity: 'error',
+  // Its findings are on the control plane (argocd/), which no app's policy.allow covers.
+  optOut: false,
   reason: 'AppProjects of envs that forbid wildcards must list exact repos, destinations and kinds',
   explain:
     'An AppProject is the fence around an env\'s applications. For envs that forbid wildcards (noWildcards, e.g. prod), a "*" in sourceRepos, in a destination server, name or namespace, or in a clusterResourceWhitelist / namespaceResourceWhitelist group or kind lets any repository deploy anywhere or any kind be created. List the exact values.',
@@ -61,6 +63,8 @@ const appsetPathsExist: Rule = defineRule({
   // A warning: an env with nothing released yet legitimately has an ApplicationSet that matches
   // nothing, and synth must not refuse a new, empty env.
   severity: 'warning',
+  // Its findings are on the control plane (argocd/), which no app's policy.allow covers.
+  optOut: false,
   reason: 'each ApplicationSet git directories path must match a directory of the repository',
   explain:
     'The git directories generator keeps the repository directories that match path.Match(pattern, dir). A pattern that matches nothing generates no Applications, and Argo CD then prunes (deletes) every Application the set owned. Each non-exclude pattern should match at least one directory of the repository; templated patterns ({{ }}) are skipped. A warning, not an error: a new env with nothing released yet matches nothing on purpose. Otherwise fix the pattern or the dist/ layout.',

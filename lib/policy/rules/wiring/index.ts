@@ -8,7 +8,7 @@
  * Namespaces are per cluster: files under `apps/<env>/<region>/` go to the `<env>-<region>` cluster,
  * every other file to the control-plane cluster, so `book-shop` in dev and in prod are different.
  */
-import { explainWithOptOut, Rule } from '../../engine';
+import { Rule } from '../../engine';
 import { argocdRules } from './argocd';
 import { nameRules } from './names';
 import { networkRules } from './network';
@@ -17,8 +17,5 @@ import { removedApiRules } from './removed-apis';
 import { serviceRules } from './services';
 
 export { REMOVED_APIS } from './removed-apis';
-
-/** A rule's --explain text, ending with how to opt out: for rules not (yet) made with `defineRule`, which appends it itself. */
-export const explain = (id: string, text: string): string => explainWithOptOut(id, text);
 
 export const wiringRules: Rule[] = [...serviceRules, ...referenceRules, ...networkRules, ...nameRules, ...argocdRules, ...removedApiRules];
