@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../lib/policy/gate';
 import { CORPUS, ExpectedFinding, readExpectations } from '../support/policy-corpus';
-import { ROOT } from '../support/repo';
+import { ROOT, TempRepo } from '../support/repo';
 
 /**
  * Issue 6's "done when": the real `npm run validate` on the hand-written corpus (test/fixtures/policy/)
@@ -35,22 +35,25 @@ let stderr: string;
 let report: JsonReport;
 let expected: ExpectedFinding[];
 
-beforeAll(() => {
-  const r = spawnSync(process.execPath, ['--require', './bin/ts-register.cjs', 'validate.ts', CORPUS_ARG, '--format', 'json'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    timeout: 120_000,
-  });
-  code = r.status;
+let repo: TempRepo;
+
+beforeAll(async () => {
+  // `npm run validate` in a repository with the frozen example's apps/ and envs/ (never the live ones),
+  // the corpus at the same relative path as in this checkout.
+  repo = new TempRepo();
+  fs.mkdirSync(path.dirname(repo.path(CORPUS_ARG)), { recursive: true });
+  fs.symlinkSync(CORPUS, repo.path(CORPUS_ARG), 'dir');
+  const r = await repo.cli('validate', [CORPUS_ARG, '--format', 'json']);
+  code = r.code;
   stderr = r.stderr;
   try {
     report = JSON.parse(r.stdout) as JsonReport;
   } catch {
-    throw new Error(`validate ${CORPUS_ARG} --format json did not print JSON (exit ${String(r.status)}):\n${r.stdout}\n${r.stderr}`);
+    throw new Error(`validate ${CORPUS_ARG} --format json did not print JSON (exit ${String(r.code)}):\n${r.stdout}\n${r.stderr}`);
   }
   expected = readExpectations();
 });
+afterAll(() => repo?.cleanup());
 
 const isStructured = (f: JsonFinding): boolean => typeof f.rule === 'string' && typeof f.file === 'string' && typeof f.object === 'string';
 
