@@ -1,5 +1,5 @@
 import { defineEnvironment, registerApps, registerEnvironments, TagPattern, TagPatterns } from '../../lib/model';
-import { HistoryVersion, parseCommitMessage } from '../../lib/release';
+import { HistoryVersion, parseCommitMessage, ReleaseError, ReleaseErrorCode } from '../../lib/release';
 import type { ReleaseContext } from '../../lib/release';
 import { app } from '../support/fixtures';
 
@@ -77,4 +77,23 @@ export class History {
   get head(): string {
     return this.versions[0].text;
   }
+}
+
+/**
+ * The ReleaseError `fn` throws (fails the test when it throws nothing or something else); with
+ * `code`, also checks its code and that its message is one line starting with the file.
+ */
+export function refusal(fn: () => unknown, code?: ReleaseErrorCode): ReleaseError {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof ReleaseError)) throw e;
+    if (code !== undefined) {
+      expect(e.code).toBe(code);
+      expect(e.message).not.toContain('\n');
+      expect(e.message.startsWith(`${e.file}`)).toBe(true);
+    }
+    return e;
+  }
+  throw new Error(`expected a ReleaseError${code ? ` (${code})` : ''}`);
 }

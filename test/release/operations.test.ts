@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { apps } from '../fixtures/example/apps';
 import { envs } from '../fixtures/example/envs';
 import { EXAMPLE } from '../support/repo';
+import { refusal } from './fixtures';
 import {
   applyBumps,
   applyHold,
@@ -12,8 +13,6 @@ import {
   formatStatusTable,
   readReleases,
   ReleaseContext,
-  ReleaseError,
-  ReleaseErrorCode,
   releaseStatus,
 } from '../../lib/release';
 
@@ -46,19 +45,6 @@ function lineOf(text: string, needle: string): number {
 }
 
 /** Runs `fn` and returns the ReleaseError it throws (checking code and one-line message). */
-function refusal(fn: () => unknown, code: ReleaseErrorCode): ReleaseError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ReleaseError);
-    const err = e as ReleaseError;
-    expect(err.code).toBe(code);
-    expect(err.message).not.toContain('\n');
-    expect(err.message.startsWith(`${err.file}`)).toBe(true);
-    return err;
-  }
-  throw new Error(`expected a ReleaseError (${code})`);
-}
 
 describe('readReleases', () => {
   it('reads the real file', () => {

@@ -9,11 +9,10 @@ import {
   PromotionRequest,
   readReleases,
   releaseCommitMessage,
-  ReleaseError,
   TRAILER,
   trailerValues,
 } from '../../lib/release';
-import { ctx, digest, FILE, releasesText } from './fixtures';
+import { ctx, digest, FILE, refusal, releasesText } from './fixtures';
 
 const D1 = digest('1');
 const D2 = digest('2');
@@ -26,15 +25,6 @@ function text(staging: [string, string?] = ['1.1.0-SNAPSHOT-2222222', D2]): stri
 
 const promote = (t: string, req: Partial<PromotionRequest>) => applyPromotion(t, ctx, { apps: ['echo'], from: 'dev', to: 'prod', tag: 'v1.2.0', ...req });
 
-function refusal(fn: () => unknown): ReleaseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ReleaseError) return e;
-    throw e;
-  }
-  throw new Error('expected a ReleaseError');
-}
 
 describe('promotion order', () => {
   test('one step forward is allowed (dev -> staging, staging -> prod)', () => {

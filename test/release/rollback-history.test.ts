@@ -12,11 +12,10 @@ import {
   parseRolledBackFrom,
   readReleases,
   releaseCommitMessage,
-  ReleaseError,
   TRAILER,
   trailerValues,
 } from '../../lib/release';
-import { ctx, digest, FILE, History, NOW, releasesText } from './fixtures';
+import { ctx, digest, FILE, History, NOW, refusal, releasesText } from './fixtures';
 
 /** A history starting at echo prod v1.0.0 (digest 0), then bumps to each of `tags` (digest = the tag's minor). */
 function bumped(...minors: number[]): History {
@@ -45,15 +44,6 @@ function rollback(h: History, to?: string): { r: EditResult; sha: string } {
 
 const prodTag = (text: string) => readReleases(text, FILE).echo?.prod?.tag;
 
-function refusal(fn: () => unknown): ReleaseError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ReleaseError) return e;
-    throw e;
-  }
-  throw new Error('expected a ReleaseError');
-}
 
 describe('the history data rollback reads', () => {
   test('a rollback commit names each image it replaced in a Rolled-Back-From trailer, read back as data', () => {
