@@ -161,7 +161,8 @@ export async function validateCommand(
   const applicationSets = objects.filter((o) => o.obj.kind === 'ApplicationSet').length;
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
-  const fileCount = new Set(objects.map((o) => o.file)).size;
+  // Every file read counts, including one that did not parse.
+  const fileCount = input.kind === 'directory' ? input.files.length : 1;
   const summary = `validate: ${label}: ${objects.length} objects in ${fileCount} file${fileCount === 1 ? '' : 's'}, ${ALL_RULES.length} rules`;
   if (format === 'json') {
     const where = input.kind === 'directory' ? { dir: input.dir } : { file: input.kind === 'file' ? input.file : STDIN_NAME };

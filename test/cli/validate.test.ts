@@ -43,7 +43,7 @@ test('a directory of hand-written manifests: a plaintext Secret, an invalid cust
   const files = lines.filter((l) => l !== '' && !l.startsWith('validate:')).map((l) => l.replace(/^warning: /, '').split(':')[0]);
   expect(files).toEqual([...files].sort());
   expect(lines.filter((l) => l === '').length).toBe(new Set(files).size - 1);
-  expect(lines[lines.length - 1]).toMatch(/^validate: manifests\/: 2 objects in 2 files, \d+ rules: \d+ error\(s\)/);
+  expect(lines[lines.length - 1]).toMatch(/^validate: manifests\/: 2 objects in 3 files, \d+ rules: \d+ error\(s\)/);
 });
 
 test('a vcluster values key the chart does not know, in dist/, is a finding naming the Application and the path', () => {
