@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { AppInstance } from '../model';
+import { AppInstance, VCLUSTER_DNS } from '../model';
 import { GOLDEN_APP_CONSTRUCTS as C } from './golden-app-kinds';
 import { instanceLabels, selectorLabels, syncWave } from './labels';
 
@@ -233,11 +233,12 @@ export class GoldenApp extends Construct {
     if (i.network.allowFrom.length > 0) {
       ingressRules.push({ from: i.network.allowFrom.map(nsSelector), ports: [tcp(i.port)] });
     }
+    // DNS: the vcluster's CoreDNS, as the host sees it after the syncer's translation (VCLUSTER_DNS).
     const egressRules: k8s.NetworkPolicyEgressRule[] = [{
-      to: [{ ...nsSelector('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      to: [{ ...nsSelector(VCLUSTER_DNS.namespace), podSelector: { matchLabels: { ...VCLUSTER_DNS.podLabels } } }],
       ports: [
-        { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
-        { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+        { protocol: 'UDP', port: k8s.IntOrString.fromNumber(VCLUSTER_DNS.port) },
+        { protocol: 'TCP', port: k8s.IntOrString.fromNumber(VCLUSTER_DNS.port) },
       ],
     }];
     for (const callee of i.network.allowTo) egressRules.push({ to: [nsSelector(callee.app)], ports: [tcp(callee.port)] });

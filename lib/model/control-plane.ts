@@ -5,6 +5,7 @@ import { clusterName } from './layout';
 import { ResolveResult } from './resolve';
 import { PlatformDefinition } from './platform';
 import { VclusterValues } from './vcluster-values';
+import { summarizeWorkload, VclusterWorkload } from './workload';
 
 /** One region of an environment: its vcluster and its name as an Argo CD destination. */
 export interface ControlPlaneRegion {
@@ -13,6 +14,8 @@ export interface ControlPlaneRegion {
   readonly cluster: string;
   /** Host namespace the vcluster runs in: `vcluster-<env>-<region>`. */
   readonly vclusterNamespace: string;
+  /** What the region's vcluster will run (its values are derived from it: lib/model/vcluster-sizing.ts). */
+  readonly workload: VclusterWorkload;
 }
 
 /** A released app of an environment: who owns it and where it runs. */
@@ -53,7 +56,8 @@ export function planControlPlane(platform: PlatformDefinition, envs: Environment
         if (vclusterNamespace.length > 63) {
           throw new ConfigError(sourceOf(env), `regions.${region}`, `vcluster namespace "${vclusterNamespace}" is longer than 63 characters; shorten the env or region name`);
         }
-        return { region, cluster, vclusterNamespace };
+        const workload = summarizeWorkload(resolved.instances.filter((i) => i.env === env.name && i.region === region));
+        return { region, cluster, vclusterNamespace, workload };
       });
       const byApp = new Map<string, { team: string; regions: string[] }>();
       for (const i of resolved.instances) {

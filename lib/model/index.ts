@@ -14,3 +14,5 @@ export * from './vcluster-values';
 export * from './control-plane';
 export * from './layout';
 export { closest, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } from './check';
+export * from './workload';
+export * from './vcluster-sizing';

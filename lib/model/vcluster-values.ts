@@ -16,6 +16,39 @@ export type VclusterSyncFromHostKind =
   | 'nodes' | 'events' | 'ingressClasses' | 'runtimeClasses' | 'priorityClasses' | 'storageClasses' | 'csiNodes'
   | 'csiDrivers' | 'csiStorageCapacities';
 
+/** A NetworkPolicy peer, as the chart appends it verbatim to its host-side policies (networking.k8s.io/v1). */
+export interface VclusterNetworkPeer {
+  readonly namespaceSelector?: { readonly matchLabels?: { readonly [label: string]: string } };
+  readonly podSelector?: { readonly matchLabels?: { readonly [label: string]: string } };
+  readonly ipBlock?: { readonly cidr: string; readonly except?: readonly string[] };
+}
+
+export interface VclusterNetworkPort {
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  readonly port?: number | string;
+}
+
+export interface VclusterIngressRule {
+  readonly from?: readonly VclusterNetworkPeer[];
+  readonly ports?: readonly VclusterNetworkPort[];
+}
+
+export interface VclusterEgressRule {
+  readonly to?: readonly VclusterNetworkPeer[];
+  readonly ports?: readonly VclusterNetworkPort[];
+}
+
+/** `policies.networkPolicy` (chart/values.yaml L1199-1233 @ v0.36.1; see docs/architecture.md "vcluster semantics"). */
+export interface VclusterNetworkPolicy extends VclusterEnableSwitch {
+  readonly fallbackDns?: string;
+  readonly controlPlane?: { readonly ingress?: readonly VclusterIngressRule[]; readonly egress?: readonly VclusterEgressRule[] };
+  readonly workload?: {
+    readonly publicEgress?: VclusterEnableSwitch & { readonly cidr?: string; readonly except?: readonly string[] };
+    readonly ingress?: readonly VclusterIngressRule[];
+    readonly egress?: readonly VclusterEgressRule[];
+  };
+}
+
 export interface VclusterValues {
   readonly controlPlane?: {
     readonly distro?: { readonly k8s?: VclusterEnableSwitch & { readonly version?: string } };
@@ -49,7 +82,11 @@ export interface VclusterValues {
       readonly max?: { readonly [resource: string]: string };
       readonly min?: { readonly [resource: string]: string };
     };
-    readonly networkPolicy?: VclusterEnableSwitch;
+    readonly networkPolicy?: VclusterNetworkPolicy;
+  };
+  readonly integrations?: {
+    /** Serves metrics.k8s.io inside the vcluster by proxying to the host's metrics-server (which must exist). */
+    readonly metricsServer?: VclusterEnableSwitch & { readonly nodes?: boolean; readonly pods?: boolean };
   };
   readonly exportKubeConfig?: {
     readonly server?: string;
@@ -71,3 +108,20 @@ export function mergeValues(base: object, over: object | undefined): Record<stri
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * The vcluster's CoreDNS as an app's NetworkPolicy must name it (loft-sh/vcluster @ v0.36.1:
+ * pkg/constants/coredns.go CoreDNSLabelKey/Value; pkg/coredns/template.go, Corefile `.:1053` and
+ * the kube-dns Service mapping 53 to targetPort 1053). It is a Deployment in the virtual cluster's
+ * kube-system, synced to the host like any pod: its `k8s-app` label is kept as is and its
+ * namespace's labels are copied as `vcluster.loft.sh/ns-label-*` (pods/translate/translator.go,
+ * Translate). The NetworkPolicy syncer (networkpolicies/translate.go, translateNetworkPolicyPeers)
+ * turns a peer's namespaceSelector into a selector on those copied labels and adds the vcluster's
+ * marker label, so {namespace kube-system, k8s-app: vcluster-kube-dns} selects exactly that pod on
+ * the host. The host sees the pod port after the Service's DNAT: 1053, not 53.
+ */
+export const VCLUSTER_DNS = {
+  namespace: 'kube-system',
+  podLabels: { 'k8s-app': 'vcluster-kube-dns' },
+  port: 1053,
+} as const;

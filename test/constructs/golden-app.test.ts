@@ -69,9 +69,10 @@ const container = (objs: K8sObject[]) => {
 const appPolicy = (objs: K8sObject[], name: string) => oneOf(objs, 'NetworkPolicy', name).spec;
 const selectorOf = (i: AppInstance) => ({ 'app.kubernetes.io/name': i.app, 'app.kubernetes.io/instance': i.instance });
 const nsFrom = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
+/** The vcluster's CoreDNS (k8s-app: vcluster-kube-dns in its kube-system), on the pod port 1053 the host's CNI sees. */
 const DNS_RULE = {
-  to: [{ ...nsFrom('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-  ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+  to: [{ ...nsFrom('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'vcluster-kube-dns' } } }],
+  ports: [{ protocol: 'UDP', port: 1053 }, { protocol: 'TCP', port: 1053 }],
 };
 const kindsAndNames = (objs: K8sObject[]) => objs.map((o) => `${o.kind}/${o.metadata.name}`);
 /** Every pod spec of the output (Deployments today; any workload kind tomorrow). */

@@ -74,6 +74,7 @@ test('what changes is dev\'s instances, dev\'s app lists and the matrix, each fo
     'apps/dev/us-east-1/book-shop/book-shop.yaml', // book-shop admits its new caller where both run
     'argocd/appsets/dev/services.yaml', //         the app -> team map of dev's Applications gains payments
     'argocd/projects/dev.yaml', //                 dev's project allows exactly the deployed namespaces (+ payments) and teams
+    'argocd/vclusters/dev-us-east-1.yaml', //      dev's vcluster quota is sized from its workload (+ payments' pods)
   ]);
   expect(after.get('apps/dev/us-east-1/book-shop/book-shop.yaml')).toContain('kubernetes.io/metadata.name: payments');
   expect(after.get('README.md')).toMatch(/\| payments \| `0\.1\.0-SNAPSHOT-1a2b3c4`[^|]*\| not released \| not released \| not released \|/);

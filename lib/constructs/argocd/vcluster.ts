@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Application } from '../../../imports/argoproj.io';
-import { ControlPlane, ControlPlaneEnv, ControlPlaneRegion, mergeValues, VclusterValues } from '../../model';
+import {
+  ControlPlane, ControlPlaneEnv, ControlPlaneRegion, deriveVclusterValues, mergeValues, PlatformDefinition, VclusterValues,
+} from '../../model';
 import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
 import { syncWave } from '../labels';
 
@@ -21,11 +23,21 @@ export interface VclusterProps {
 }
 
 /**
- * The golden vcluster values: PSS restricted enforced inside, the chart's network isolation on,
- * resource quota and limit range on, and the objects the golden app relies on synced to the host
- * (Ingresses, NetworkPolicies and PDBs are not synced by default, so they would have no effect).
+ * The golden vcluster values: PSS restricted enforced inside, the objects the golden app relies on
+ * synced to the host (Ingresses, NetworkPolicies and PDBs are not synced by default, so they would
+ * have no effect), and, derived from what the vcluster runs (region.workload, see
+ * lib/model/vcluster-sizing.ts): the metrics API when an HPA is there, the chart's network policy
+ * with the host's ingress controller and Prometheus let in and no blanket public egress, and a
+ * quota and limit range sized to full scale plus headroom. `overrides` (the env's
+ * `vcluster.values`) only inform the sizing (the control plane's replicas and resources); the
+ * caller merges them over the result, so they win.
  */
-export function goldenVclusterValues(region: ControlPlaneRegion): VclusterValues {
+export function goldenVclusterValues(
+  platform: Pick<PlatformDefinition, 'ingressControllerNamespace' | 'monitoringNamespace'>,
+  region: ControlPlaneRegion,
+  overrides: VclusterValues = {},
+): VclusterValues {
+  const derived = deriveVclusterValues(region.workload, platform, overrides);
   return {
     controlPlane: {
       distro: { k8s: { enabled: true } },
@@ -41,12 +53,8 @@ export function goldenVclusterValues(region: ControlPlaneRegion): VclusterValues
         ingressClasses: { enabled: true },
       },
     },
-    policies: {
-      podSecurityStandard: 'restricted',
-      resourceQuota: { enabled: true },
-      limitRange: { enabled: true },
-      networkPolicy: { enabled: true },
-    },
+    policies: { podSecurityStandard: 'restricted', ...derived.policies },
+    integrations: derived.integrations,
     // The kubeconfig in Secret vc-<name> points at the in-cluster service (a SAN of the vcluster's cert).
     exportKubeConfig: { server: `https://${region.cluster}.${region.vclusterNamespace}:443` },
   };
@@ -68,7 +76,7 @@ export class Vcluster extends Construct {
       [`${platform.labelDomain}/env`]: env.name,
       [`${platform.labelDomain}/region`]: region.region,
     });
-    this.values = mergeValues(goldenVclusterValues(region), env.vclusterValues);
+    this.values = mergeValues(goldenVclusterValues(platform, region, env.vclusterValues), env.vclusterValues);
 
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: { name: region.vclusterNamespace, labels, annotations: syncWave(WAVES.vclusters) },

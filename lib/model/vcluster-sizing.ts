@@ -1,0 +1,146 @@
+import { PlatformDefinition } from './platform';
+import { parseCpu, parseMemory } from './quantity';
+import { VclusterIngressRule, VclusterValues } from './vcluster-values';
+import { VclusterWorkload } from './workload';
+
+/**
+ * The vcluster values derived from what the vcluster will run (docs/architecture.md, "vcluster
+ * semantics"): the metrics API, the workload network policy, the quota and the limit range. Pure.
+ *
+ * The ResourceQuota and LimitRange the chart renders (chart/templates/resourcequota.yaml,
+ * limitrange.yaml @ v0.36.1) live in the vcluster's HOST namespace, so they count the synced
+ * workload pods and also the vcluster's own pods (its StatefulSet and the CoreDNS it deploys).
+ */
+
+/** Rolling updates surge by 25% (the Deployment default maxSurge), so the quota covers full scale x 1.25. */
+export const WORKLOAD_HEADROOM = 1.25;
+
+type Resources = { readonly cpu?: string; readonly memory?: string; readonly 'ephemeral-storage'?: string };
+
+/**
+ * The chart defaults (loft-sh/vcluster chart/values.yaml @ v0.36.1) of the pods the vcluster itself
+ * runs in the host namespace: controlPlane.statefulSet.resources (L654-663, no CPU limit, so the
+ * limit range's default applies) and highAvailability.replicas (L669-671);
+ * controlPlane.coredns.deployment.replicas (L538) and .resources (no ephemeral-storage).
+ */
+export const VCLUSTER_OWN_PODS = {
+  controlPlane: {
+    replicas: 1,
+    requests: { cpu: '200m', memory: '256Mi', 'ephemeral-storage': '1Gi' } as Resources,
+    limits: { memory: '4Gi', 'ephemeral-storage': '10Gi' } as Resources,
+  },
+  coredns: {
+    replicas: 1,
+    requests: { cpu: '20m', memory: '64Mi' } as Resources,
+    limits: { cpu: '1000m', memory: '170Mi' } as Resources,
+  },
+} as const;
+
+/**
+ * The limit range's per-container defaults. CPU and memory are the chart's (values.yaml L1184-1192);
+ * the golden app sets CPU and memory itself but no ephemeral-storage (it writes only /tmp, an
+ * emptyDir, and its logs), so ephemeral-storage comes from here for every app container: the chart's
+ * 3Gi request / 8Gi limit per container exhausted the quota's 60Gi / 160Gi at 20 pods.
+ */
+export const CONTAINER_DEFAULTS: { readonly request: Resources; readonly limit: Resources } = {
+  request: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '256Mi' },
+  limit: { cpu: '1', memory: '512Mi', 'ephemeral-storage': '2Gi' },
+};
+
+/** The parts of the vcluster values derived from its workload (merged under the env's overrides). */
+export function deriveVclusterValues(
+  w: VclusterWorkload,
+  platform: Pick<PlatformDefinition, 'ingressControllerNamespace' | 'monitoringNamespace'>,
+  overrides: VclusterValues = {},
+): VclusterValues {
+  return {
+    integrations: { metricsServer: { enabled: w.autoscaling } },
+    policies: {
+      resourceQuota: { enabled: true, quota: vclusterQuota(w, overrides) },
+      limitRange: { enabled: true, default: { ...CONTAINER_DEFAULTS.limit }, defaultRequest: { ...CONTAINER_DEFAULTS.request } },
+      networkPolicy: {
+        enabled: true,
+        workload: {
+          // Public egress is left to each app's own NetworkPolicy (HTTPS only, when it asks for it).
+          publicEgress: { enabled: false },
+          ...workloadIngress(w, platform),
+        },
+      },
+    },
+  };
+}
+
+/** Host ingress controller -> exposed apps' ports; host Prometheus -> scraped apps' metrics ports. */
+function workloadIngress(w: VclusterWorkload, platform: Pick<PlatformDefinition, 'ingressControllerNamespace' | 'monitoringNamespace'>): { ingress?: VclusterIngressRule[] } {
+  const rule = (namespace: string, ports: readonly number[]): VclusterIngressRule => ({
+    from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } }],
+    ports: ports.map((port) => ({ protocol: 'TCP', port })),
+  });
+  const ingress = [
+    ...(w.ingressPorts.length > 0 ? [rule(platform.ingressControllerNamespace, w.ingressPorts)] : []),
+    ...(w.metricsPorts.length > 0 ? [rule(platform.monitoringNamespace, w.metricsPorts)] : []),
+  ];
+  return ingress.length > 0 ? { ingress } : {};
+}
+
+/**
+ * The host-namespace quota: workload pods at full scale plus headroom, plus the vcluster's own pods
+ * (replicas and resources from the env's overrides when set, else the chart's). CPU and memory
+ * requests are capped like limits (requests never exceed limits).
+ */
+export function vclusterQuota(w: VclusterWorkload, overrides: VclusterValues = {}): { [resource: string]: string } {
+  const sts = overrides.controlPlane?.statefulSet;
+  const own = VCLUSTER_OWN_PODS;
+  const cp = {
+    replicas: sts?.highAvailability?.replicas ?? own.controlPlane.replicas,
+    requests: { ...own.controlPlane.requests, ...sts?.resources?.requests } as Resources,
+    limits: { ...own.controlPlane.limits, ...sts?.resources?.limits } as Resources,
+  };
+  // A container's amount of a resource: its own, else the limit range's default.
+  const amount = (r: Resources, key: keyof Resources, kind: 'requests' | 'limits') =>
+    r[key] ?? (kind === 'limits' ? CONTAINER_DEFAULTS.limit : CONTAINER_DEFAULTS.request)[key]!;
+  const workloadPods = Math.ceil(w.maxPods * WORKLOAD_HEADROOM);
+  const workloadContainers = Math.ceil(w.maxContainers * WORKLOAD_HEADROOM);
+  const cpuMillis = Math.ceil(w.limits.cpuMillis * WORKLOAD_HEADROOM)
+    + cp.replicas * cpu(amount(cp.limits, 'cpu', 'limits'))
+    + own.coredns.replicas * cpu(amount(own.coredns.limits, 'cpu', 'limits'));
+  const memoryBytes = Math.ceil(w.limits.memoryBytes * WORKLOAD_HEADROOM)
+    + cp.replicas * bytes(amount(cp.limits, 'memory', 'limits'))
+    + own.coredns.replicas * bytes(amount(own.coredns.limits, 'memory', 'limits'));
+  // App containers set no ephemeral-storage: the limit range's default is theirs.
+  const ephemeral = (kind: 'requests' | 'limits') => workloadContainers * bytes(amount({}, 'ephemeral-storage', kind))
+    + cp.replicas * bytes(amount(cp[kind], 'ephemeral-storage', kind))
+    + own.coredns.replicas * bytes(amount(own.coredns[kind], 'ephemeral-storage', kind));
+  return {
+    'count/pods': String(workloadPods + cp.replicas + own.coredns.replicas),
+    'requests.cpu': formatCpu(cpuMillis),
+    'limits.cpu': formatCpu(cpuMillis),
+    'requests.memory': formatBytes(memoryBytes),
+    'limits.memory': formatBytes(memoryBytes),
+    'requests.ephemeral-storage': formatBytes(ephemeral('requests')),
+    'limits.ephemeral-storage': formatBytes(ephemeral('limits')),
+  };
+}
+
+function cpu(q: string): number {
+  const m = parseCpu(q);
+  if (m === undefined) throw new Error(`vcluster sizing: "${q}" is not a CPU quantity`);
+  return m;
+}
+
+function bytes(q: string): number {
+  const b = parseMemory(q);
+  if (b === undefined) throw new Error(`vcluster sizing: "${q}" is not a byte quantity`);
+  return b;
+}
+
+/** Millicores as a quantity: whole cores when exact ("12"), else millicores ("12500m"). */
+export function formatCpu(millis: number): string {
+  return millis % 1000 === 0 ? String(millis / 1000) : `${millis}m`;
+}
+
+/** Bytes as a quantity, rounded up to Mi: "Gi" when exact ("40Gi"), else "Mi" ("1234Mi"). */
+export function formatBytes(b: number): string {
+  const mi = Math.ceil(b / 2 ** 20);
+  return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
+}

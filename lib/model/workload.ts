@@ -1,0 +1,56 @@
+import { AppInstance } from './instance';
+import { parseCpu, parseMemory } from './quantity';
+
+/**
+ * What one vcluster (one env/region) will run, summed over its resolved instances: the input from
+ * which its vcluster values are derived (metrics API, network policy, quota and limit range). Pure.
+ */
+export interface VclusterWorkload {
+  /** Whether any instance has a HorizontalPodAutoscaler (so the vcluster needs a metrics API). */
+  readonly autoscaling: boolean;
+  /** Pods at full scale: the sum over instances of max(replicas, autoscaling.maxReplicas). */
+  readonly maxPods: number;
+  /** Containers at full scale (the golden app runs one container per pod). */
+  readonly maxContainers: number;
+  /** The sum of the containers' limits at full scale. */
+  readonly limits: { readonly cpuMillis: number; readonly memoryBytes: number };
+  /** Container ports of the exposed apps (the host's ingress controller must reach them), sorted. */
+  readonly ingressPorts: readonly number[];
+  /** Metrics ports of the scraped apps (the host's Prometheus must reach them), sorted. */
+  readonly metricsPorts: readonly number[];
+}
+
+/** Containers per golden-app pod (lib/constructs/golden-app.ts: one container, no init containers). */
+const CONTAINERS_PER_POD = 1;
+
+/** Pods one instance runs at full scale. */
+export function maxPodsOf(i: AppInstance): number {
+  return Math.max(i.replicas, i.autoscaling?.maxReplicas ?? 0);
+}
+
+/** Sums what the given instances (those of one env/region) run at full scale. */
+export function summarizeWorkload(instances: readonly AppInstance[]): VclusterWorkload {
+  let maxPods = 0;
+  let cpuMillis = 0;
+  let memoryBytes = 0;
+  const ingressPorts = new Set<number>();
+  const metricsPorts = new Set<number>();
+  for (const i of instances) {
+    const pods = maxPodsOf(i);
+    maxPods += pods;
+    // resolve() has validated the quantities (CPU_ALLOWED / MEMORY_ALLOWED), so they parse.
+    cpuMillis += pods * (parseCpu(i.resources.limits.cpu) ?? 0);
+    memoryBytes += pods * (parseMemory(i.resources.limits.memory) ?? 0);
+    if (i.ingress) ingressPorts.add(i.port);
+    if (i.metrics) metricsPorts.add(i.metrics.port);
+  }
+  const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
+  return {
+    autoscaling: instances.some((i) => i.autoscaling !== undefined),
+    maxPods,
+    maxContainers: maxPods * CONTAINERS_PER_POD,
+    limits: { cpuMillis, memoryBytes },
+    ingressPorts: sorted(ingressPorts),
+    metricsPorts: sorted(metricsPorts),
+  };
+}
