@@ -13,4 +13,8 @@ export * from './resolve';
 export * from './vcluster-values';
 export * from './control-plane';
 export * from './layout';
+export * from './clusters';
+export * from './addons';
+export * from './chart-values';
+export * from './argocd-health';
 export { closest, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } from './check';
