@@ -10,10 +10,10 @@ import { synthCommand } from './lib/cli/synth';
 const load = () => {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { apps } = require('./apps') as typeof import('./apps');
-  const { envs, platform } = require('./envs') as typeof import('./envs');
+  const { addons, envs, platform } = require('./envs') as typeof import('./envs');
   const { releases } = require('./envs/releases') as typeof import('./envs/releases');
   const { secrets } = require('./envs/secrets') as typeof import('./envs/secrets');
-  return { apps, envs, platform, releases, secrets };
+  return { addons, apps, envs, platform, releases, secrets };
 };
 
 /** The command with its own streams: tests call it in-process; the process runs it when this file is the entry point. */

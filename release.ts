@@ -7,9 +7,9 @@ import { releaseCommand } from './lib/cli/release';
 const load = () => {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { apps } = require('./apps') as typeof import('./apps');
-  const { envs, platform } = require('./envs') as typeof import('./envs');
+  const { addons, envs, platform } = require('./envs') as typeof import('./envs');
   const { secrets } = require('./envs/secrets') as typeof import('./envs/secrets');
-  return { apps, envs, platform, secrets };
+  return { addons, apps, envs, platform, secrets };
 };
 
 /** The command with its own streams: tests call it in-process; the process runs it when this file is the entry point. */

@@ -7,9 +7,9 @@ import { sealCommand } from './lib/cli/seal';
 const load = () => {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { apps } = require('./apps') as typeof import('./apps');
-  const { envs, platform } = require('./envs') as typeof import('./envs');
+  const { addons, envs, platform } = require('./envs') as typeof import('./envs');
   // Only --commit re-synthesizes dist/ and needs the releases.
-  const synthInput = () => ({ apps, envs, platform, releases: (require('./envs/releases') as typeof import('./envs/releases')).releases });
+  const synthInput = () => ({ addons, apps, envs, platform, releases: (require('./envs/releases') as typeof import('./envs/releases')).releases });
   return { apps, envs, synthInput };
 };
 

@@ -7,8 +7,8 @@ import { validateCommand } from './lib/cli/validate';
 const load = () => {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { apps } = require('./apps') as typeof import('./apps');
-  const { envs, platform } = require('./envs') as typeof import('./envs');
-  return { apps, envs, platform };
+  const { addons, envs, platform } = require('./envs') as typeof import('./envs');
+  return { addons, apps, envs, platform };
 };
 
 /** The command with its own streams: tests call it in-process; the process runs it when this file is the entry point. */

@@ -12,7 +12,7 @@ export const dev = defineEnvironment(apps, {
     logLevel: 'debug',
   },
   sync: { automated: true, prune: true, selfHeal: true },
-  ingress: { domain: 'dev.acme.io', className: 'nginx', clusterIssuer: 'letsencrypt-staging' },
+  ingress: { domain: 'dev.acme.io', className: 'traefik', clusterIssuer: 'letsencrypt-staging' },
   tags: { allow: [TagPatterns.gitSha, TagPatterns.snapshot] },
   apps: {
     'book-shop': { featureFlags: { newCheckout: true } },

@@ -10,6 +10,6 @@ export const platform = definePlatform({
     argocdNamespace: 'argocd',
   },
   sso: { readersGroup: 'engineering', teamGroupPrefix: 'acme:', platformGroup: 'acme:platform' },
-  ingressControllerNamespace: 'ingress-nginx',
+  ingressControllerNamespace: 'traefik',
   monitoringNamespace: 'monitoring',
 });

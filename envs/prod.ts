@@ -19,7 +19,7 @@ export const prod = defineEnvironment(apps, {
     spreadAcrossZones: true,
   },
   sync: { automated: false },
-  ingress: { domain: 'acme.io', className: 'nginx', clusterIssuer: 'letsencrypt' },
+  ingress: { domain: 'acme.io', className: 'traefik', clusterIssuer: 'letsencrypt' },
   tags: { allow: [TagPatterns.release], requireDigest: true },
   // Production pulls only from the organization's registry (policy rule images/registry).
   registries: ['ghcr.io/acme/'],

@@ -12,6 +12,6 @@ export const staging = defineEnvironment(apps, {
     logLevel: 'info',
   },
   sync: { automated: false },
-  ingress: { domain: 'staging.acme.io', className: 'nginx', clusterIssuer: 'letsencrypt' },
+  ingress: { domain: 'staging.acme.io', className: 'traefik', clusterIssuer: 'letsencrypt' },
   tags: { allow: [TagPatterns.gitSha, TagPatterns.snapshot] },
 });

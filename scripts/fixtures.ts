@@ -15,8 +15,8 @@ exitWith(synthCommand(['--outdir', path.join(FIXTURE, 'dist'), ...process.argv.s
   /* eslint-disable @typescript-eslint/no-require-imports */
   const root = path.resolve(FIXTURE);
   const { apps } = require(path.join(root, 'apps'));
-  const { envs, platform } = require(path.join(root, 'envs'));
+  const { addons, envs, platform } = require(path.join(root, 'envs'));
   const { releases } = require(path.join(root, 'envs', 'releases'));
   const { secrets } = require(path.join(root, 'envs', 'secrets'));
-  return { apps, envs, platform, releases, secrets };
+  return { addons, apps, envs, platform, releases, secrets };
 }));

@@ -1,4 +1,6 @@
+import { AddonCatalogue, AddonDeployment, planAddons } from './addons';
 import { sourceOf } from './app';
+import { PlatformClusters, platformClusters } from './clusters';
 import { EnvironmentRegistry } from './environment';
 import { ConfigError } from './errors';
 import { clusterName } from './layout';
@@ -43,39 +45,46 @@ export interface ControlPlaneEnv {
 export interface ControlPlane {
   readonly platform: PlatformDefinition;
   readonly envs: readonly ControlPlaneEnv[];
+  /** The clusters of the platform (hub, hosts, vclusters). */
+  readonly clusters: PlatformClusters;
+  /** Each add-on of the catalogue on each of its target clusters, in catalogue then cluster order. */
+  readonly addons: readonly AddonDeployment[];
 }
 
-/** Derives the control plane from the environments and the resolved instances. Pure. */
-export function planControlPlane(platform: PlatformDefinition, envs: EnvironmentRegistry, resolved: ResolveResult): ControlPlane {
-  return {
-    platform,
-    envs: Object.values(envs).map((env) => {
-      const regions = env.regionNames.map((region) => {
-        const cluster = clusterName(env.name, region);
-        const vclusterNamespace = `vcluster-${cluster}`;
-        if (vclusterNamespace.length > 63) {
-          throw new ConfigError(sourceOf(env), `regions.${region}`, `vcluster namespace "${vclusterNamespace}" is longer than 63 characters; shorten the env or region name`);
-        }
-        const workload = summarizeWorkload(resolved.instances.filter((i) => i.env === env.name && i.region === region));
-        return { region, cluster, vclusterNamespace, workload };
-      });
-      const byApp = new Map<string, { team: string; regions: string[] }>();
-      for (const i of resolved.instances) {
-        if (i.env !== env.name) continue;
-        const entry = byApp.get(i.app) ?? { team: i.team, regions: [] };
-        entry.regions.push(i.region);
-        byApp.set(i.app, entry);
+/** Derives the control plane from the environments, the resolved instances and the add-on catalogue. Pure. */
+export function planControlPlane(platform: PlatformDefinition, envs: EnvironmentRegistry, resolved: ResolveResult, addons?: AddonCatalogue): ControlPlane {
+  const planned = planEnvs(envs, resolved);
+  const clusters = platformClusters(planned.flatMap((e) => e.regions.map((r) => ({ env: e.name, region: r.region, cluster: r.cluster }))));
+  return { platform, envs: planned, clusters, addons: planAddons(addons, clusters) };
+}
+
+function planEnvs(envs: EnvironmentRegistry, resolved: ResolveResult): ControlPlaneEnv[] {
+  return Object.values(envs).map((env) => {
+    const regions = env.regionNames.map((region) => {
+      const cluster = clusterName(env.name, region);
+      const vclusterNamespace = `vcluster-${cluster}`;
+      if (vclusterNamespace.length > 63) {
+        throw new ConfigError(sourceOf(env), `regions.${region}`, `vcluster namespace "${vclusterNamespace}" is longer than 63 characters; shorten the env or region name`);
       }
-      const apps = [...byApp].sort(([a], [b]) => (a < b ? -1 : 1)).map(([app, e]) => ({ app, team: e.team, regions: e.regions }));
-      return {
-        name: env.name,
-        ...(env.description ? { description: env.description } : {}),
-        sync: { automated: env.sync.automated, prune: env.sync.prune ?? true, selfHeal: env.sync.selfHeal ?? true },
-        regions,
-        apps,
-        vclusterValues: env.vcluster?.values ?? {},
-        source: sourceOf(env),
-      };
-    }),
-  };
+      const workload = summarizeWorkload(resolved.instances.filter((i) => i.env === env.name && i.region === region));
+      return { region, cluster, vclusterNamespace, workload };
+    });
+    const byApp = new Map<string, { team: string; regions: string[] }>();
+    for (const i of resolved.instances) {
+      if (i.env !== env.name) continue;
+      const entry = byApp.get(i.app) ?? { team: i.team, regions: [] };
+      entry.regions.push(i.region);
+      byApp.set(i.app, entry);
+    }
+    const apps = [...byApp].sort(([a], [b]) => (a < b ? -1 : 1)).map(([app, e]) => ({ app, team: e.team, regions: e.regions }));
+    return {
+      name: env.name,
+      ...(env.description ? { description: env.description } : {}),
+      sync: { automated: env.sync.automated, prune: env.sync.prune ?? true, selfHeal: env.sync.selfHeal ?? true },
+      regions,
+      apps,
+      vclusterValues: env.vcluster?.values ?? {},
+      source: sourceOf(env),
+    };
+  });
 }

@@ -9,6 +9,7 @@
  * argocd/projects/<env>.yaml                 the env's AppProject
  * argocd/appsets/<env>/services.yaml         the env's ApplicationSet over apps/<env>/<region>/<app>
  * argocd/vclusters/<env>-<region>.yaml       the region's vcluster and its registration
+ * argocd/addons/<cluster>/<addon>.yaml       one add-on's Application for one cluster of the platform
  * apps/<env>/<region>/<app>/<app>.yaml       everything of one app instance
  * ```
  */
@@ -34,6 +35,13 @@ export const projectFile = (env: string): string => `${ARGOCD_DIR}/projects/${en
 export const appsetFile = (env: string): string => `${ARGOCD_DIR}/appsets/${env}/services.yaml`;
 /** A region's vcluster: `argocd/vclusters/<env>-<region>.yaml` (`<env>-<region>` is the cluster name). */
 export const vclusterFile = (env: string, region: string): string => `${ARGOCD_DIR}/vclusters/${clusterName(env, region)}.yaml`;
+/**
+ * An add-on's Argo CD Application for one cluster of the platform (hub, host or vcluster, by its name in
+ * lib/model/clusters.ts): `argocd/addons/<cluster>/<addon>.yaml`.
+ */
+export const addonFile = (cluster: string, addon: string): string => `${ARGOCD_DIR}/addons/${cluster}/${addon}.yaml`;
+/** An add-on's Argo CD Application name on a cluster: `addon-<cluster>-<addon>`. */
+export const addonApplicationName = (cluster: string, addon: string): string => `addon-${cluster}-${addon}`;
 /** A region's cluster (vcluster and Argo CD destination) name: `<env>-<region>`. */
 export const clusterName = (env: string, region: string): string => `${env}-${region}`;
 /**
@@ -54,6 +62,7 @@ export type DistFile =
   | { readonly kind: 'project'; readonly env: string }
   | { readonly kind: 'appset'; readonly env: string }
   | { readonly kind: 'vcluster'; readonly env: string; readonly region: string }
+  | { readonly kind: 'addon'; readonly cluster: string; readonly addon: string }
   | { readonly kind: 'root' }
   | { readonly kind: 'readme' };
 
@@ -77,6 +86,7 @@ export function parseDistPath(rel: string): DistFile | undefined {
   const yaml = YAML.exec(s[s.length - 1])?.[1];
   if (s[1] === 'projects' && s.length === 3 && yaml) return { kind: 'project', env: yaml };
   if (s[1] === 'appsets' && s.length === 4 && s[3] === 'services.yaml') return { kind: 'appset', env: s[2] };
+  if (s[1] === 'addons' && s.length === 4 && yaml) return { kind: 'addon', cluster: s[2], addon: yaml };
   if (s[1] === 'vclusters' && s.length === 3 && yaml) {
     const m = CLUSTER.exec(yaml);
     if (m) return { kind: 'vcluster', env: m[1], region: m[2] };

@@ -1,3 +1,4 @@
+import { AddonCatalogue } from './addons';
 import { AppDefinition, AppRegistry, sourceOf } from './app';
 import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
 import { ConfigError, joinPath } from './errors';
@@ -39,6 +40,11 @@ export interface ResolveInput {
    * @default 'envs/secrets.ts'
    */
   readonly secretsFile?: string;
+  /**
+   * The cluster add-ons (envs/addons.ts): one Argo CD Application per add-on per target cluster.
+   * @default none
+   */
+  readonly addons?: AddonCatalogue;
 }
 
 export interface ResolveResult {

@@ -1,7 +1,7 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterRegistration,
+  AddonApplication, EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterRegistration,
 } from '../constructs/argocd';
 import { appsetFile, ConfigError, ControlPlane, ControlPlaneEnv, projectFile, ROOT_FILE, vclusterFile } from '../model';
 import { validateVclusterValues } from '../policy/schemas';
@@ -35,7 +35,7 @@ function checkVcluster(env: ControlPlaneEnv, values: Record<string, unknown>): v
 /**
  * The files under dist/argocd (paths from lib/model/layout.ts): root.yaml (platform AppProject + root
  * Application, the one object applied by hand), projects/<env>.yaml, appsets/<env>/services.yaml,
- * vclusters/<env>-<region>.yaml.
+ * vclusters/<env>-<region>.yaml, addons/<cluster>/<addon>.yaml.
  */
 export function renderControlPlane(cp: ControlPlane): OutputFile[] {
   const files: OutputFile[] = [
@@ -54,6 +54,9 @@ export function renderControlPlane(cp: ControlPlane): OutputFile[] {
         new VclusterRegistration(chart, 'registration', { controlPlane: cp, env, region });
       }));
     }
+  }
+  for (const deployment of cp.addons) {
+    files.push(renderFile(deployment.file, (chart) => new AddonApplication(chart, 'addon', { controlPlane: cp, deployment })));
   }
   return files;
 }

@@ -72,7 +72,7 @@ export function planSynth(input: ResolveInput): SynthPlan {
   const resolved = resolve(input);
   const t1 = performance.now();
   const files = resolved.instances.map(renderInstance);
-  files.push(...renderControlPlane(planControlPlane(input.platform, input.envs as EnvironmentRegistry, resolved)));
+  files.push(...renderControlPlane(planControlPlane(input.platform, input.envs as EnvironmentRegistry, resolved, input.addons)));
   files.push({ path: README_FILE, content: renderMatrix(resolved, input.envs as EnvironmentRegistry), objects: 0 });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 

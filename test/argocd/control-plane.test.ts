@@ -46,6 +46,16 @@ const byKind = (kind: string) => argo.filter((o) => o.obj.kind === kind);
 describe('dist/argocd files', () => {
   test('are the files of the output contract', () => {
     expect([...new Set(argo.map((o) => o.file))]).toEqual([
+      'argocd/addons/dev-us-east-1/sealed-secrets.yaml',
+      'argocd/addons/hub/argo-cd.yaml',
+      'argocd/addons/hub/cert-manager.yaml',
+      'argocd/addons/hub/external-secrets.yaml',
+      'argocd/addons/hub/kube-prometheus-stack.yaml',
+      'argocd/addons/hub/metrics-server.yaml',
+      'argocd/addons/hub/traefik.yaml',
+      'argocd/addons/prod-eu-west-1/sealed-secrets.yaml',
+      'argocd/addons/prod-us-east-1/sealed-secrets.yaml',
+      'argocd/addons/staging-us-east-1/sealed-secrets.yaml',
       'argocd/appsets/dev/services.yaml',
       'argocd/appsets/prod/services.yaml',
       'argocd/appsets/staging/services.yaml',
@@ -90,13 +100,17 @@ describe('dist/argocd files', () => {
     for (const o of root) expect(o.metadata.namespace).toBe('argocd');
   });
 
-  test('sync waves: projects, then vclusters, then their registration, then ApplicationSets', () => {
+  test('sync waves: projects, hub/host add-ons, vclusters, their registration, vcluster add-ons, then ApplicationSets', () => {
     const waveOf = (o: Obj) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
     const waves = (kind: string, pred: (o: Obj) => boolean = () => true) => [...new Set(byKind(kind).map((o) => o.obj).filter(pred).map(waveOf))];
     const [project] = waves('AppProject');
     const [vcluster] = waves('Application', (o) => o.spec.source.chart === 'vcluster');
     const [registration] = waves('ExternalSecret');
     const [appSet] = waves('ApplicationSet');
+    const hostAddons = waves('Application', (o) => o.metadata.name.startsWith('addon-hub-'));
+    const vclusterAddons = waves('Application', (o) => o.spec.destination.name !== undefined && o.metadata.name.startsWith('addon-'));
+    for (const w of hostAddons) expect([project < w, w < vcluster]).toEqual([true, true]);
+    for (const w of vclusterAddons) expect([registration < w, w < appSet]).toEqual([true, true]);
     expect(project).toBeLessThan(vcluster);
     expect(vcluster).toBeLessThan(registration);
     expect(registration).toBeLessThan(appSet);
@@ -202,7 +216,8 @@ describe('bad input', () => {
       sync: { automated: false }, ingress: { domain: 'qa.acme.io' }, tags: { allow: [TagPatterns.gitSha] },
       vcluster: { values: { policies: { resourceQuota: { quota: { 'requests.cpu': '4' } } } } },
     });
-    const p = planSynth({ ...exampleInput, envs: registerEnvironments(env), releases: {}, secrets: {} });
+    // The example's add-ons override dev and prod, which this registry does not have (planAddons refuses them).
+    const p = planSynth({ ...exampleInput, envs: registerEnvironments(env), releases: {}, secrets: {}, addons: undefined });
     // nothing released in qa yet: its ApplicationSet matches nothing, a warning, not an error
     expect(p.warnings.map((w) => w.rule)).toEqual(['argocd/appset-paths-exist']);
     const vc = objectsOf(p, 'argocd/vclusters/').find((o) => o.obj.kind === 'Application')!.obj;

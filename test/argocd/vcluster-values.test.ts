@@ -73,7 +73,7 @@ describe('the example: prod-us-east-1 runs book-shop autoscaled to 12 and three 
         publicEgress: { enabled: false },
         ingress: [
           {
-            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }],
             ports: [...new Set(instances.filter((i) => i.ingress).map((i) => i.port))].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port })),
           },
           {

@@ -1,5 +1,5 @@
 import {
-  appsetFile, directoriesOf, envInstancesPattern, inDist, inRepo, instanceDir, instanceFile, instanceOf, isDistTree, parseDistPath,
+  addonFile, appsetFile, directoriesOf, envInstancesPattern, inDist, inRepo, instanceDir, instanceFile, instanceOf, isDistTree, parseDistPath,
   parseInstanceDir, projectFile, README_FILE, regionSegment, repoDirectories, ROOT_FILE, vclusterFile,
 } from '../../lib/model';
 
@@ -11,6 +11,7 @@ describe('dist/ layout', () => {
     expect(projectFile('prod')).toBe('argocd/projects/prod.yaml');
     expect(appsetFile('prod')).toBe('argocd/appsets/prod/services.yaml');
     expect(vclusterFile('staging', 'eu-west-1')).toBe('argocd/vclusters/staging-eu-west-1.yaml');
+    expect(addonFile('hub', 'traefik')).toBe('argocd/addons/hub/traefik.yaml');
     expect(ROOT_FILE).toBe('argocd/root.yaml');
     expect(README_FILE).toBe('README.md');
     expect(envInstancesPattern('dev')).toBe('apps/dev/*/*');
@@ -28,6 +29,7 @@ describe('dist/ layout', () => {
     expect(parseDistPath(appsetFile(env))).toEqual({ kind: 'appset', env });
     // Env names hold no "-" (letters, digits, "_"), so the cluster name splits at its first "-".
     expect(parseDistPath(vclusterFile(env, region))).toEqual({ kind: 'vcluster', env, region });
+    expect(parseDistPath(addonFile(`${env}-${region}`, 'sealed-secrets'))).toEqual({ kind: 'addon', cluster: `${env}-${region}`, addon: 'sealed-secrets' });
     expect(parseDistPath(ROOT_FILE)).toEqual({ kind: 'root' });
     expect(parseDistPath(README_FILE)).toEqual({ kind: 'readme' });
   });
@@ -37,7 +39,7 @@ describe('dist/ layout', () => {
     for (const p of ['apps/dev/us-east-1/x.yaml', 'apps/dev/us-east-1/echo/sub/x.yaml', 'apps//us-east-1/echo/echo.yaml', 'dist/apps/dev/us-east-1/echo/echo.yaml', 'argocd/apps/dev/r/a/a.yaml']) {
       expect([p, instanceOf(p)]).toEqual([p, undefined]);
     }
-    for (const p of ['argocd/appsets/dev/other.yaml', 'argocd/projects/dev/x.yaml', 'argocd/vclusters/nodash.yaml', 'argocd/root.yml', 'readme.md', 'x/README.md', '']) {
+    for (const p of ['argocd/appsets/dev/other.yaml', 'argocd/projects/dev/x.yaml', 'argocd/vclusters/nodash.yaml', 'argocd/addons/hub.yaml', 'argocd/addons/hub/x/y.yaml', 'argocd/root.yml', 'readme.md', 'x/README.md', '']) {
       expect([p, parseDistPath(p)]).toEqual([p, undefined]);
     }
     expect(parseInstanceDir('apps/dev/us-east-1')).toBeUndefined();

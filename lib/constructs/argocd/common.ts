@@ -1,19 +1,11 @@
 import { ControlPlane } from '../../model';
 
-/** The in-cluster destination (the cluster Argo CD runs in, which hosts the vclusters). */
-export const IN_CLUSTER = 'https://kubernetes.default.svc';
+/** The in-cluster destination and the control plane's sync waves live with the clusters of the platform (lib/model/clusters.ts). */
+export { IN_CLUSTER, WAVES } from '../../model';
 /** Deletes an Application's resources when the Application is deleted. */
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 /** The AppProject of the control plane (root app, vclusters, their registration). */
 export const PLATFORM_PROJECT = 'platform';
-
-/** Sync waves of the control plane, applied by the root app in this order. */
-export const WAVES = {
-  projects: -3,
-  vclusters: -2,
-  registration: -1,
-  appSets: 0,
-} as const;
 
 /** Labels of control-plane objects. */
 export function controlPlaneLabels(cp: ControlPlane, extra: Record<string, string> = {}): Record<string, string> {

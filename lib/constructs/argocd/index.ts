@@ -1,3 +1,4 @@
+export * from './addon-application';
 export * from './common';
 export * from './env-project';
 export * from './platform-project';

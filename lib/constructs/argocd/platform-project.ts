@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../../imports/argoproj.io';
-import { ControlPlane } from '../../model';
+import { addonClusterResources, addonDestinations, addonSources, ControlPlane } from '../../model';
 import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, RESOURCES_FINALIZER, WAVES } from './common';
 import { syncWave } from '../labels';
 import { VCLUSTER_CHART_REPO } from './vcluster';
@@ -12,9 +12,11 @@ export interface PlatformProjectProps {
 }
 
 /**
- * The AppProject of the control plane: the root app (this repository's dist/argocd) and the vclusters
- * (the vcluster chart), deployed into Argo CD's namespace and each vcluster's host namespace of the
- * cluster Argo CD runs in. The platform group may sync; the readers group may read.
+ * The AppProject of the control plane: the root app (this repository's dist/argocd), the vclusters
+ * (the vcluster chart) and the add-ons (their chart repositories), deployed into Argo CD's namespace,
+ * each vcluster's host namespace of the cluster Argo CD runs in, and each add-on's namespaces on each
+ * of its target clusters. Exact entries only: no wildcards. The platform group may sync; the readers
+ * group may read.
  */
 export class PlatformProject extends Construct {
   constructor(scope: Construct, id: string, props: PlatformProjectProps) {
@@ -25,6 +27,25 @@ export class PlatformProject extends Construct {
       platform.gitops.argocdNamespace,
       ...cp.envs.flatMap((e) => e.regions.map((r) => r.vclusterNamespace)),
     ];
+    const destinations: { server?: string; name?: string; namespace: string }[] = [];
+    const seen = new Set<string>();
+    for (const d of <{ server?: string; name?: string; namespace: string }[]>[
+      ...namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      ...addonDestinations(cp.addons).map(({ cluster, namespace }) => ({ ...cluster.destination, namespace })),
+    ]) {
+      const key = `${d.server ?? ''}\0${d.name ?? ''}\0${d.namespace}`;
+      if (!seen.has(key)) destinations.push(d);
+      seen.add(key);
+    }
+    const kinds = [
+      // Namespaces for the vclusters; the vcluster chart's RBAC for syncing from the host.
+      { group: '', kind: 'Namespace' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+    ];
+    for (const r of addonClusterResources(cp.addons)) {
+      if (!kinds.some((k) => k.group === r.group && k.kind === r.kind)) kinds.push({ group: r.group, kind: r.kind });
+    }
     new AppProject(this, 'project', {
       metadata: {
         name: PLATFORM_PROJECT,
@@ -34,15 +55,10 @@ export class PlatformProject extends Construct {
         finalizers: [RESOURCES_FINALIZER],
       },
       spec: {
-        description: 'The GitOps control plane: root app, AppProjects, ApplicationSets, vclusters (generated; do not edit)',
-        sourceRepos: [platform.gitops.repoURL, VCLUSTER_CHART_REPO],
-        destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
-        // Namespaces for the vclusters; the vcluster chart's RBAC for syncing from the host.
-        clusterResourceWhitelist: [
-          { group: '', kind: 'Namespace' },
-          { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
-          { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
-        ],
+        description: 'The GitOps control plane: root app, AppProjects, ApplicationSets, vclusters, add-ons (generated; do not edit)',
+        sourceRepos: [...new Set([platform.gitops.repoURL, VCLUSTER_CHART_REPO, ...addonSources(cp.addons)])],
+        destinations,
+        clusterResourceWhitelist: kinds,
         roles: [
           {
             name: 'platform-admin',

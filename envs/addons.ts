@@ -1,0 +1,148 @@
+import {
+  AddonSpec, APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA, ArgoCdValues, CertManagerValues, defineAddons, ExternalSecretsValues,
+  KubePrometheusStackValues, MetricsServerValues, SealedSecretsValues, TraefikValues,
+} from '../lib/model';
+import { platform } from './platform';
+
+/*
+ * The cluster add-ons: one Argo CD Application per add-on per target cluster (dist/argocd/addons/).
+ * Chart repositories, names and versions: the "Helm charts for cluster add-ons" table of the platform's
+ * source notes (each read from the chart's Chart.yaml at its tag). Value keys: each chart's values.yaml
+ * at that tag (lib/model/chart-values.ts names it). Targets: 'hub' = the cluster Argo CD runs in,
+ * 'hosts' = every host cluster (today the hub alone), 'vclusters' = every env/region vcluster.
+ */
+
+const CRD = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
+const CLUSTER_ROLE = { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' };
+const CLUSTER_ROLE_BINDING = { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' };
+const VALIDATING_WEBHOOK = { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' };
+const MUTATING_WEBHOOK = { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' };
+
+export const addons = defineAddons({
+  // Argo CD manages itself. The chart ships Argo CD v3.4.4 (our CRDs and imports are v3.5.1; see
+  // docs/architecture.md "Add-ons"); image tags are the chart's.
+  'argo-cd': {
+    repoURL: 'https://argoproj.github.io/argo-helm',
+    chart: 'argo-cd',
+    version: '10.1.1',
+    namespace: platform.gitops.argocdNamespace,
+    target: 'hub',
+    releaseName: 'argocd',
+    // Argo CD docs: managing Argo CD with Argo CD needs ServerSideApply=true (its CRDs exceed the annotation limit).
+    serverSideApply: true,
+    prune: false,
+    syncWave: -5,
+    values: {
+      // Restores Application health, so the root app's waves wait for the vclusters and add-ons.
+      configs: { cm: { [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA } },
+    },
+    clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING],
+    description: 'Argo CD itself',
+  } satisfies AddonSpec<ArgoCdValues>,
+
+  // Serves ExternalSecret/SecretStore for the vcluster registration (wave -1), before it.
+  'external-secrets': {
+    repoURL: 'https://charts.external-secrets.io',
+    chart: 'external-secrets',
+    version: '2.9.0',
+    namespace: 'external-secrets',
+    target: 'hub',
+    // The SecretStore and ClusterSecretStore CRDs cover every provider (~0.7 MB of YAML each): over the annotation limit of client-side apply.
+    serverSideApply: true,
+    values: { installCRDs: true },
+    clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING, VALIDATING_WEBHOOK],
+    description: 'External Secrets Operator',
+  } satisfies AddonSpec<ExternalSecretsValues>,
+
+  // metrics.k8s.io on each host: the vclusters' metricsServer integration proxies to
+  // kube-system/metrics-server:443 on their host (its defaults), so the name is fixed.
+  'metrics-server': {
+    repoURL: 'https://kubernetes-sigs.github.io/metrics-server/',
+    chart: 'metrics-server',
+    version: '3.13.1',
+    namespace: 'kube-system',
+    target: 'hosts',
+    values: { fullnameOverride: 'metrics-server', service: { port: 443 } },
+    clusterResources: [CLUSTER_ROLE, CLUSTER_ROLE_BINDING, { group: 'apiregistration.k8s.io', kind: 'APIService' }],
+    description: 'metrics-server (metrics.k8s.io for HPAs, also inside the vclusters)',
+  } satisfies AddonSpec<MetricsServerValues>,
+
+  // The ingress controller of each host: serves the Ingresses the vclusters sync to it.
+  traefik: {
+    repoURL: 'https://traefik.github.io/charts',
+    chart: 'traefik',
+    version: '41.3.0',
+    namespace: platform.ingressControllerNamespace,
+    target: 'hosts',
+    values: {
+      ingressClass: { enabled: true, name: 'traefik' },
+      providers: { kubernetesIngress: { enabled: true } },
+      deployment: { replicas: 2 },
+      podDisruptionBudget: { enabled: true, minAvailable: 1 },
+    },
+    clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING, { group: 'networking.k8s.io', kind: 'IngressClass' }],
+    description: 'Traefik ingress controller (IngressClass "traefik")',
+  } satisfies AddonSpec<TraefikValues>,
+
+  'cert-manager': {
+    repoURL: 'https://charts.jetstack.io',
+    chart: 'cert-manager',
+    version: 'v1.21.1',
+    namespace: 'cert-manager',
+    target: 'hosts',
+    values: { crds: { enabled: true } },
+    clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING, VALIDATING_WEBHOOK, MUTATING_WEBHOOK],
+    description: 'cert-manager (TLS for the Ingresses)',
+  } satisfies AddonSpec<CertManagerValues>,
+
+  // Prometheus, Alertmanager and Grafana on each host. Six of its CRDs exceed the 262144-byte annotation
+  // limit of client-side apply: ServerSideApply. It selects every ServiceMonitor/PodMonitor/rule, not
+  // only its release's. Its exporter Services for the control plane live in kube-system.
+  'kube-prometheus-stack': {
+    repoURL: 'https://prometheus-community.github.io/helm-charts',
+    chart: 'kube-prometheus-stack',
+    version: '88.5.3',
+    namespace: platform.monitoringNamespace,
+    target: 'hosts',
+    serverSideApply: true,
+    values: {
+      crds: { enabled: true },
+      grafana: { enabled: true },
+      prometheus: {
+        prometheusSpec: {
+          serviceMonitorSelectorNilUsesHelmValues: false,
+          podMonitorSelectorNilUsesHelmValues: false,
+          ruleSelectorNilUsesHelmValues: false,
+          probeSelectorNilUsesHelmValues: false,
+          scrapeConfigSelectorNilUsesHelmValues: false,
+        },
+      },
+    },
+    extraNamespaces: ['kube-system'],
+    clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING, VALIDATING_WEBHOOK, MUTATING_WEBHOOK],
+    description: 'Prometheus, Alertmanager and Grafana',
+  } satisfies AddonSpec<KubePrometheusStackValues>,
+
+  // One controller in each vcluster, unsealing SealedSecrets where they are applied; its key pair is the
+  // certificate envs/certs/<env>-<region>.pem holds (kubeseal --fetch-cert --controller-namespace
+  // kube-system --controller-name sealed-secrets --context <vcluster>).
+  'sealed-secrets': {
+    repoURL: 'https://bitnami-labs.github.io/sealed-secrets',
+    chart: 'sealed-secrets',
+    version: '2.18.5',
+    namespace: 'kube-system',
+    target: 'vclusters',
+    values: {
+      fullnameOverride: 'sealed-secrets',
+      // The vclusters enforce Pod Security "restricted": the chart's defaults lack these two.
+      containerSecurityContext: { allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } },
+      resources: { requests: { cpu: '25m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+    },
+    envs: {
+      dev: { values: { resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } } } },
+      prod: { values: { resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } } } },
+    },
+    clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING],
+    description: 'Sealed Secrets controller (envs/certs/<env>-<region>.pem)',
+  } satisfies AddonSpec<SealedSecretsValues>,
+});

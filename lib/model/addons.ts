@@ -1,0 +1,252 @@
+import { deepFreeze, setSource, sourceOf } from './app';
+import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
+import { ADDON_WAVES, PlatformCluster, PlatformClusters } from './clusters';
+import { ConfigError, callerFile } from './errors';
+import { addonApplicationName, addonFile } from './layout';
+import { unknownEnvironment, unknownRegion } from './names';
+import { mergeValues } from './vcluster-values';
+
+/**
+ * The add-on catalogue (envs/addons.ts): the cluster add-ons Argo CD installs from Helm charts, one
+ * Application per add-on per target cluster (lib/model/clusters.ts). Pure.
+ */
+
+/** Where an add-on runs: the hub (Argo CD's cluster), every host cluster, or every vcluster. */
+export type AddonTarget = 'hub' | 'hosts' | 'vclusters';
+export const ADDON_TARGETS: readonly AddonTarget[] = ['hub', 'hosts', 'vclusters'];
+
+/** A partial of a chart's values, for overrides: maps merge key by key, lists and scalars replace. */
+export type ValuesOverride<V> = { readonly [K in keyof V]?: V[K] extends readonly unknown[] ? V[K] : V[K] extends object ? ValuesOverride<V[K]> : V[K] };
+
+/** An env's overrides of an add-on's values (add-ons that target vclusters only). */
+export interface AddonEnvOverride<V> {
+  /** Merged over the add-on's values in every region of the env. */
+  readonly values?: ValuesOverride<V>;
+  /** Merged over the env's values in that region. */
+  readonly regions?: { readonly [region: string]: ValuesOverride<V> };
+}
+
+/** A cluster-scoped kind the chart creates (allowed in the platform AppProject). */
+export interface ClusterResource {
+  /** API group; '' for the core group. */
+  readonly group: string;
+  readonly kind: string;
+}
+
+/** One add-on: a pinned Helm chart installed into a namespace of each of its target clusters. */
+export interface AddonSpec<V extends object = Record<string, unknown>> {
+  /** Helm repository: `https://...` (classic repository index) or `oci://registry/path`. */
+  readonly repoURL: string;
+  /** Chart name in the repository. */
+  readonly chart: string;
+  /** Exact chart version (`1.2.3` or `v1.2.3`, as the chart publishes it); no ranges. */
+  readonly version: string;
+  /** Namespace of the release on each target cluster (created by the sync). */
+  readonly namespace: string;
+  /** Where it runs. */
+  readonly target: AddonTarget;
+  /**
+   * Helm release name.
+   * @default the add-on's name
+   */
+  readonly releaseName?: string;
+  /** Chart values (Argo CD `helm.valuesObject`). */
+  readonly values?: V;
+  /** Per env, and per env/region, overrides (target 'vclusters' only: a hub or host serves every env). */
+  readonly envs?: { readonly [env: string]: AddonEnvOverride<V> };
+  /**
+   * Sync with `ServerSideApply=true` (charts whose CRDs exceed the 262144-byte annotation of client-side apply).
+   * @default false
+   */
+  readonly serverSideApply?: boolean;
+  /**
+   * Sync wave, inside its target's range (ADDON_WAVES): e.g. a CRD provider before its consumers.
+   * @default ADDON_WAVES[target].default
+   */
+  readonly syncWave?: number;
+  /**
+   * Let automated sync prune (delete) resources that left the chart. Off for Argo CD itself: a bad
+   * render must not delete the controller that would repair it.
+   * @default true
+   */
+  readonly prune?: boolean;
+  /** Cluster-scoped kinds the chart creates (the platform AppProject allows exactly these). */
+  readonly clusterResources?: readonly ClusterResource[];
+  /** Namespaces the chart writes to besides its own (e.g. exporter Services in kube-system). */
+  readonly extraNamespaces?: readonly string[];
+  /** What it is for (a comment in the Application). */
+  readonly description?: string;
+}
+
+/** An add-on with every default filled in. */
+export interface AddonDefinition {
+  readonly name: string;
+  readonly repoURL: string;
+  readonly chart: string;
+  readonly version: string;
+  readonly namespace: string;
+  readonly target: AddonTarget;
+  readonly releaseName: string;
+  readonly values: Record<string, unknown>;
+  readonly envs: { readonly [env: string]: { readonly values?: object; readonly regions?: { readonly [region: string]: object } } };
+  readonly serverSideApply: boolean;
+  readonly syncWave: number;
+  readonly prune: boolean;
+  readonly clusterResources: readonly ClusterResource[];
+  readonly extraNamespaces: readonly string[];
+  readonly description?: string;
+}
+
+/** The catalogue, in the order it is written. */
+export interface AddonCatalogue {
+  readonly addons: readonly AddonDefinition[];
+}
+
+/** An exact chart version: semver, optional leading "v" (cert-manager publishes `v1.21.1`). */
+const CHART_VERSION = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const REPO = /^(https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~%-]+)*\/?|oci:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~%-]+)+)$/;
+const CHART = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
+const GROUP = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$/;
+const KIND = /^[A-Z][A-Za-z0-9]{0,62}$/;
+const SPEC_KEYS = ['repoURL', 'chart', 'version', 'namespace', 'target', 'releaseName', 'values', 'envs', 'serverSideApply', 'syncWave', 'prune', 'clusterResources', 'extraNamespaces', 'description'];
+
+/**
+ * Defines the add-on catalogue, keyed by add-on name. Write each add-on `{ ... } satisfies
+ * AddonSpec<ChartValues>` to type its values. Every field is checked at run time (synth does not
+ * type-check); env and region names in overrides are checked against the envs when the catalogue is
+ * planned ({@link planAddons}).
+ */
+export function defineAddons(spec: { readonly [name: string]: AddonSpec<object> }): AddonCatalogue {
+  const file = callerFile();
+  const c = new Checker(file);
+  const all = c.object(spec, 'addons');
+  const addons = Object.entries(all).map(([name, raw]): AddonDefinition => {
+    c.string(name, name, { pattern: DNS_LABEL, allowed: `an add-on name: ${DNS_LABEL_ALLOWED}` });
+    const a = c.object(raw, name);
+    c.keys(a, name, SPEC_KEYS);
+    const target = c.oneOf(a.target, `${name}.target`, ADDON_TARGETS);
+    const waves = ADDON_WAVES[target];
+    const values = a.values === undefined ? {} : c.object(a.values, `${name}.values`);
+    const envs = a.envs === undefined ? {} : c.object(a.envs, `${name}.envs`);
+    if (a.envs !== undefined && target !== 'vclusters') {
+      c.fail(`${name}.envs`, `per-env overrides apply only to add-ons whose target is "vclusters" (a ${target === 'hub' ? 'hub' : 'host'} cluster serves every env); put the values in ${name}.values`);
+    }
+    for (const [env, o] of Object.entries(envs)) {
+      const ov = c.object(o, `${name}.envs.${env}`);
+      c.keys(ov, `${name}.envs.${env}`, ['values', 'regions']);
+      if (ov.values !== undefined) c.object(ov.values, `${name}.envs.${env}.values`);
+      if (ov.regions !== undefined) {
+        for (const [region, v] of Object.entries(c.object(ov.regions, `${name}.envs.${env}.regions`))) c.object(v, `${name}.envs.${env}.regions.${region}`);
+      }
+    }
+    const clusterResources = a.clusterResources === undefined ? [] : arrayOf(c, a.clusterResources, `${name}.clusterResources`).map((r, i) => {
+      const o = c.object(r, `${name}.clusterResources[${i}]`);
+      c.keys(o, `${name}.clusterResources[${i}]`, ['group', 'kind']);
+      if (typeof o.group !== 'string' || !GROUP.test(o.group)) c.fail(`${name}.clusterResources[${i}].group`, `must be an API group ('' for the core group), got ${JSON.stringify(o.group)}`);
+      return { group: o.group as string, kind: c.string(o.kind, `${name}.clusterResources[${i}].kind`, { pattern: KIND, allowed: 'a Kind such as "ClusterRole"' }) };
+    });
+    return {
+      name,
+      repoURL: c.string(a.repoURL, `${name}.repoURL`, { pattern: REPO, allowed: 'a Helm repository URL such as "https://charts.jetstack.io" or "oci://ghcr.io/org/charts"' }),
+      chart: c.string(a.chart, `${name}.chart`, { pattern: CHART, allowed: 'a chart name such as "cert-manager"' }),
+      version: c.string(a.version, `${name}.version`, { pattern: CHART_VERSION, allowed: 'an exact chart version such as "2.9.0" or "v1.21.1" (no ranges)' }),
+      namespace: c.string(a.namespace, `${name}.namespace`, { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED }),
+      target,
+      releaseName: c.optionalString(a.releaseName, `${name}.releaseName`, { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED }) ?? name,
+      values,
+      envs: envs as AddonDefinition['envs'],
+      serverSideApply: c.optionalBoolean(a.serverSideApply, `${name}.serverSideApply`) ?? false,
+      syncWave: c.optionalInteger(a.syncWave, `${name}.syncWave`, waves.min, waves.max) ?? waves.default,
+      prune: c.optionalBoolean(a.prune, `${name}.prune`) ?? true,
+      clusterResources,
+      extraNamespaces: a.extraNamespaces === undefined ? [] : c.stringArray(a.extraNamespaces, `${name}.extraNamespaces`, { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED }),
+      ...(a.description !== undefined ? { description: c.string(a.description, `${name}.description`) } : {}),
+    };
+  });
+  return setSource(deepFreeze(structuredClone({ addons })), file);
+}
+
+function arrayOf(c: Checker, value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) c.fail(path, 'must be a list');
+  return value as unknown[];
+}
+
+/** One add-on on one cluster: an Argo CD Application. */
+export interface AddonDeployment {
+  readonly addon: AddonDefinition;
+  readonly cluster: PlatformCluster;
+  /** The Application's name: `addon-<cluster>-<addon>`. */
+  readonly applicationName: string;
+  /** Values with the env's and the env/region's overrides merged in. */
+  readonly values: Record<string, unknown>;
+  /** Its file below dist/ (lib/model/layout.ts). */
+  readonly file: string;
+}
+
+/** The clusters an add-on's target names. */
+export function targetClusters(clusters: PlatformClusters, target: AddonTarget): readonly PlatformCluster[] {
+  return target === 'hub' ? [clusters.hub] : target === 'hosts' ? clusters.hosts : clusters.vclusters;
+}
+
+/**
+ * Places each add-on on each of its target clusters, with overrides merged (add-on values <- env <-
+ * env/region). Refuses overrides for an env or region the platform does not have, naming the
+ * catalogue's file and the field.
+ */
+export function planAddons(catalogue: AddonCatalogue | undefined, clusters: PlatformClusters): AddonDeployment[] {
+  if (!catalogue) return [];
+  const file = sourceOf(catalogue);
+  const envRegions = new Map<string, string[]>();
+  for (const v of clusters.vclusters) envRegions.set(v.env!, [...(envRegions.get(v.env!) ?? []), v.region!]);
+  const out: AddonDeployment[] = [];
+  for (const addon of catalogue.addons) {
+    for (const [env, o] of Object.entries(addon.envs)) {
+      const regions = envRegions.get(env);
+      if (!regions) throw new ConfigError(file, `${addon.name}.envs.${env}`, unknownEnvironment(env, [...envRegions.keys()]));
+      for (const region of Object.keys(o.regions ?? {})) {
+        if (!regions.includes(region)) throw new ConfigError(file, `${addon.name}.envs.${env}.regions.${region}`, unknownRegion(region, env, regions));
+      }
+    }
+    for (const cluster of targetClusters(clusters, addon.target)) {
+      const o = cluster.env !== undefined ? addon.envs[cluster.env] : undefined;
+      const values = mergeValues(mergeValues(addon.values, o?.values), cluster.region !== undefined ? o?.regions?.[cluster.region] : undefined);
+      const applicationName = addonApplicationName(cluster.name, addon.name);
+      if (applicationName.length > 63) {
+        throw new ConfigError(file, addon.name, `Application name "${applicationName}" is longer than 63 characters; shorten the add-on, env or region name`);
+      }
+      out.push({ addon, cluster, applicationName, values, file: addonFile(cluster.name, addon.name) });
+    }
+  }
+  return out;
+}
+
+/** Every Helm repository of the catalogue, once, in catalogue order. */
+export function addonSources(deployments: readonly AddonDeployment[]): string[] {
+  return [...new Set(deployments.map((d) => d.addon.repoURL))];
+}
+
+/** Every (cluster, namespace) the add-ons deploy to, once, in catalogue order. */
+export function addonDestinations(deployments: readonly AddonDeployment[]): { cluster: PlatformCluster; namespace: string }[] {
+  const seen = new Set<string>();
+  const out: { cluster: PlatformCluster; namespace: string }[] = [];
+  for (const d of deployments) {
+    for (const namespace of [d.addon.namespace, ...d.addon.extraNamespaces]) {
+      const key = `${d.cluster.name}\0${namespace}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ cluster: d.cluster, namespace });
+    }
+  }
+  return out;
+}
+
+/** Every cluster-scoped kind the add-ons create, once, in catalogue order. */
+export function addonClusterResources(deployments: readonly AddonDeployment[]): ClusterResource[] {
+  const seen = new Set<string>();
+  return deployments.flatMap((d) => d.addon.clusterResources).filter((r) => {
+    const key = `${r.group}/${r.kind}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * Types of the Helm chart values the add-on catalogue sets (envs/addons.ts), one per chart. They list
+ * only keys we use or expect to override, each checked against the chart's values.yaml at the pinned
+ * tag; a typo is a compile error (`npm run typecheck`). Types only: pure.
+ */
+
+/** Container resources as charts take them. */
+export interface ChartResources {
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+}
+
+/** argoproj/argo-helm@argo-cd-10.1.1:charts/argo-cd/values.yaml (`crds`, `configs.cm`, `*.replicas`). */
+export interface ArgoCdValues {
+  readonly crds?: { readonly install?: boolean; readonly keep?: boolean };
+  /** "Any values you put under `.configs.cm` are passed to argocd-cm ConfigMap." */
+  readonly configs?: { readonly cm?: { readonly [key: string]: string | boolean } };
+  readonly controller?: { readonly replicas?: number };
+  readonly server?: { readonly replicas?: number };
+  readonly repoServer?: { readonly replicas?: number };
+  readonly applicationSet?: { readonly replicas?: number };
+}
+
+/** external-secrets/external-secrets@helm-chart-2.9.0:deploy/charts/external-secrets/values.yaml. */
+export interface ExternalSecretsValues {
+  readonly installCRDs?: boolean;
+  readonly replicaCount?: number;
+  readonly webhook?: { readonly replicaCount?: number };
+  readonly certController?: { readonly replicaCount?: number };
+  readonly resources?: ChartResources;
+}
+
+/** bitnami-labs/sealed-secrets@helm-v2.18.5:helm/sealed-secrets/values.yaml. */
+export interface SealedSecretsValues {
+  /** Controller Deployment and Service name (kubeseal's `--controller-name`); default: from the release name. */
+  readonly fullnameOverride?: string;
+  /** `--key-renew-period`; "0" disables renewal (quoted: the chart passes a string). */
+  readonly keyrenewperiod?: string;
+  readonly resources?: ChartResources;
+  /** Rendered as the container's securityContext without `enabled` (templates/deployment.yaml). */
+  readonly containerSecurityContext?: {
+    readonly enabled?: boolean;
+    readonly allowPrivilegeEscalation?: boolean;
+    readonly seccompProfile?: { readonly type: 'RuntimeDefault' };
+  };
+}
+
+/** traefik/traefik-helm-chart@v41.3.0:traefik/values.yaml (the chart's values.schema.json forbids unknown keys). */
+export interface TraefikValues {
+  readonly deployment?: { readonly replicas?: number };
+  readonly podDisruptionBudget?: { readonly enabled?: boolean; readonly minAvailable?: number | string };
+  /** The IngressClass the chart creates; `name` defaults to the release's fullname. */
+  readonly ingressClass?: { readonly enabled?: boolean; readonly isDefaultClass?: boolean; readonly name?: string };
+  readonly providers?: { readonly kubernetesIngress?: { readonly enabled?: boolean } };
+  readonly resources?: ChartResources;
+}
+
+/** cert-manager/cert-manager@v1.21.1:deploy/charts/cert-manager/values.yaml. */
+export interface CertManagerValues {
+  readonly crds?: { readonly enabled?: boolean; readonly keep?: boolean };
+  readonly replicaCount?: number;
+  readonly podDisruptionBudget?: { readonly enabled?: boolean };
+}
+
+/** prometheus-community/helm-charts@kube-prometheus-stack-88.5.3:charts/kube-prometheus-stack/values.yaml. */
+export interface KubePrometheusStackValues {
+  readonly crds?: { readonly enabled?: boolean };
+  readonly grafana?: { readonly enabled?: boolean };
+  readonly prometheus?: {
+    readonly prometheusSpec?: {
+      readonly replicas?: number;
+      readonly serviceMonitorSelectorNilUsesHelmValues?: boolean;
+      readonly podMonitorSelectorNilUsesHelmValues?: boolean;
+      readonly ruleSelectorNilUsesHelmValues?: boolean;
+      readonly probeSelectorNilUsesHelmValues?: boolean;
+      readonly scrapeConfigSelectorNilUsesHelmValues?: boolean;
+    };
+  };
+  readonly alertmanager?: { readonly alertmanagerSpec?: { readonly replicas?: number } };
+}
+
+/** kubernetes-sigs/metrics-server@metrics-server-helm-chart-3.13.1:charts/metrics-server/values.yaml. */
+export interface MetricsServerValues {
+  /** Deployment and Service name; default: from the release name. */
+  readonly fullnameOverride?: string;
+  readonly replicas?: number;
+  readonly podDisruptionBudget?: { readonly enabled?: boolean; readonly minAvailable?: number | string };
+  readonly service?: { readonly port?: number };
+}

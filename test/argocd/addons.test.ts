@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { parseAllDocuments } from 'yaml';
+import {
+  addonFile, AddonSpec, APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA, ConfigError, defineAddons, HUB_CLUSTER, parseDistPath,
+} from '../../lib/model';
+import { isDestinationPermitted, isSourcePermitted } from '../../lib/policy/appset-expansion/project';
+import { planSynth } from '../../lib/synth';
+import { exampleInput } from '../support/example';
+import { addons } from '../fixtures/example/envs';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+const plan = planSynth(exampleInput);
+const docsOf = (path: string): Obj[] => parseAllDocuments(plan.files.find((f) => f.path === path)!.content).map((d) => d.toJS());
+const addonApps = plan.files.filter((f) => parseDistPath(f.path)?.kind === 'addon').map((f) => ({ file: f.path, app: docsOf(f.path)[0] }));
+const platformProject = docsOf('argocd/root.yaml').find((o) => o.kind === 'AppProject');
+const vclusters = ['dev-us-east-1', 'staging-us-east-1', 'prod-us-east-1', 'prod-eu-west-1'];
+
+describe('add-on Applications (fixture repository)', () => {
+  test('one file per add-on per target cluster: hub and host add-ons on the hub (the only host today), sealed-secrets in every vcluster', () => {
+    const expected = [
+      ...['argo-cd', 'external-secrets', 'metrics-server', 'traefik', 'cert-manager', 'kube-prometheus-stack'].map((a) => addonFile(HUB_CLUSTER, a)),
+      ...vclusters.map((v) => addonFile(v, 'sealed-secrets')),
+    ].sort();
+    expect(addonApps.map((a) => a.file).sort()).toEqual(expected);
+    for (const { file, app } of addonApps) {
+      expect([file, app.kind, app.spec.project, app.spec.syncPolicy.syncOptions[0]]).toEqual([file, 'Application', 'platform', 'CreateNamespace=true']);
+    }
+  });
+
+  test('sealed-secrets runs in each vcluster (destination by its Argo CD cluster name) as kubeseal\'s kube-system/sealed-secrets', () => {
+    for (const v of vclusters) {
+      const app = addonApps.find((a) => a.file === addonFile(v, 'sealed-secrets'))!.app;
+      expect(app.spec.destination).toEqual({ name: v, namespace: 'kube-system' });
+      expect(app.spec.source.helm.valuesObject.fullnameOverride).toBe('sealed-secrets');
+    }
+    const memory = (v: string) => addonApps.find((a) => a.file === addonFile(v, 'sealed-secrets'))!.app.spec.source.helm.valuesObject.resources.limits.memory;
+    expect([memory('dev-us-east-1'), memory('staging-us-east-1'), memory('prod-eu-west-1')]).toEqual(['64Mi', '128Mi', '256Mi']);
+  });
+
+  test('the argo-cd Application restores Application health in argocd-cm, with the Lua of the Argo CD docs exactly', () => {
+    const app = addonApps.find((a) => a.file === addonFile(HUB_CLUSTER, 'argo-cd'))!.app;
+    const lua = app.spec.source.helm.valuesObject.configs.cm[APPLICATION_HEALTH_KEY];
+    expect(APPLICATION_HEALTH_KEY).toBe('resource.customizations.health.argoproj.io_Application');
+    expect(lua).toBe(APPLICATION_HEALTH_LUA);
+    // sha256 of argo-cd v3.5.1 docs/operator-manual/health.md lines 47-58, de-indented (the platform's source notes).
+    expect(createHash('sha256').update(lua).digest('hex')).toBe('14fb8e4defc7760715c56e273c7aa844a0f5ed1c01e433248e6c18769dcd8a5d');
+    expect(app.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
+  });
+
+  test('ServerSideApply exactly where the add-on asks for it (kube-prometheus-stack\'s CRDs exceed the annotation limit)', () => {
+    const ssa = addonApps.filter((a) => a.app.spec.syncPolicy.syncOptions.includes('ServerSideApply=true')).map((a) => a.app.metadata.name).sort();
+    expect(ssa).toEqual(['addon-hub-argo-cd', 'addon-hub-external-secrets', 'addon-hub-kube-prometheus-stack']);
+  });
+
+  test('the platform AppProject permits every add-on source and destination, and nothing but the control plane\'s and theirs', () => {
+    for (const { app } of addonApps) {
+      expect([app.metadata.name, isSourcePermitted(platformProject, app.spec.source.repoURL)]).toEqual([app.metadata.name, true]);
+      expect([app.metadata.name, isDestinationPermitted(platformProject, app.spec.destination)]).toEqual([app.metadata.name, true]);
+    }
+    const repos = new Set(addons.addons.map((a) => a.repoURL));
+    expect(platformProject.spec.sourceRepos).toEqual(['https://github.com/acme/gitops.git', 'https://charts.loft.sh', ...repos]);
+    const { sourceRepos, destinations, clusterResourceWhitelist } = platformProject.spec;
+    expect(JSON.stringify({ sourceRepos, destinations, clusterResourceWhitelist })).not.toContain('*');
+    // kube-prometheus-stack's exporter Services live in kube-system of the host
+    expect(isDestinationPermitted(platformProject, { server: 'https://kubernetes.default.svc', namespace: 'kube-system' })).toBe(true);
+    // a vcluster's kube-system, but not another namespace of it
+    expect(isDestinationPermitted(platformProject, { name: 'prod-eu-west-1', namespace: 'default' })).toBe(false);
+    expect(platformProject.spec.clusterResourceWhitelist).toEqual(expect.arrayContaining([
+      { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+      { group: 'apiregistration.k8s.io', kind: 'APIService' },
+      { group: 'networking.k8s.io', kind: 'IngressClass' },
+    ]));
+  });
+});
+
+describe('bad input in addons.ts: one error naming the file and the field', () => {
+  const good: AddonSpec = { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1', namespace: 'cert-manager', target: 'hosts' };
+  const refuse = (spec: Record<string, unknown>): ConfigError => {
+    try {
+      const catalogue = defineAddons(spec as never);
+      planSynth({ ...exampleInput, addons: catalogue });
+    } catch (e) {
+      if (e instanceof ConfigError) return e;
+      throw e;
+    }
+    throw new Error('accepted');
+  };
+
+  test.each([
+    ['a version range', { 'cert-manager': { ...good, version: '^1.21' } }, 'cert-manager.version', /exact chart version/],
+    ['a version with a word', { 'cert-manager': { ...good, version: 'latest' } }, 'cert-manager.version', /"latest" is not allowed/],
+    ['an unknown target', { 'cert-manager': { ...good, target: 'host' } }, 'cert-manager.target', /must be one of hub, hosts, vclusters, got "host"/],
+    ['a misspelt key', { 'cert-manager': { ...good, namepsace: 'x' } }, 'cert-manager.namepsace', /did you mean "namespace"/],
+    ['a wave after the vclusters for a host add-on', { 'cert-manager': { ...good, syncWave: 0 } }, 'cert-manager.syncWave', /integer from -5 to -3/],
+    ['env overrides on a host add-on', { 'cert-manager': { ...good, envs: { prod: { values: {} } } } }, 'cert-manager.envs', /only to add-ons whose target is "vclusters"/],
+    ['an unknown env in overrides', { ss: { ...good, target: 'vclusters', envs: { prdo: { values: {} } } } }, 'ss.envs.prdo', /unknown environment "prdo" \(did you mean "prod"\?\); allowed: dev, staging, prod/],
+    ['an unknown region in overrides', { ss: { ...good, target: 'vclusters', envs: { prod: { regions: { 'eu-west-2': {} } } } } }, 'ss.envs.prod.regions.eu-west-2', /unknown region "eu-west-2" of prod/],
+  ])('%s', (_what, spec, field, reason) => {
+    const e = refuse(spec);
+    expect([e.file, e.field]).toEqual([__filename, field]);
+    expect(e.reason).toMatch(reason);
+    expect(e.message.split('\n')).toHaveLength(1);
+  });
+
+  test('per env/region overrides merge over the env\'s, over the add-on\'s values', () => {
+    const catalogue = defineAddons({
+      ss: { ...good, target: 'vclusters', values: { a: 1, m: { x: 1, y: 1 } }, envs: { prod: { values: { m: { y: 2 } }, regions: { 'eu-west-1': { m: { x: 3 } } } } } },
+    });
+    const p = planSynth({ ...exampleInput, addons: catalogue });
+    const values = (cluster: string) => parseAllDocuments(p.files.find((f) => f.path === addonFile(cluster, 'ss'))!.content)[0].toJS().spec.source.helm.valuesObject;
+    expect([values('dev-us-east-1'), values('prod-us-east-1'), values('prod-eu-west-1')]).toEqual([
+      { a: 1, m: { x: 1, y: 1 } }, { a: 1, m: { x: 1, y: 2 } }, { a: 1, m: { x: 3, y: 2 } },
+    ]);
+  });
+});
