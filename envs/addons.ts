@@ -1,5 +1,5 @@
 import {
-  AddonSpec, APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA, ArgoCdValues, CertManagerValues, defineAddons, ExternalSecretsValues,
+  AddonSpec, APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA, ArgoCdValues, CertManagerValues, defineAddons, ExternalSecretsValues, hostClusterCredentials,
   KubePrometheusStackValues, MetricsServerValues, SealedSecretsValues, TraefikValues,
 } from '../lib/model';
 import { platform } from './platform';
@@ -9,7 +9,7 @@ import { platform } from './platform';
  * Chart repositories, names and versions: the "Helm charts for cluster add-ons" table of the platform's
  * source notes (each read from the chart's Chart.yaml at its tag). Value keys: each chart's values.yaml
  * at that tag (lib/model/chart-values.ts names it). Targets: 'hub' = the cluster Argo CD runs in,
- * 'hosts' = every host cluster (today the hub alone), 'vclusters' = every env/region vcluster.
+ * 'hosts' = every host cluster (envs/platform.ts hosts, the hub among them), 'vclusters' = every env/region vcluster.
  */
 
 const CRD = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
@@ -34,19 +34,24 @@ export const addons = defineAddons({
     syncWave: -5,
     values: {
       // Restores Application health, so the root app's waves wait for the vclusters and add-ons.
-      configs: { cm: { [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA } },
+      configs: {
+        cm: { [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA },
+        // The cluster Secrets of the hosts other than the hub (envs/platform.ts hosts): EKS IAM auth and CA, no credential.
+        clusterCredentials: hostClusterCredentials(platform),
+      },
     },
     clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING],
     description: 'Argo CD itself',
   } satisfies AddonSpec<ArgoCdValues>,
 
-  // Serves ExternalSecret/SecretStore for the vcluster registration (wave -1), before it.
+  // Serves ExternalSecret/SecretStore for the vcluster registration (wave -1), before it: on the hub
+  // (reads the registrations) and on every other host (PushSecret of its vclusters' kubeconfigs).
   'external-secrets': {
     repoURL: 'https://charts.external-secrets.io',
     chart: 'external-secrets',
     version: '2.9.0',
     namespace: 'external-secrets',
-    target: 'hub',
+    target: 'hosts',
     // The SecretStore and ClusterSecretStore CRDs cover every provider (~0.7 MB of YAML each): over the annotation limit of client-side apply.
     serverSideApply: true,
     values: { installCRDs: true },

@@ -13,12 +13,34 @@ export interface ChartResources {
 /** argoproj/argo-helm@argo-cd-10.1.1:charts/argo-cd/values.yaml (`crds`, `configs.cm`, `*.replicas`). */
 export interface ArgoCdValues {
   readonly crds?: { readonly install?: boolean; readonly keep?: boolean };
-  /** "Any values you put under `.configs.cm` are passed to argocd-cm ConfigMap." */
-  readonly configs?: { readonly cm?: { readonly [key: string]: string | boolean } };
+  readonly configs?: {
+    /** "Any values you put under `.configs.cm` are passed to argocd-cm ConfigMap." */
+    readonly cm?: { readonly [key: string]: string | boolean };
+    /**
+     * One Argo CD cluster Secret per key (templates/argocd-configs/cluster-secrets.yaml: Secret
+     * `argocd-cluster-<key>`, `name: <key>`, `server`, `config` rendered with toRawJson, `labels`).
+     */
+    readonly clusterCredentials?: { readonly [name: string]: ArgoCdClusterCredential };
+  };
   readonly controller?: { readonly replicas?: number };
   readonly server?: { readonly replicas?: number };
   readonly repoServer?: { readonly replicas?: number };
   readonly applicationSet?: { readonly replicas?: number };
+}
+
+/**
+ * An Argo CD cluster registration without static credentials: the `config` type has no `bearerToken`,
+ * `username`/`password`, `certData`/`keyData` or `execProviderConfig`, only EKS IAM auth and the CA.
+ */
+export interface ArgoCdClusterCredential {
+  readonly server: string;
+  readonly labels?: { readonly [key: string]: string };
+  readonly config: {
+    /** argo-cd v3.5.1 `AWSAuthConfig` (`roleARN`, capital ARN). */
+    readonly awsAuthConfig: { readonly clusterName: string; readonly roleARN: string };
+    /** `caData` is base64 of the CA PEM. */
+    readonly tlsClientConfig: { readonly insecure: false; readonly caData: string };
+  };
 }
 
 /** external-secrets/external-secrets@helm-chart-2.9.0:deploy/charts/external-secrets/values.yaml. */

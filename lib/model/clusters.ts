@@ -3,15 +3,17 @@
  * vclusters and the shared controllers run) and the vclusters (one per env and region, where the apps
  * run). Pure.
  *
- * Today there is one host, and it is the hub: every vcluster runs on the cluster Argo CD runs in
- * (destination `https://kubernetes.default.svc`). When host clusters per region arrive, only
- * {@link platformClusters}' list of hosts (and each vcluster's `host`) changes; the add-on catalogue,
- * the platform AppProject and the add-on Applications follow from this list.
+ * The hosts are envs/platform.ts' `hosts` (lib/model/topology.ts): one per region, one of them the hub
+ * (destination `https://kubernetes.default.svc`), the others addressed by the name of their Argo CD
+ * cluster Secret (the host's name). Each vcluster runs on its region's host. With no `hosts` declared,
+ * one implicit host, the hub named {@link HUB_CLUSTER}, runs every vcluster. The add-on catalogue, the
+ * platform AppProject, the add-on Applications and the vcluster Applications follow from this list.
  */
+import type { HostClusterDefinition } from './topology';
 
 /** Argo CD's destination for the cluster it runs in. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
-/** The hub's name in dist/ paths (`argocd/addons/hub/...`) and Application names. */
+/** The implicit hub's name in dist/ paths (`argocd/addons/hub/...`) when envs/platform.ts declares no `hosts`. */
 export const HUB_CLUSTER = 'hub';
 
 /** What role a cluster plays. */
@@ -29,16 +31,18 @@ export interface PlatformCluster {
   readonly destination: ClusterDestination;
   /** The env (vclusters only). */
   readonly env?: string;
-  /** The region (vclusters; hosts once they are per region). */
+  /** The region (vclusters; declared hosts). */
   readonly region?: string;
   /** The host cluster it runs on (vclusters only): a host's name. */
   readonly host?: string;
+  /** The declared host (hub and hosts from envs/platform.ts; absent for the implicit hub and vclusters). */
+  readonly spec?: HostClusterDefinition;
 }
 
 /** The clusters of the platform. */
 export interface PlatformClusters {
   readonly hub: PlatformCluster;
-  /** Host clusters (today: the hub alone). */
+  /** Host clusters, the hub among them (declaration order). */
   readonly hosts: readonly PlatformCluster[];
   /** One vcluster per env and region, in env (registry) then region order. */
   readonly vclusters: readonly PlatformCluster[];
@@ -52,19 +56,33 @@ export interface VclusterSite {
   readonly cluster: string;
 }
 
-/** Derives the clusters of the platform. Today hosts = [the hub], and every vcluster runs on it. */
-export function platformClusters(sites: readonly VclusterSite[]): PlatformClusters {
-  const hub: PlatformCluster = { name: HUB_CLUSTER, kind: 'hub', destination: { server: IN_CLUSTER } };
-  const hosts = [hub];
-  const vclusters = sites.map((s): PlatformCluster => ({
-    name: s.cluster,
-    kind: 'vcluster',
-    destination: { name: s.cluster },
-    env: s.env,
-    region: s.region,
-    host: hub.name,
-  }));
+/**
+ * Derives the clusters of the platform from the declared hosts (envs/platform.ts; none: one implicit hub
+ * runs every vcluster). Each vcluster runs on the host of its region; a region without a host is an
+ * error of the caller's (planControlPlane checks it first, naming the file), thrown here as a plain Error.
+ */
+export function platformClusters(sites: readonly VclusterSite[], declared: readonly HostClusterDefinition[] = []): PlatformClusters {
+  const hosts: PlatformCluster[] = declared.length === 0
+    ? [{ name: HUB_CLUSTER, kind: 'hub', destination: { server: IN_CLUSTER } }]
+    : declared.map((h): PlatformCluster => ({
+      name: h.name,
+      kind: h.hub ? 'hub' : 'host',
+      destination: h.hub ? { server: IN_CLUSTER } : { name: h.name },
+      region: h.region,
+      spec: h,
+    }));
+  const hub = hosts.find((h) => h.kind === 'hub')!;
+  const vclusters = sites.map((s): PlatformCluster => {
+    const host = declared.length === 0 ? hub : hosts.find((h) => h.region === s.region);
+    if (!host) throw new Error(`region ${s.region} of ${s.env} has no host cluster`);
+    return { name: s.cluster, kind: 'vcluster', destination: { name: s.cluster }, env: s.env, region: s.region, host: host.name };
+  });
   return { hub, hosts, vclusters };
+}
+
+/** The declared host of a region, or undefined (none declared for it). */
+export function hostForRegion(declared: readonly HostClusterDefinition[], region: string): HostClusterDefinition | undefined {
+  return declared.find((h) => h.region === region);
 }
 
 /** The host of a vcluster (or the cluster itself when it is a hub or host). */
@@ -73,7 +91,7 @@ export function hostOf(clusters: PlatformClusters, cluster: PlatformCluster): Pl
   return clusters.hosts.find((h) => h.name === cluster.host) ?? clusters.hub;
 }
 
-/** Every cluster of the platform once (the hub is also a host today). */
+/** Every cluster of the platform once (the hub is also a host). */
 export function allClusters(clusters: PlatformClusters): PlatformCluster[] {
   const out = new Map<string, PlatformCluster>();
   for (const c of [clusters.hub, ...clusters.hosts, ...clusters.vclusters]) if (!out.has(c.name)) out.set(c.name, c);

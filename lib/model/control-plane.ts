@@ -1,6 +1,6 @@
 import { AddonCatalogue, AddonDeployment, planAddons } from './addons';
 import { sourceOf } from './app';
-import { PlatformClusters, platformClusters } from './clusters';
+import { hostForRegion, PlatformClusters, platformClusters } from './clusters';
 import { EnvironmentRegistry } from './environment';
 import { ConfigError } from './errors';
 import { clusterName } from './layout';
@@ -54,8 +54,24 @@ export interface ControlPlane {
 /** Derives the control plane from the environments, the resolved instances and the add-on catalogue. Pure. */
 export function planControlPlane(platform: PlatformDefinition, envs: EnvironmentRegistry, resolved: ResolveResult, addons?: AddonCatalogue): ControlPlane {
   const planned = planEnvs(envs, resolved);
-  const clusters = platformClusters(planned.flatMap((e) => e.regions.map((r) => ({ env: e.name, region: r.region, cluster: r.cluster }))));
+  const sites = planned.flatMap((e) => e.regions.map((r) => ({ env: e.name, region: r.region, cluster: r.cluster, source: e.source })));
+  checkTopology(platform, sites);
+  const clusters = platformClusters(sites, platform.hosts);
   return { platform, envs: planned, clusters, addons: planAddons(addons, clusters) };
+}
+
+/** Every env/region has a host in its region, and no host is named like a vcluster (both are Argo CD cluster names). */
+function checkTopology(platform: PlatformDefinition, sites: readonly { env: string; region: string; cluster: string; source?: string }[]): void {
+  if (platform.hosts.length === 0) return;
+  const file = sourceOf(platform);
+  for (const s of sites) {
+    if (!hostForRegion(platform.hosts, s.region)) {
+      const declared = platform.hosts.map((h) => `${h.name} (${h.region})`).join(', ');
+      throw new ConfigError(file, 'hosts', `region ${s.region} (env ${s.env}${s.source ? `, ${s.source}` : ''}) has no host cluster; add a host with region "${s.region}" (hosts: ${declared})`);
+    }
+    const clash = platform.hosts.find((h) => h.name === s.cluster);
+    if (clash) throw new ConfigError(file, `hosts.${clash.name}`, `"${clash.name}" is also the vcluster of ${s.env}/${s.region}; Argo CD cluster names must differ`);
+  }
 }
 
 function planEnvs(envs: EnvironmentRegistry, resolved: ResolveResult): ControlPlaneEnv[] {

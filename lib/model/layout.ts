@@ -11,6 +11,9 @@
  * argocd/vclusters/<env>-<region>.yaml       the region's vcluster and its registration
  * argocd/addons/<cluster>/<addon>.yaml       one add-on's Application for one cluster of the platform
  * apps/<env>/<region>/<app>/<app>.yaml       everything of one app instance
+ * vcluster-host/<env>-<region>/registration.yaml   host-side objects of a vcluster on a host other than
+ *                                            the hub (its Namespace, the push of its kubeconfig), synced by
+ *                                            the vcluster's Application onto that host (not by the root app)
  * ```
  */
 
@@ -22,6 +25,8 @@ export const ARGOCD_DIR = 'argocd';
 export const ROOT_FILE = `${ARGOCD_DIR}/root.yaml`;
 /** The directory of the app instances. */
 export const APPS_DIR = 'apps';
+/** The directory of the vclusters' host-side objects (outside argocd/: the root app does not sync it to the hub). */
+export const VCLUSTER_HOST_DIR = 'vcluster-host';
 
 /** The directory of an env's instances: `apps/<env>`. */
 export const envAppsDir = (env: string): string => `${APPS_DIR}/${env}`;
@@ -35,6 +40,10 @@ export const projectFile = (env: string): string => `${ARGOCD_DIR}/projects/${en
 export const appsetFile = (env: string): string => `${ARGOCD_DIR}/appsets/${env}/services.yaml`;
 /** A region's vcluster: `argocd/vclusters/<env>-<region>.yaml` (`<env>-<region>` is the cluster name). */
 export const vclusterFile = (env: string, region: string): string => `${ARGOCD_DIR}/vclusters/${clusterName(env, region)}.yaml`;
+/** The host-side directory of a vcluster on a host other than the hub: `vcluster-host/<env>-<region>`. */
+export const vclusterHostDir = (env: string, region: string): string => `${VCLUSTER_HOST_DIR}/${clusterName(env, region)}`;
+/** Its one file: `vcluster-host/<env>-<region>/registration.yaml`. */
+export const vclusterHostFile = (env: string, region: string): string => `${vclusterHostDir(env, region)}/registration.yaml`;
 /**
  * An add-on's Argo CD Application for one cluster of the platform (hub, host or vcluster, by its name in
  * lib/model/clusters.ts): `argocd/addons/<cluster>/<addon>.yaml`.
@@ -62,6 +71,7 @@ export type DistFile =
   | { readonly kind: 'project'; readonly env: string }
   | { readonly kind: 'appset'; readonly env: string }
   | { readonly kind: 'vcluster'; readonly env: string; readonly region: string }
+  | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string }
   | { readonly kind: 'addon'; readonly cluster: string; readonly addon: string }
   | { readonly kind: 'root' }
   | { readonly kind: 'readme' };
@@ -82,6 +92,10 @@ export function parseDistPath(rel: string): DistFile | undefined {
   const s = rel.split('/');
   if (!s.every((p) => p !== '' && SEGMENT.test(p))) return undefined;
   if (s[0] === APPS_DIR && s.length === 5) return { kind: 'instance', env: s[1], region: s[2], app: s[3], file: s[4] };
+  if (s[0] === VCLUSTER_HOST_DIR && s.length === 3 && s[2] === 'registration.yaml') {
+    const m = CLUSTER.exec(s[1]);
+    return m ? { kind: 'vcluster-host', env: m[1], region: m[2] } : undefined;
+  }
   if (s[0] !== ARGOCD_DIR) return undefined;
   const yaml = YAML.exec(s[s.length - 1])?.[1];
   if (s[1] === 'projects' && s.length === 3 && yaml) return { kind: 'project', env: yaml };

@@ -1,6 +1,7 @@
 import { deepFreeze, setSource } from './app';
 import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
 import { callerFile } from './errors';
+import { checkHosts, HostClusterDefinition, HostClusterSpec } from './topology';
 
 /** Where Argo CD reads this repository, and where it runs. */
 export interface GitOpsSpec {
@@ -68,6 +69,12 @@ export interface PlatformSpec {
    * @default 'typed-gitops'
    */
   readonly managedBy?: string;
+  /**
+   * The host clusters, by name, at least one per region the envs use, and exactly one of them the hub
+   * (runs Argo CD). Each env/region's vcluster runs on its region's host (lib/model/topology.ts).
+   * @default one implicit host, the hub, named "hub", running every vcluster
+   */
+  readonly hosts?: Readonly<Record<string, HostClusterSpec>>;
 }
 
 /** The platform with every default filled in. */
@@ -78,6 +85,8 @@ export interface PlatformDefinition {
   readonly ingressControllerNamespace: string;
   readonly monitoringNamespace: string;
   readonly managedBy: string;
+  /** The declared host clusters, in declaration order; empty when none are declared (the hub runs every vcluster). */
+  readonly hosts: readonly HostClusterDefinition[];
 }
 
 const LABEL_PREFIX = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -92,7 +101,7 @@ export function definePlatform(spec: PlatformSpec): PlatformDefinition {
   const file = callerFile();
   const c = new Checker(file);
   const s = c.object(spec, 'platform');
-  c.keys(s, '', ['labelDomain', 'gitops', 'sso', 'ingressControllerNamespace', 'monitoringNamespace', 'managedBy']);
+  c.keys(s, '', ['labelDomain', 'gitops', 'sso', 'ingressControllerNamespace', 'monitoringNamespace', 'managedBy', 'hosts']);
   c.string(s.labelDomain, 'labelDomain', { pattern: LABEL_PREFIX, allowed: 'a DNS subdomain such as "platform.acme.io"' });
   const g = c.object(s.gitops, 'gitops');
   c.keys(g, 'gitops', ['repoURL', 'revision', 'distPath', 'argocdNamespace']);
@@ -118,6 +127,7 @@ export function definePlatform(spec: PlatformSpec): PlatformDefinition {
   c.optionalString(s.ingressControllerNamespace, 'ingressControllerNamespace', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
   c.optionalString(s.monitoringNamespace, 'monitoringNamespace', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
   c.optionalString(s.managedBy, 'managedBy', { pattern: /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, allowed: 'a label value' });
+  const hosts = s.hosts === undefined ? [] : checkHosts(c, s.hosts);
   return setSource(deepFreeze({
     labelDomain: spec.labelDomain,
     gitops: {
@@ -134,5 +144,6 @@ export function definePlatform(spec: PlatformSpec): PlatformDefinition {
     ingressControllerNamespace: spec.ingressControllerNamespace ?? 'ingress-nginx',
     monitoringNamespace: spec.monitoringNamespace ?? 'monitoring',
     managedBy: spec.managedBy ?? 'typed-gitops',
+    hosts,
   }), file);
 }

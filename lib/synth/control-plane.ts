@@ -1,9 +1,11 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AddonApplication, EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterRegistration,
+  AddonApplication, EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterHostRegistration, VclusterRegistration,
 } from '../constructs/argocd';
-import { appsetFile, ConfigError, ControlPlane, ControlPlaneEnv, projectFile, ROOT_FILE, vclusterFile } from '../model';
+import {
+  appsetFile, ConfigError, ControlPlane, ControlPlaneEnv, projectFile, ROOT_FILE, vclusterFile, vclusterHostFile, vclusterPlacement,
+} from '../model';
 import { validateVclusterValues } from '../policy/schemas';
 import { assertNoPlaintextSecrets } from './gate';
 import type { OutputFile } from './render';
@@ -35,7 +37,8 @@ function checkVcluster(env: ControlPlaneEnv, values: Record<string, unknown>): v
 /**
  * The files under dist/argocd (paths from lib/model/layout.ts): root.yaml (platform AppProject + root
  * Application, the one object applied by hand), projects/<env>.yaml, appsets/<env>/services.yaml,
- * vclusters/<env>-<region>.yaml, addons/<cluster>/<addon>.yaml.
+ * vclusters/<env>-<region>.yaml, addons/<cluster>/<addon>.yaml; and, for each vcluster on a host other
+ * than the hub, vcluster-host/<env>-<region>/registration.yaml.
  */
 export function renderControlPlane(cp: ControlPlane): OutputFile[] {
   const files: OutputFile[] = [
@@ -53,6 +56,9 @@ export function renderControlPlane(cp: ControlPlane): OutputFile[] {
         checkVcluster(env, vcluster.values);
         new VclusterRegistration(chart, 'registration', { controlPlane: cp, env, region });
       }));
+      if (vclusterPlacement(cp.clusters, region.cluster).remote) {
+        files.push(renderFile(vclusterHostFile(env.name, region.region), (chart) => new VclusterHostRegistration(chart, 'host', { controlPlane: cp, env, region })));
+      }
     }
   }
   for (const deployment of cp.addons) {

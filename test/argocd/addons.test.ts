@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import {
-  addonFile, AddonSpec, APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA, ConfigError, defineAddons, HUB_CLUSTER, parseDistPath,
+  addonFile, AddonSpec, APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA, ConfigError, defineAddons, parseDistPath,
 } from '../../lib/model';
 import { isDestinationPermitted, isSourcePermitted } from '../../lib/policy/appset-expansion/project';
 import { planSynth } from '../../lib/synth';
@@ -16,11 +16,14 @@ const docsOf = (path: string): Obj[] => parseAllDocuments(plan.files.find((f) =>
 const addonApps = plan.files.filter((f) => parseDistPath(f.path)?.kind === 'addon').map((f) => ({ file: f.path, app: docsOf(f.path)[0] }));
 const platformProject = docsOf('argocd/root.yaml').find((o) => o.kind === 'AppProject');
 const vclusters = ['dev-us-east-1', 'staging-us-east-1', 'prod-us-east-1', 'prod-eu-west-1'];
+const HUB = 'host-us-east-1';
+const HOSTS = [HUB, 'host-eu-west-1'];
 
 describe('add-on Applications (fixture repository)', () => {
-  test('one file per add-on per target cluster: hub and host add-ons on the hub (the only host today), sealed-secrets in every vcluster', () => {
+  test('one file per add-on per target cluster: argo-cd on the hub, host add-ons (ESO among them) on every host, sealed-secrets in every vcluster', () => {
     const expected = [
-      ...['argo-cd', 'external-secrets', 'metrics-server', 'traefik', 'cert-manager', 'kube-prometheus-stack'].map((a) => addonFile(HUB_CLUSTER, a)),
+      addonFile(HUB, 'argo-cd'),
+      ...HOSTS.flatMap((h) => ['external-secrets', 'metrics-server', 'traefik', 'cert-manager', 'kube-prometheus-stack'].map((a) => addonFile(h, a))),
       ...vclusters.map((v) => addonFile(v, 'sealed-secrets')),
     ].sort();
     expect(addonApps.map((a) => a.file).sort()).toEqual(expected);
@@ -40,7 +43,7 @@ describe('add-on Applications (fixture repository)', () => {
   });
 
   test('the argo-cd Application restores Application health in argocd-cm, with the Lua of the Argo CD docs exactly', () => {
-    const app = addonApps.find((a) => a.file === addonFile(HUB_CLUSTER, 'argo-cd'))!.app;
+    const app = addonApps.find((a) => a.file === addonFile(HUB, 'argo-cd'))!.app;
     const lua = app.spec.source.helm.valuesObject.configs.cm[APPLICATION_HEALTH_KEY];
     expect(APPLICATION_HEALTH_KEY).toBe('resource.customizations.health.argoproj.io_Application');
     expect(lua).toBe(APPLICATION_HEALTH_LUA);
@@ -51,7 +54,10 @@ describe('add-on Applications (fixture repository)', () => {
 
   test('ServerSideApply exactly where the add-on asks for it (kube-prometheus-stack\'s CRDs exceed the annotation limit)', () => {
     const ssa = addonApps.filter((a) => a.app.spec.syncPolicy.syncOptions.includes('ServerSideApply=true')).map((a) => a.app.metadata.name).sort();
-    expect(ssa).toEqual(['addon-hub-argo-cd', 'addon-hub-external-secrets', 'addon-hub-kube-prometheus-stack']);
+    expect(ssa).toEqual([
+      'addon-host-eu-west-1-external-secrets', 'addon-host-eu-west-1-kube-prometheus-stack',
+      'addon-host-us-east-1-argo-cd', 'addon-host-us-east-1-external-secrets', 'addon-host-us-east-1-kube-prometheus-stack',
+    ]);
   });
 
   test('the platform AppProject permits every add-on source and destination, and nothing but the control plane\'s and theirs', () => {

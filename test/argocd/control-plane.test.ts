@@ -42,17 +42,24 @@ function expand(plan: SynthPlan) {
 const plan = planSynth(exampleInput);
 const argo = objectsOf(plan, 'argocd/');
 const byKind = (kind: string) => argo.filter((o) => o.obj.kind === kind);
+/** The chart source of an Application (a vcluster on another host has two sources: the chart, then its host-side directory). */
+const chartSource = (app: Obj) => app.spec.source ?? app.spec.sources[0];
 
 describe('dist/argocd files', () => {
   test('are the files of the output contract', () => {
     expect([...new Set(argo.map((o) => o.file))]).toEqual([
       'argocd/addons/dev-us-east-1/sealed-secrets.yaml',
-      'argocd/addons/hub/argo-cd.yaml',
-      'argocd/addons/hub/cert-manager.yaml',
-      'argocd/addons/hub/external-secrets.yaml',
-      'argocd/addons/hub/kube-prometheus-stack.yaml',
-      'argocd/addons/hub/metrics-server.yaml',
-      'argocd/addons/hub/traefik.yaml',
+      'argocd/addons/host-eu-west-1/cert-manager.yaml',
+      'argocd/addons/host-eu-west-1/external-secrets.yaml',
+      'argocd/addons/host-eu-west-1/kube-prometheus-stack.yaml',
+      'argocd/addons/host-eu-west-1/metrics-server.yaml',
+      'argocd/addons/host-eu-west-1/traefik.yaml',
+      'argocd/addons/host-us-east-1/argo-cd.yaml',
+      'argocd/addons/host-us-east-1/cert-manager.yaml',
+      'argocd/addons/host-us-east-1/external-secrets.yaml',
+      'argocd/addons/host-us-east-1/kube-prometheus-stack.yaml',
+      'argocd/addons/host-us-east-1/metrics-server.yaml',
+      'argocd/addons/host-us-east-1/traefik.yaml',
       'argocd/addons/prod-eu-west-1/sealed-secrets.yaml',
       'argocd/addons/prod-us-east-1/sealed-secrets.yaml',
       'argocd/addons/staging-us-east-1/sealed-secrets.yaml',
@@ -71,20 +78,21 @@ describe('dist/argocd files', () => {
   });
 
   test('every custom resource validates against its upstream CRD schema (imports/schemas)', () => {
-    const crs = [...argo, ...objectsOf(plan, 'apps/')].filter((o) => !['v1', 'apps/v1', 'policy/v1', 'autoscaling/v2', 'networking.k8s.io/v1', 'rbac.authorization.k8s.io/v1'].includes(o.obj.apiVersion));
+    const crs = [...argo, ...objectsOf(plan, 'vcluster-host/'), ...objectsOf(plan, 'apps/')].filter((o) => !['v1', 'apps/v1', 'policy/v1', 'autoscaling/v2', 'networking.k8s.io/v1', 'rbac.authorization.k8s.io/v1'].includes(o.obj.apiVersion));
     expect(crs.length).toBeGreaterThanOrEqual(4 + 3 + 4 * 3);
+    expect(crs.map((o) => o.obj.kind)).toContain('PushSecret');
     for (const { file, obj } of crs) {
       expect([file, obj.kind, obj.metadata.name, validateCustomResource(obj)]).toEqual([file, obj.kind, obj.metadata.name, []]);
     }
   });
 
   test('every vcluster valuesObject validates against the chart values schema', () => {
-    const vclusters = byKind('Application').filter((o) => o.obj.spec.source.chart === 'vcluster');
+    const vclusters = byKind('Application').filter((o) => chartSource(o.obj).chart === 'vcluster');
     expect(vclusters).toHaveLength(4);
     for (const { file, obj } of vclusters) {
-      expect(obj.spec.source).toMatchObject({ repoURL: 'https://charts.loft.sh', targetRevision: '0.36.1' });
-      expect([file, validateVclusterValues(obj.spec.source.helm.valuesObject)]).toEqual([file, []]);
-      expect(obj.spec.source.helm.valuesObject.policies.podSecurityStandard).toBe('restricted');
+      expect(chartSource(obj)).toMatchObject({ repoURL: 'https://charts.loft.sh', targetRevision: '0.36.1' });
+      expect([file, validateVclusterValues(chartSource(obj).helm.valuesObject)]).toEqual([file, []]);
+      expect(chartSource(obj).helm.valuesObject.policies.podSecurityStandard).toBe('restricted');
     }
   });
 
@@ -104,11 +112,11 @@ describe('dist/argocd files', () => {
     const waveOf = (o: Obj) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
     const waves = (kind: string, pred: (o: Obj) => boolean = () => true) => [...new Set(byKind(kind).map((o) => o.obj).filter(pred).map(waveOf))];
     const [project] = waves('AppProject');
-    const [vcluster] = waves('Application', (o) => o.spec.source.chart === 'vcluster');
+    const [vcluster] = waves('Application', (o) => chartSource(o).chart === 'vcluster');
     const [registration] = waves('ExternalSecret');
     const [appSet] = waves('ApplicationSet');
-    const hostAddons = waves('Application', (o) => o.metadata.name.startsWith('addon-hub-'));
-    const vclusterAddons = waves('Application', (o) => o.spec.destination.name !== undefined && o.metadata.name.startsWith('addon-'));
+    const hostAddons = waves('Application', (o) => o.metadata.name.startsWith('addon-host-'));
+    const vclusterAddons = waves('Application', (o) => o.metadata.name.startsWith('addon-') && !o.metadata.name.startsWith('addon-host-'));
     for (const w of hostAddons) expect([project < w, w < vcluster]).toEqual([true, true]);
     for (const w of vclusterAddons) expect([registration < w, w < appSet]).toEqual([true, true]);
     expect(project).toBeLessThan(vcluster);

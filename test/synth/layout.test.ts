@@ -16,7 +16,7 @@ test('every file synth writes parses as a dist/ path', () => {
   expect(plan.files.filter((f) => parseDistPath(f.path) === undefined).map((f) => f.path)).toEqual([]);
   const kinds = plan.files.map((f) => parseDistPath(f.path)!.kind);
   expect(kinds.filter((k) => k === 'instance')).toHaveLength(plan.resolved.instances.length);
-  expect(new Set(kinds)).toEqual(new Set(['instance', 'project', 'appset', 'vcluster', 'addon', 'root', 'readme']));
+  expect(new Set(kinds)).toEqual(new Set(['instance', 'project', 'appset', 'vcluster', 'vcluster-host', 'addon', 'root', 'readme']));
 });
 
 test('each file holds what its path says: the instance, the env\'s AppProject and ApplicationSet, the region\'s vcluster, an add-on\'s Application', () => {
@@ -35,6 +35,8 @@ test('each file holds what its path says: the instance, the env\'s AppProject an
           return names.includes(`ApplicationSet/${p.env}-services`);
         case 'vcluster':
           return names.includes(`Application/vcluster-${clusterName(p.env, p.region)}`);
+        case 'vcluster-host':
+          return names.includes(`PushSecret/argocd-registration`) && names.includes(`Namespace/vcluster-${clusterName(p.env, p.region)}`);
         case 'addon':
           return names.length === 1 && names[0] === `Application/${addonApplicationName(p.cluster, p.addon)}`;
         case 'root':

@@ -6,3 +6,4 @@ export * from './root-application';
 export * from './services-application-set';
 export * from './vcluster';
 export * from './vcluster-registration';
+export * from './vcluster-host';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../../imports/argoproj.io';
-import { addonClusterResources, addonDestinations, addonSources, ControlPlane } from '../../model';
+import { addonClusterResources, addonDestinations, addonSources, ControlPlane, vclusterPlacement } from '../../model';
 import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, RESOURCES_FINALIZER, WAVES } from './common';
 import { syncWave } from '../labels';
 import { VCLUSTER_CHART_REPO } from './vcluster';
@@ -14,7 +14,7 @@ export interface PlatformProjectProps {
 /**
  * The AppProject of the control plane: the root app (this repository's dist/argocd), the vclusters
  * (the vcluster chart) and the add-ons (their chart repositories), deployed into Argo CD's namespace,
- * each vcluster's host namespace of the cluster Argo CD runs in, and each add-on's namespaces on each
+ * each vcluster's namespace on its host cluster, and each add-on's namespaces on each
  * of its target clusters. Exact entries only: no wildcards. The platform group may sync; the readers
  * group may read.
  */
@@ -23,14 +23,14 @@ export class PlatformProject extends Construct {
     super(scope, id);
     const cp = props.controlPlane;
     const { platform } = cp;
-    const namespaces = [
-      platform.gitops.argocdNamespace,
-      ...cp.envs.flatMap((e) => e.regions.map((r) => r.vclusterNamespace)),
+    const controlPlaneDestinations = [
+      { server: IN_CLUSTER, namespace: platform.gitops.argocdNamespace },
+      ...cp.envs.flatMap((e) => e.regions.map((r) => ({ ...vclusterPlacement(cp.clusters, r.cluster).host.destination, namespace: r.vclusterNamespace }))),
     ];
     const destinations: { server?: string; name?: string; namespace: string }[] = [];
     const seen = new Set<string>();
     for (const d of <{ server?: string; name?: string; namespace: string }[]>[
-      ...namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      ...controlPlaneDestinations,
       ...addonDestinations(cp.addons).map(({ cluster, namespace }) => ({ ...cluster.destination, namespace })),
     ]) {
       const key = `${d.server ?? ''}\0${d.name ?? ''}\0${d.namespace}`;

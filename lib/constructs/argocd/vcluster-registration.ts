@@ -2,9 +2,10 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import {
   ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy,
-  ExternalSecretSpecTargetTemplateEngineVersion, SecretStore, SecretStoreSpecProviderKubernetesServerCaProviderType,
+  ExternalSecretSpecTargetTemplateEngineVersion, SecretStore, SecretStoreSpecProviderAwsService,
+  SecretStoreSpecProviderKubernetesServerCaProviderType,
 } from '../../../imports/external-secrets.io';
-import { ControlPlane, ControlPlaneEnv, ControlPlaneRegion } from '../../model';
+import { ControlPlane, ControlPlaneEnv, ControlPlaneRegion, vclusterPlacement } from '../../model';
 import { controlPlaneLabels, WAVES } from './common';
 import { syncWave } from '../labels';
 
@@ -18,12 +19,18 @@ export interface VclusterRegistrationProps {
   readonly region: ControlPlaneRegion;
 }
 
+/** The kubeconfig keys of Secret `vc-<name>` the registration uses (the admin client certificate and the CA). */
+export const KUBECONFIG_KEYS = ['certificate-authority', 'client-certificate', 'client-key'] as const;
+
 /**
  * Registers a region's vcluster as an Argo CD destination named `<env>-<region>`, with no credential
  * in Git. The vcluster writes its kubeconfig certificates to Secret `vc-<name>` in its host namespace
- * once it runs; an External Secrets Operator ExternalSecret (Kubernetes provider, reading only that
- * Secret through a dedicated ServiceAccount and Role) turns them into the Argo CD cluster Secret
- * (label `argocd.argoproj.io/secret-type: cluster`) and keeps it current when the certificates rotate.
+ * once it runs; an External Secrets Operator ExternalSecret on the hub turns them into the Argo CD
+ * cluster Secret (label `argocd.argoproj.io/secret-type: cluster`) and keeps it current when the
+ * certificates rotate. On the hub it reads `vc-<name>` with ESO's Kubernetes provider (a dedicated
+ * ServiceAccount and a Role for that one Secret); for a vcluster on another host it reads what that
+ * host pushed to AWS Secrets Manager (VclusterHostRegistration), through a SecretStore that uses the
+ * hub ESO controller's own IAM role (IRSA; no `auth`, so no credential anywhere).
  */
 export class VclusterRegistration extends Construct {
   constructor(scope: Construct, id: string, props: VclusterRegistrationProps) {
@@ -37,9 +44,44 @@ export class VclusterRegistration extends Construct {
     };
     const labels = controlPlaneLabels(props.controlPlane, envLabels);
     const annotations = syncWave(WAVES.registration);
+    const placement = vclusterPlacement(props.controlPlane.clusters, region.cluster);
     const reader = `vcluster-reader-${region.cluster}`;
     const kubeconfigSecret = `vc-${region.cluster}`;
     const clusterSecret = `cluster-${region.cluster}`;
+
+    const store = `vcluster-${region.cluster}`;
+    const pem = (key: string) => `{{ index . "${key}" | b64enc }}`;
+    const target = {
+      name: clusterSecret,
+      creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+      template: {
+        engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+        type: 'Opaque',
+        metadata: { labels: { 'argocd.argoproj.io/secret-type': 'cluster', ...envLabels } },
+        data: {
+          name: region.cluster,
+          server: placement.remote ? `https://${placement.remote.apiHost}:443` : `https://${region.cluster}.${region.vclusterNamespace}:443`,
+          config: `{"tlsClientConfig":{"insecure":false,"caData":"${pem('certificate-authority')}","certData":"${pem('client-certificate')}","keyData":"${pem('client-key')}"}}`,
+        },
+      },
+    };
+    if (placement.remote) {
+      const { remoteKey, storeRegion } = placement.remote;
+      new SecretStore(this, 'store', {
+        metadata: { name: store, namespace: argocd, labels, annotations },
+        spec: { provider: { aws: { service: SecretStoreSpecProviderAwsService.SECRETS_MANAGER, region: storeRegion } } },
+      });
+      new ExternalSecret(this, 'cluster', {
+        metadata: { name: clusterSecret, namespace: argocd, labels, annotations },
+        spec: {
+          refreshInterval: '1h',
+          secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name: store },
+          target,
+          data: KUBECONFIG_KEYS.map((key) => ({ secretKey: key, remoteRef: { key: remoteKey, property: key } })),
+        },
+      });
+      return;
+    }
 
     new k8s.KubeServiceAccount(this, 'reader', {
       metadata: { name: reader, namespace: argocd, labels, annotations },
@@ -55,7 +97,7 @@ export class VclusterRegistration extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: reader, namespace: argocd }],
     });
     new SecretStore(this, 'store', {
-      metadata: { name: `vcluster-${region.cluster}`, namespace: argocd, labels, annotations },
+      metadata: { name: store, namespace: argocd, labels, annotations },
       spec: {
         provider: {
           kubernetes: {
@@ -69,26 +111,12 @@ export class VclusterRegistration extends Construct {
         },
       },
     });
-    const pem = (key: string) => `{{ index . "${key}" | b64enc }}`;
     new ExternalSecret(this, 'cluster', {
       metadata: { name: clusterSecret, namespace: argocd, labels, annotations },
       spec: {
         refreshInterval: '1h',
-        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name: `vcluster-${region.cluster}` },
-        target: {
-          name: clusterSecret,
-          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
-          template: {
-            engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
-            type: 'Opaque',
-            metadata: { labels: { 'argocd.argoproj.io/secret-type': 'cluster', ...envLabels } },
-            data: {
-              name: region.cluster,
-              server: `https://${region.cluster}.${region.vclusterNamespace}:443`,
-              config: `{"tlsClientConfig":{"insecure":false,"caData":"${pem('certificate-authority')}","certData":"${pem('client-certificate')}","keyData":"${pem('client-key')}"}}`,
-            },
-          },
-        },
+        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name: store },
+        target,
         dataFrom: [{ extract: { key: kubeconfigSecret } }],
       },
     });

@@ -2,9 +2,10 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Application } from '../../../imports/argoproj.io';
 import {
-  ControlPlane, ControlPlaneEnv, ControlPlaneRegion, deriveVclusterValues, mergeValues, PlatformDefinition, VclusterValues,
+  ControlPlane, ControlPlaneEnv, ControlPlaneRegion, deriveVclusterValues, inRepo, mergeValues, PlatformDefinition, VclusterPlacement,
+  vclusterHostDir, vclusterPlacement, VclusterValues,
 } from '../../model';
-import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
+import { controlPlaneLabels, PLATFORM_PROJECT, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
 import { syncWave } from '../labels';
 
 /** The vcluster Helm repository. */
@@ -30,18 +31,29 @@ export interface VclusterProps {
  * with the host's ingress controller and Prometheus let in and no blanket public egress, and a
  * quota and limit range sized to full scale plus headroom. `overrides` (the env's
  * `vcluster.values`) only inform the sizing (the control plane's replicas and resources); the
- * caller merges them over the result, so they win.
+ * caller merges them over the result, so they win. A vcluster on a host other than the hub
+ * (`placement.remote`) is reached by the hub at `https://<apiHost>`: its API Service is a LoadBalancer
+ * (an internal AWS NLB, TLS passed through, so the admin client certificate works) and `apiHost` is
+ * both a SAN of its certificate and the server of its exported kubeconfig.
  */
 export function goldenVclusterValues(
   platform: Pick<PlatformDefinition, 'ingressControllerNamespace' | 'monitoringNamespace'>,
   region: ControlPlaneRegion,
   overrides: VclusterValues = {},
+  placement?: Pick<VclusterPlacement, 'remote'>,
 ): VclusterValues {
   const derived = deriveVclusterValues(region.workload, platform, overrides);
+  const apiHost = placement?.remote?.apiHost;
   return {
     controlPlane: {
       distro: { k8s: { enabled: true } },
-      proxy: { extraSANs: [`${region.cluster}.${region.vclusterNamespace}.svc`] },
+      proxy: { extraSANs: [`${region.cluster}.${region.vclusterNamespace}.svc`, ...(apiHost ? [apiHost] : [])] },
+      ...(apiHost ? {
+        service: {
+          annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal' },
+          spec: { type: 'LoadBalancer' },
+        },
+      } : {}),
     },
     sync: {
       toHost: {
@@ -55,14 +67,17 @@ export function goldenVclusterValues(
     },
     policies: { podSecurityStandard: 'restricted', ...derived.policies },
     integrations: derived.integrations,
-    // The kubeconfig in Secret vc-<name> points at the in-cluster service (a SAN of the vcluster's cert).
-    exportKubeConfig: { server: `https://${region.cluster}.${region.vclusterNamespace}:443` },
+    // The kubeconfig in Secret vc-<name> points at the in-cluster service (a SAN of the vcluster's cert),
+    // or, on a host other than the hub, at the API endpoint the hub reaches.
+    exportKubeConfig: { server: apiHost ? `https://${apiHost}:443` : `https://${region.cluster}.${region.vclusterNamespace}:443` },
   };
 }
 
 /**
- * One region's vcluster: its host Namespace and an Argo CD Application installing the `vcluster`
- * chart (pinned) with a typed `valuesObject` (golden values merged with the env's overrides).
+ * One region's vcluster: an Argo CD Application installing the `vcluster` chart (pinned) with a typed
+ * `valuesObject` (golden values merged with the env's overrides) on the region's host cluster. On the
+ * hub, its host Namespace is created here (by the root app); on another host, the Application also
+ * syncs the host-side directory (`vclusterHostDir`: the Namespace and the registration push).
  */
 export class Vcluster extends Construct {
   /** The values passed to the chart. */
@@ -76,11 +91,21 @@ export class Vcluster extends Construct {
       [`${platform.labelDomain}/env`]: env.name,
       [`${platform.labelDomain}/region`]: region.region,
     });
-    this.values = mergeValues(goldenVclusterValues(platform, region, env.vclusterValues), env.vclusterValues);
+    const placement = vclusterPlacement(props.controlPlane.clusters, region.cluster);
+    this.values = mergeValues(goldenVclusterValues(platform, region, env.vclusterValues, placement), env.vclusterValues);
 
-    new k8s.KubeNamespace(this, 'namespace', {
-      metadata: { name: region.vclusterNamespace, labels, annotations: syncWave(WAVES.vclusters) },
-    });
+    if (!placement.remote) {
+      new k8s.KubeNamespace(this, 'namespace', {
+        metadata: { name: region.vclusterNamespace, labels, annotations: syncWave(WAVES.vclusters) },
+      });
+    }
+    const chartSource = {
+      repoUrl: VCLUSTER_CHART_REPO,
+      chart: 'vcluster',
+      targetRevision: VCLUSTER_CHART_VERSION,
+      helm: { releaseName: region.cluster, valuesObject: this.values },
+    };
+    const { gitops } = platform;
 
     new Application(this, 'vcluster', {
       metadata: {
@@ -92,13 +117,10 @@ export class Vcluster extends Construct {
       },
       spec: {
         project: PLATFORM_PROJECT,
-        source: {
-          repoUrl: VCLUSTER_CHART_REPO,
-          chart: 'vcluster',
-          targetRevision: VCLUSTER_CHART_VERSION,
-          helm: { releaseName: region.cluster, valuesObject: this.values },
-        },
-        destination: { server: IN_CLUSTER, namespace: region.vclusterNamespace },
+        ...(placement.remote
+          ? { sources: [chartSource, { repoUrl: gitops.repoURL, targetRevision: gitops.revision, path: inRepo(gitops.distPath, vclusterHostDir(env.name, region.region)) }] }
+          : { source: chartSource }),
+        destination: { ...placement.host.destination, namespace: region.vclusterNamespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
           retry: RETRY,
