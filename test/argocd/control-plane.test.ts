@@ -42,8 +42,6 @@ function expand(plan: SynthPlan) {
 const plan = planSynth(exampleInput);
 const argo = objectsOf(plan, 'argocd/');
 const byKind = (kind: string) => argo.filter((o) => o.obj.kind === kind);
-/** The chart source of an Application (a vcluster on another host has two sources: the chart, then its host-side directory). */
-const chartSource = (app: Obj) => app.spec.source ?? app.spec.sources[0];
 
 describe('dist/argocd files', () => {
   test('are the files of the output contract', () => {
@@ -87,12 +85,12 @@ describe('dist/argocd files', () => {
   });
 
   test('every vcluster valuesObject validates against the chart values schema', () => {
-    const vclusters = byKind('Application').filter((o) => chartSource(o.obj).chart === 'vcluster');
+    const vclusters = byKind('Application').filter((o) => o.obj.spec.source.chart === 'vcluster');
     expect(vclusters).toHaveLength(4);
     for (const { file, obj } of vclusters) {
-      expect(chartSource(obj)).toMatchObject({ repoURL: 'https://charts.loft.sh', targetRevision: '0.36.1' });
-      expect([file, validateVclusterValues(chartSource(obj).helm.valuesObject)]).toEqual([file, []]);
-      expect(chartSource(obj).helm.valuesObject.policies.podSecurityStandard).toBe('restricted');
+      expect(obj.spec.source).toMatchObject({ repoURL: 'https://charts.loft.sh', targetRevision: '0.36.1' });
+      expect([file, validateVclusterValues(obj.spec.source.helm.valuesObject)]).toEqual([file, []]);
+      expect(obj.spec.source.helm.valuesObject.policies.podSecurityStandard).toBe('restricted');
     }
   });
 
@@ -112,7 +110,7 @@ describe('dist/argocd files', () => {
     const waveOf = (o: Obj) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
     const waves = (kind: string, pred: (o: Obj) => boolean = () => true) => [...new Set(byKind(kind).map((o) => o.obj).filter(pred).map(waveOf))];
     const [project] = waves('AppProject');
-    const [vcluster] = waves('Application', (o) => chartSource(o).chart === 'vcluster');
+    const [vcluster] = waves('Application', (o) => o.spec.source.chart === 'vcluster');
     const [registration] = waves('ExternalSecret');
     const [appSet] = waves('ApplicationSet');
     const hostAddons = waves('Application', (o) => o.metadata.name.startsWith('addon-host-'));

@@ -22,7 +22,7 @@ function vclusterValues(plan: SynthPlan): Map<string, any> {
   const out = new Map<string, any>();
   for (const f of plan.files.filter((file) => file.path.startsWith('argocd/vclusters/'))) {
     const application = parseAllDocuments(f.content).map((d) => d.toJS()).find((o) => o.kind === 'Application');
-    out.set(f.path, (application.spec.source ?? application.spec.sources[0]).helm.valuesObject);
+    out.set(f.path, application.spec.source.helm.valuesObject);
   }
   return out;
 }

@@ -274,6 +274,7 @@ describe('definePlatform', () => {
       ingressControllerNamespace: 'ingress-nginx',
       monitoringNamespace: 'monitoring',
       managedBy: 'typed-gitops',
+      hosts: [],
     });
     expect(definePlatform({ labelDomain: 'acme.io', gitops, monitoringNamespace: 'prometheus' }).monitoringNamespace).toBe('prometheus');
   });

@@ -1,6 +1,6 @@
 import {
   addonFile, appsetFile, directoriesOf, envInstancesPattern, inDist, inRepo, instanceDir, instanceFile, instanceOf, isDistTree, parseDistPath,
-  parseInstanceDir, projectFile, README_FILE, regionSegment, repoDirectories, ROOT_FILE, vclusterFile,
+  parseInstanceDir, projectFile, README_FILE, regionSegment, repoDirectories, ROOT_FILE, vclusterFile, vclusterHostFile,
 } from '../../lib/model';
 
 /** lib/model/layout.ts: the one home of dist/ paths, written and read back. */
@@ -11,6 +11,7 @@ describe('dist/ layout', () => {
     expect(projectFile('prod')).toBe('argocd/projects/prod.yaml');
     expect(appsetFile('prod')).toBe('argocd/appsets/prod/services.yaml');
     expect(vclusterFile('staging', 'eu-west-1')).toBe('argocd/vclusters/staging-eu-west-1.yaml');
+    expect(vclusterHostFile('prod', 'eu-west-1')).toBe('vcluster-host/prod-eu-west-1/registration.yaml');
     expect(addonFile('hub', 'traefik')).toBe('argocd/addons/hub/traefik.yaml');
     expect(ROOT_FILE).toBe('argocd/root.yaml');
     expect(README_FILE).toBe('README.md');
@@ -29,6 +30,7 @@ describe('dist/ layout', () => {
     expect(parseDistPath(appsetFile(env))).toEqual({ kind: 'appset', env });
     // Env names hold no "-" (letters, digits, "_"), so the cluster name splits at its first "-".
     expect(parseDistPath(vclusterFile(env, region))).toEqual({ kind: 'vcluster', env, region });
+    expect(parseDistPath(vclusterHostFile(env, region))).toEqual({ kind: 'vcluster-host', env, region });
     expect(parseDistPath(addonFile(`${env}-${region}`, 'sealed-secrets'))).toEqual({ kind: 'addon', cluster: `${env}-${region}`, addon: 'sealed-secrets' });
     expect(parseDistPath(ROOT_FILE)).toEqual({ kind: 'root' });
     expect(parseDistPath(README_FILE)).toEqual({ kind: 'readme' });

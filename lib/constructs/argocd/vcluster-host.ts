@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
 import {
   PushSecret, PushSecretSpecDeletionPolicy, PushSecretSpecSecretStoreRefsKind, PushSecretSpecUpdatePolicy, SecretStore,
   SecretStoreSpecProviderAwsService,
@@ -17,8 +16,8 @@ export interface VclusterHostRegistrationProps {
 }
 
 /**
- * The host-side objects of a vcluster on a host other than the hub, synced onto that host by the
- * vcluster's own Application (dist `vcluster-host/<env>-<region>/`): its host Namespace, and an ESO
+ * The host-side objects of a vcluster on a host other than the hub, synced onto that host by its
+ * registration Application (dist `vcluster-host/<env>-<region>/`, see VclusterRegistration): an ESO
  * PushSecret copying the CA and admin client certificate of Secret `vc-<name>` (written by the vcluster
  * once it runs) into AWS Secrets Manager in the hub's region, through a SecretStore that uses the host
  * ESO controller's own IAM role (IRSA; no `auth`, so no credential anywhere). The hub's
@@ -39,7 +38,6 @@ export class VclusterHostRegistration extends Construct {
     const namespace = region.vclusterNamespace;
     const store = 'argocd-registration';
 
-    new k8s.KubeNamespace(this, 'namespace', { metadata: { name: namespace, labels } });
     new SecretStore(this, 'store', {
       metadata: { name: store, namespace, labels },
       spec: { provider: { aws: { service: SecretStoreSpecProviderAwsService.SECRETS_MANAGER, region: storeRegion } } },

@@ -5,8 +5,9 @@ import {
   ExternalSecretSpecTargetTemplateEngineVersion, SecretStore, SecretStoreSpecProviderAwsService,
   SecretStoreSpecProviderKubernetesServerCaProviderType,
 } from '../../../imports/external-secrets.io';
-import { ControlPlane, ControlPlaneEnv, ControlPlaneRegion, vclusterPlacement } from '../../model';
-import { controlPlaneLabels, WAVES } from './common';
+import { Application } from '../../../imports/argoproj.io';
+import { ControlPlane, ControlPlaneEnv, ControlPlaneRegion, inRepo, vclusterHostDir, vclusterPlacement } from '../../model';
+import { controlPlaneLabels, PLATFORM_PROJECT, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
 import { syncWave } from '../labels';
 
 /** Props of {@link VclusterRegistration}. */
@@ -29,8 +30,9 @@ export const KUBECONFIG_KEYS = ['certificate-authority', 'client-certificate', '
  * cluster Secret (label `argocd.argoproj.io/secret-type: cluster`) and keeps it current when the
  * certificates rotate. On the hub it reads `vc-<name>` with ESO's Kubernetes provider (a dedicated
  * ServiceAccount and a Role for that one Secret); for a vcluster on another host it reads what that
- * host pushed to AWS Secrets Manager (VclusterHostRegistration), through a SecretStore that uses the
- * hub ESO controller's own IAM role (IRSA; no `auth`, so no credential anywhere).
+ * host pushed to AWS Secrets Manager (VclusterHostRegistration, synced onto that host by the Application
+ * `vcluster-registration-<env>-<region>` made here), through a SecretStore that uses the hub ESO
+ * controller's own IAM role (IRSA; no `auth`, so no credential anywhere).
  */
 export class VclusterRegistration extends Construct {
   constructor(scope: Construct, id: string, props: VclusterRegistrationProps) {
@@ -67,6 +69,16 @@ export class VclusterRegistration extends Construct {
     };
     if (placement.remote) {
       const { remoteKey, storeRegion } = placement.remote;
+      const { gitops } = platform;
+      new Application(this, 'host-side', {
+        metadata: { name: `vcluster-registration-${region.cluster}`, namespace: argocd, labels, annotations, finalizers: [RESOURCES_FINALIZER] },
+        spec: {
+          project: PLATFORM_PROJECT,
+          source: { repoUrl: gitops.repoURL, targetRevision: gitops.revision, path: inRepo(gitops.distPath, vclusterHostDir(env.name, region.region)) },
+          destination: { ...placement.host.destination, namespace: region.vclusterNamespace },
+          syncPolicy: { automated: { prune: true, selfHeal: true }, retry: RETRY },
+        },
+      });
       new SecretStore(this, 'store', {
         metadata: { name: store, namespace: argocd, labels, annotations },
         spec: { provider: { aws: { service: SecretStoreSpecProviderAwsService.SECRETS_MANAGER, region: storeRegion } } },

@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Application } from '../../../imports/argoproj.io';
 import {
-  ControlPlane, ControlPlaneEnv, ControlPlaneRegion, deriveVclusterValues, inRepo, mergeValues, PlatformDefinition, VclusterPlacement,
-  vclusterHostDir, vclusterPlacement, VclusterValues,
+  ControlPlane, ControlPlaneEnv, ControlPlaneRegion, deriveVclusterValues, mergeValues, PlatformDefinition, VclusterPlacement,
+  vclusterPlacement, VclusterValues,
 } from '../../model';
 import { controlPlaneLabels, PLATFORM_PROJECT, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
 import { syncWave } from '../labels';
@@ -76,8 +76,8 @@ export function goldenVclusterValues(
 /**
  * One region's vcluster: an Argo CD Application installing the `vcluster` chart (pinned) with a typed
  * `valuesObject` (golden values merged with the env's overrides) on the region's host cluster. On the
- * hub, its host Namespace is created here (by the root app); on another host, the Application also
- * syncs the host-side directory (`vclusterHostDir`: the Namespace and the registration push).
+ * hub, its host Namespace is an object here (applied by the root app); on another host, the
+ * Application creates it there (`CreateNamespace=true`, with the same labels).
  */
 export class Vcluster extends Construct {
   /** The values passed to the chart. */
@@ -99,13 +99,6 @@ export class Vcluster extends Construct {
         metadata: { name: region.vclusterNamespace, labels, annotations: syncWave(WAVES.vclusters) },
       });
     }
-    const chartSource = {
-      repoUrl: VCLUSTER_CHART_REPO,
-      chart: 'vcluster',
-      targetRevision: VCLUSTER_CHART_VERSION,
-      helm: { releaseName: region.cluster, valuesObject: this.values },
-    };
-    const { gitops } = platform;
 
     new Application(this, 'vcluster', {
       metadata: {
@@ -117,12 +110,16 @@ export class Vcluster extends Construct {
       },
       spec: {
         project: PLATFORM_PROJECT,
-        ...(placement.remote
-          ? { sources: [chartSource, { repoUrl: gitops.repoURL, targetRevision: gitops.revision, path: inRepo(gitops.distPath, vclusterHostDir(env.name, region.region)) }] }
-          : { source: chartSource }),
+        source: {
+          repoUrl: VCLUSTER_CHART_REPO,
+          chart: 'vcluster',
+          targetRevision: VCLUSTER_CHART_VERSION,
+          helm: { releaseName: region.cluster, valuesObject: this.values },
+        },
         destination: { ...placement.host.destination, namespace: region.vclusterNamespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
+          ...(placement.remote ? { syncOptions: ['CreateNamespace=true'], managedNamespaceMetadata: { labels } } : {}),
           retry: RETRY,
         },
       },
