@@ -78,7 +78,7 @@ withCrds('npm run import', () => {
     const r = runImport(dir, ['--from', CRDS]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^import: 3 API groups \(argoproj\.io, bitnami\.com, external-secrets\.io\), Kubernetes 1\.28\.0 \(\d+ kinds\), 90 files -> imports\/ in [\d.]+ s\n$/);
+    expect(r.stdout).toMatch(/^import: 3 API groups \(argoproj\.io, bitnami\.com, external-secrets\.io\), Kubernetes 1\.28\.0 \(\d+ kinds\), 92 files -> imports\/ in [\d.]+ s\n$/);
     expectCommittedImports(dir);
     expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s.yaml', 'imports', 'node_modules', 'package.json', 'scripts']);
   });
