@@ -108,7 +108,8 @@ describe('bad input in addons.ts: one error naming the file and the field', () =
     const catalogue = defineAddons({
       ss: { ...good, target: 'vclusters', values: { a: 1, m: { x: 1, y: 1 } }, envs: { prod: { values: { m: { y: 2 } }, regions: { 'eu-west-1': { m: { x: 3 } } } } } },
     });
-    const p = planSynth({ ...exampleInput, addons: catalogue });
+    // Next to the example's add-ons, which serve what its dist/ needs (the gate's cluster/* rules).
+    const p = planSynth({ ...exampleInput, addons: { addons: [...exampleInput.addons!.addons, ...catalogue.addons] } });
     const values = (cluster: string) => parseAllDocuments(p.files.find((f) => f.path === addonFile(cluster, 'ss'))!.content)[0].toJS().spec.source.helm.valuesObject;
     expect([values('dev-us-east-1'), values('prod-us-east-1'), values('prod-eu-west-1')]).toEqual([
       { a: 1, m: { x: 1, y: 1 } }, { a: 1, m: { x: 1, y: 2 } }, { a: 1, m: { x: 3, y: 2 } },

@@ -12,7 +12,7 @@ import { exampleInput } from '../support/example';
  * playing dist/; without: the ApplicationSet checks skipped with a note), one file, or `-` for standard input.
  */
 const plan = planSynth(exampleInput);
-const load = () => ({ apps: exampleInput.apps, envs: exampleInput.envs, platform: exampleInput.platform });
+const load = () => ({ addons: exampleInput.addons, apps: exampleInput.apps, envs: exampleInput.envs, platform: exampleInput.platform });
 
 interface Run {
   code: number;
