@@ -108,6 +108,8 @@ export const ingressController: Rule = defineRule({
 interface Claim {
   readonly m: ManifestObject;
   readonly path: string;
+  /** The cluster the Ingress is applied to (a vcluster, or the controller's cluster itself). */
+  readonly cluster: string;
 }
 
 export const uniqueHosts: Rule = defineRule({
@@ -137,12 +139,11 @@ export const uniqueHosts: Rule = defineRule({
           const field = `spec.rules[${i}].http.paths[${j}].path`;
           const first = claims.get(key);
           if (!first) {
-            claims.set(key, { m, path: field });
+            claims.set(key, { m, path: field, cluster: cluster.name });
             return;
           }
-          found.push(
-            report(m, field, `${host}${path} is already claimed on IngressClass ${where.ingressClass} of ${describeCluster(where.controller)} by ${first.m.file} (${first.path}); give each region its own hostname`),
-          );
+          const fix = first.cluster === cluster.name ? 'give each Ingress its own host or path' : `clusters ${first.cluster} and ${cluster.name} share this controller: give each its own hostname`;
+          found.push(report(m, field, `${host}${path} is already claimed on IngressClass ${where.ingressClass} of ${describeCluster(where.controller)} by ${first.m.file} (${first.path}); ${fix}`));
         });
       });
     }
@@ -150,5 +151,5 @@ export const uniqueHosts: Rule = defineRule({
   },
 });
 
-/** The placement rules in the gate (cluster/unique-hosts joins them with the host clusters per region). */
+/** The placement rules of the gate (cluster/unique-hosts joins them with the host clusters per region). */
 export const placementRules: Rule[] = [servedKinds, metricsApi, ingressController];
