@@ -156,8 +156,9 @@ export async function validateCommand(
 
   const manifests = objects.map((o, index) => ({ file: o.file, index, object: o.obj as K8sObject }));
   try {
-    // A dist/ tree is placed on the platform's clusters (its envs and add-on catalogue) for the placement checks.
-    const placement = distTree ? platformPlacement(repo.envs, repo.addons) : undefined;
+    // A dist/ tree is placed on the platform's clusters (its envs and add-on catalogue) for the placement checks; a
+    // repository without a catalogue says nothing of what its clusters run, so they are skipped.
+    const placement = distTree && repo.addons ? platformPlacement(repo.envs, repo.addons) : undefined;
     findings.push(...runGate(manifests, repo.envs, appAllows(repo.apps, [...new Set(objects.map((o) => o.file))]), { directories, platform: repo.platform, placement }));
   } catch (e) {
     return fail(io, 1, e);

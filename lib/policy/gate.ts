@@ -53,7 +53,7 @@ export function policyContext(
  * The platform's clusters and add-ons as the envs and the catalogue define them (what synth's control plane derives),
  * for the placement checks of `npm run validate` on a dist/ tree. Refuses overrides for an unknown env or region.
  */
-export function platformPlacement(envs: EnvironmentRegistry, catalogue: AddonCatalogue | undefined): PlacementContext {
+export function platformPlacement(envs: EnvironmentRegistry, catalogue: AddonCatalogue): PlacementContext {
   const clusters = platformClusters(Object.values(envs).flatMap((e) => e.regionNames.map((region) => ({ env: e.name, region, cluster: clusterName(e.name, region) }))));
   return { clusters, addons: planAddons(catalogue, clusters) };
 }

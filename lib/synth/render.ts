@@ -86,7 +86,8 @@ export function planSynth(input: ResolveInput): SynthPlan {
   const findings = runGate(manifests, envs, appAllows(input.apps, files.map((f) => f.path)), {
     directories,
     platform: input.platform,
-    placement: { clusters: controlPlane.clusters, addons: controlPlane.addons },
+    // The placement checks need to know what runs on each cluster: only with an add-on catalogue (envs/addons.ts).
+    ...(input.addons ? { placement: { clusters: controlPlane.clusters, addons: controlPlane.addons } } : {}),
     rules: SYNTH_RULES,
   });
   if (findings.some((f) => f.severity === 'error')) throw new PolicyGateError(findings.filter((f) => f.severity === 'error'));
