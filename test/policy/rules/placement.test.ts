@@ -174,7 +174,7 @@ describe('cluster/unique-hosts', () => {
   it('passes with a host cluster per region: each region\'s controller sees each hostname once', () => {
     const perRegion = hostPerRegion();
     expect(run(uniqueHosts, objects, perRegion)).toEqual([]);
-    for (const r of placementRules) expect(brief(run(r, objects, perRegion))).toEqual([]);
+    for (const r of ALL_PLACEMENT) expect(brief(run(r, objects, perRegion))).toEqual([]);
   });
 
   it('reports the same host and path twice on one controller within one vcluster; another class or path is no conflict', () => {

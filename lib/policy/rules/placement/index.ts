@@ -151,5 +151,5 @@ export const uniqueHosts: Rule = defineRule({
   },
 });
 
-/** The placement rules of the gate (cluster/unique-hosts joins them with the host clusters per region). */
-export const placementRules: Rule[] = [servedKinds, metricsApi, ingressController];
+/** The placement rules of the gate. */
+export const placementRules: Rule[] = [servedKinds, metricsApi, ingressController, uniqueHosts];
