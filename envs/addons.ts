@@ -1,5 +1,5 @@
 import {
-  AddonSpec, APPLICATION_HEALTH_KEY, APPLICATION_HEALTH_LUA, ArgoCdValues, CertManagerValues, defineAddons, ExternalSecretsValues, hostClusterCredentials,
+  AddonSpec, APPLICATION_HEALTH_KEY, ARGOCD_SERVES, APPLICATION_HEALTH_LUA, ArgoCdValues, CertManagerValues, defineAddons, ExternalSecretsValues, hostClusterCredentials,
   KubePrometheusStackValues, MetricsServerValues, SealedSecretsValues, TraefikValues,
 } from '../lib/model';
 import { platform } from './platform';
@@ -17,6 +17,8 @@ const CLUSTER_ROLE = { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }
 const CLUSTER_ROLE_BINDING = { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' };
 const VALIDATING_WEBHOOK = { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' };
 const MUTATING_WEBHOOK = { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' };
+/** The IngressClass the hosts' controller creates and serves (the envs' `ingress.className`). */
+const INGRESS_CLASS = 'traefik';
 
 export const addons = defineAddons({
   // Argo CD manages itself. The chart ships Argo CD v3.4.4 (our CRDs and imports are v3.5.1; see
@@ -41,6 +43,7 @@ export const addons = defineAddons({
       },
     },
     clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING],
+    serves: ARGOCD_SERVES,
     description: 'Argo CD itself',
   } satisfies AddonSpec<ArgoCdValues>,
 
@@ -56,6 +59,7 @@ export const addons = defineAddons({
     serverSideApply: true,
     values: { installCRDs: true },
     clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING, VALIDATING_WEBHOOK],
+    serves: { kinds: { 'external-secrets.io': ['ExternalSecret', 'ClusterExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret'] } },
     description: 'External Secrets Operator',
   } satisfies AddonSpec<ExternalSecretsValues>,
 
@@ -69,6 +73,7 @@ export const addons = defineAddons({
     target: 'hosts',
     values: { fullnameOverride: 'metrics-server', service: { port: 443 } },
     clusterResources: [CLUSTER_ROLE, CLUSTER_ROLE_BINDING, { group: 'apiregistration.k8s.io', kind: 'APIService' }],
+    serves: { apis: ['metrics.k8s.io'] },
     description: 'metrics-server (metrics.k8s.io for HPAs, also inside the vclusters)',
   } satisfies AddonSpec<MetricsServerValues>,
 
@@ -80,12 +85,21 @@ export const addons = defineAddons({
     namespace: platform.ingressControllerNamespace,
     target: 'hosts',
     values: {
-      ingressClass: { enabled: true, name: 'traefik' },
+      ingressClass: { enabled: true, name: INGRESS_CLASS },
       providers: { kubernetesIngress: { enabled: true } },
       deployment: { replicas: 2 },
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
     },
     clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING, { group: 'networking.k8s.io', kind: 'IngressClass' }],
+    serves: {
+      ingressClasses: [INGRESS_CLASS],
+      kinds: {
+        'traefik.io': [
+          'IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP', 'Middleware', 'MiddlewareTCP', 'ServersTransport', 'ServersTransportTCP', 'TLSOption', 'TLSStore',
+          'TraefikService',
+        ],
+      },
+    },
     description: 'Traefik ingress controller (IngressClass "traefik")',
   } satisfies AddonSpec<TraefikValues>,
 
@@ -97,6 +111,7 @@ export const addons = defineAddons({
     target: 'hosts',
     values: { crds: { enabled: true } },
     clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING, VALIDATING_WEBHOOK, MUTATING_WEBHOOK],
+    serves: { kinds: { 'cert-manager.io': ['Certificate', 'CertificateRequest', 'Issuer', 'ClusterIssuer'], 'acme.cert-manager.io': ['Order', 'Challenge'] } },
     description: 'cert-manager (TLS for the Ingresses)',
   } satisfies AddonSpec<CertManagerValues>,
 
@@ -125,6 +140,13 @@ export const addons = defineAddons({
     },
     extraNamespaces: ['kube-system'],
     clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING, VALIDATING_WEBHOOK, MUTATING_WEBHOOK],
+    serves: {
+      kinds: {
+        'monitoring.coreos.com': [
+          'Alertmanager', 'AlertmanagerConfig', 'PodMonitor', 'Probe', 'Prometheus', 'PrometheusAgent', 'PrometheusRule', 'ScrapeConfig', 'ServiceMonitor', 'ThanosRuler',
+        ],
+      },
+    },
     description: 'Prometheus, Alertmanager and Grafana',
   } satisfies AddonSpec<KubePrometheusStackValues>,
 
@@ -148,6 +170,7 @@ export const addons = defineAddons({
       prod: { values: { resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } } } },
     },
     clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING],
+    serves: { kinds: { 'bitnami.com': ['SealedSecret'] } },
     description: 'Sealed Secrets controller (envs/certs/<env>-<region>.pem)',
   } satisfies AddonSpec<SealedSecretsValues>,
 });

@@ -2,21 +2,24 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import { AppRegistry, EnvironmentRegistry, isDistTree, PlatformDefinition, repoDirectories } from '../model';
+import { AddonCatalogue, AppRegistry, EnvironmentRegistry, isDistTree, PlatformDefinition, repoDirectories } from '../model';
 import { formatFinding, GATE_HINT, K8sObject, PolicyFinding } from '../policy/engine';
-import { ALL_RULES, appAllows, runGate } from '../policy/gate';
+import { ALL_RULES, appAllows, platformPlacement, runGate } from '../policy/gate';
 import { listDirectories } from '../policy/appset-expansion';
 import { fail, parseArgs, quietExit } from './command';
 import { UsageError } from './errors';
 
-/** What `validate` needs from the repository: the platform (repo URL, dist path) and the envs (sync policy). */
-export type ValidateLoader = () => { platform: PlatformDefinition; envs: EnvironmentRegistry; apps: AppRegistry };
+/**
+ * What `validate` needs from the repository: the platform (repo URL, dist path), the envs (sync policy, regions) and the
+ * add-on catalogue (what each cluster serves, for the placement checks of a dist/ tree).
+ */
+export type ValidateLoader = () => { platform: PlatformDefinition; envs: EnvironmentRegistry; apps: AppRegistry; addons?: AddonCatalogue };
 
 /** The name findings give YAML read from standard input. */
 export const STDIN_NAME = '<stdin>';
 
 /** The note printed when the input has no dist/ layout. */
-export const NOT_DIST_NOTE = 'not a dist/ tree: ApplicationSet expansion checks skipped';
+export const NOT_DIST_NOTE = 'not a dist/ tree: ApplicationSet expansion and cluster placement checks skipped';
 
 interface Parsed {
   readonly file: string;
@@ -153,7 +156,10 @@ export async function validateCommand(
 
   const manifests = objects.map((o, index) => ({ file: o.file, index, object: o.obj as K8sObject }));
   try {
-    findings.push(...runGate(manifests, repo.envs, appAllows(repo.apps, [...new Set(objects.map((o) => o.file))]), { directories, platform: repo.platform }));
+    // A dist/ tree is placed on the platform's clusters (its envs and add-on catalogue) for the placement checks; a
+    // repository without a catalogue says nothing of what its clusters run, so they are skipped.
+    const placement = distTree && repo.addons ? platformPlacement(repo.platform, repo.envs, repo.addons) : undefined;
+    findings.push(...runGate(manifests, repo.envs, appAllows(repo.apps, [...new Set(objects.map((o) => o.file))]), { directories, platform: repo.platform, placement }));
   } catch (e) {
     return fail(io, 1, e);
   }

@@ -33,6 +33,35 @@ export interface ClusterResource {
   readonly kind: string;
 }
 
+/**
+ * What an add-on makes a cluster serve, for the placement ("needs") checks of the policy gate
+ * (lib/policy/rules/placement.ts): the kinds its CRDs define, the aggregated APIs it registers and the
+ * IngressClasses its controller serves. Written by hand from the chart at its pinned version (its CRDs,
+ * APIService and IngressClass templates): we do not render the charts.
+ */
+export interface AddonServes {
+  /** Kinds its CRDs define, by API group: `{ 'bitnami.com': ['SealedSecret'] }`. */
+  readonly kinds?: { readonly [group: string]: readonly string[] };
+  /** API groups it serves through an APIService (aggregated APIs), e.g. `metrics.k8s.io`. */
+  readonly apis?: readonly string[];
+  /** Names of the IngressClasses whose Ingresses its controller serves. */
+  readonly ingressClasses?: readonly string[];
+}
+
+/** {@link AddonServes} with every list present. */
+export interface AddonServesDefinition {
+  readonly kinds: { readonly [group: string]: readonly string[] };
+  readonly apis: readonly string[];
+  readonly ingressClasses: readonly string[];
+}
+
+/**
+ * The kinds Argo CD serves, on the hub. A bootstrap prerequisite as well as an add-on: Argo CD is
+ * installed by hand before argocd/root.yaml is applied (README "Bootstrap"), then the argo-cd add-on
+ * manages it; the placement checks take them as served on the hub whatever the catalogue says.
+ */
+export const ARGOCD_SERVES: AddonServes = { kinds: { 'argoproj.io': ['Application', 'ApplicationSet', 'AppProject'] } };
+
 /** One add-on: a pinned Helm chart installed into a namespace of each of its target clusters. */
 export interface AddonSpec<V extends object = Record<string, unknown>> {
   /** Helm repository: `https://...` (classic repository index) or `oci://registry/path`. */
@@ -74,6 +103,8 @@ export interface AddonSpec<V extends object = Record<string, unknown>> {
   readonly clusterResources?: readonly ClusterResource[];
   /** Namespaces the chart writes to besides its own (e.g. exporter Services in kube-system). */
   readonly extraNamespaces?: readonly string[];
+  /** What it makes its target clusters serve (kinds, aggregated APIs, IngressClasses). @default nothing */
+  readonly serves?: AddonServes;
   /** What it is for (a comment in the Application). */
   readonly description?: string;
 }
@@ -94,6 +125,7 @@ export interface AddonDefinition {
   readonly prune: boolean;
   readonly clusterResources: readonly ClusterResource[];
   readonly extraNamespaces: readonly string[];
+  readonly serves: AddonServesDefinition;
   readonly description?: string;
 }
 
@@ -108,7 +140,7 @@ const REPO = /^(https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~%-]+)*\/?|oci:\/\
 const CHART = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
 const GROUP = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$/;
 const KIND = /^[A-Z][A-Za-z0-9]{0,62}$/;
-const SPEC_KEYS = ['repoURL', 'chart', 'version', 'namespace', 'target', 'releaseName', 'values', 'envs', 'serverSideApply', 'syncWave', 'prune', 'clusterResources', 'extraNamespaces', 'description'];
+const SPEC_KEYS = ['repoURL', 'chart', 'version', 'namespace', 'target', 'releaseName', 'values', 'envs', 'serverSideApply', 'syncWave', 'prune', 'clusterResources', 'extraNamespaces', 'serves', 'description'];
 
 /**
  * Defines the add-on catalogue, keyed by add-on name. Write each add-on `{ ... } satisfies
@@ -160,10 +192,26 @@ export function defineAddons(spec: { readonly [name: string]: AddonSpec<object> 
       prune: c.optionalBoolean(a.prune, `${name}.prune`) ?? true,
       clusterResources,
       extraNamespaces: a.extraNamespaces === undefined ? [] : c.stringArray(a.extraNamespaces, `${name}.extraNamespaces`, { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED }),
+      serves: checkServes(c, a.serves, `${name}.serves`),
       ...(a.description !== undefined ? { description: c.string(a.description, `${name}.description`) } : {}),
     };
   });
   return setSource(deepFreeze(structuredClone({ addons })), file);
+}
+
+/** Checks an add-on's `serves`, filling in empty lists. */
+export function checkServes(c: Checker, value: unknown, path: string): AddonServesDefinition {
+  if (value === undefined) return { kinds: {}, apis: [], ingressClasses: [] };
+  const o = c.object(value, path);
+  c.keys(o, path, ['kinds', 'apis', 'ingressClasses']);
+  const kinds: Record<string, string[]> = {};
+  for (const [group, list] of Object.entries(o.kinds === undefined ? {} : c.object(o.kinds, `${path}.kinds`))) {
+    if (!GROUP.test(group) || group === '') c.fail(`${path}.kinds.${group}`, 'must be a custom resource API group such as "bitnami.com"');
+    kinds[group] = c.stringArray(list, `${path}.kinds.${group}`, { pattern: KIND, allowed: 'a Kind such as "SealedSecret"' });
+  }
+  const apis = o.apis === undefined ? [] : c.stringArray(o.apis, `${path}.apis`, { pattern: GROUP, allowed: 'an API group such as "metrics.k8s.io"' });
+  const ingressClasses = o.ingressClasses === undefined ? [] : c.stringArray(o.ingressClasses, `${path}.ingressClasses`, { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
+  return { kinds, apis, ingressClasses };
 }
 
 function arrayOf(c: Checker, value: unknown, path: string): unknown[] {

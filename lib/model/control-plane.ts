@@ -54,10 +54,19 @@ export interface ControlPlane {
 /** Derives the control plane from the environments, the resolved instances and the add-on catalogue. Pure. */
 export function planControlPlane(platform: PlatformDefinition, envs: EnvironmentRegistry, resolved: ResolveResult, addons?: AddonCatalogue): ControlPlane {
   const planned = planEnvs(envs, resolved);
-  const sites = planned.flatMap((e) => e.regions.map((r) => ({ env: e.name, region: r.region, cluster: r.cluster, source: e.source })));
-  checkTopology(platform, sites);
-  const clusters = platformClusters(sites, platform.hosts);
+  const clusters = planClusters(platform, envs);
   return { platform, envs: planned, clusters, addons: planAddons(addons, clusters) };
+}
+
+/**
+ * The clusters of the platform from the environments and the topology of envs/platform.ts: the one
+ * derivation synth's control plane and `npm run validate`'s placement checks share. Pure.
+ */
+export function planClusters(platform: PlatformDefinition, envs: EnvironmentRegistry): PlatformClusters {
+  const sites = Object.values(envs).flatMap((env) =>
+    env.regionNames.map((region) => ({ env: env.name, region, cluster: clusterName(env.name, region), source: sourceOf(env) })));
+  checkTopology(platform, sites);
+  return platformClusters(sites, platform.hosts);
 }
 
 /** Every env/region has a host in its region, and no host is named like a vcluster (both are Argo CD cluster names). */

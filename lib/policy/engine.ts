@@ -5,6 +5,8 @@
  * a check that reports findings with their object and field path as data. Findings print as
  * `<file>: <Kind> <namespace>/<name>: <field path>: <message> (<rule id>)`.
  */
+import type { AddonDeployment } from '../model/addons';
+import type { PlatformClusters } from '../model/clusters';
 import { instanceOf } from '../model/layout';
 
 /** A Kubernetes object as parsed from YAML (loosely typed: rules check what they read). */
@@ -67,6 +69,14 @@ export interface PolicyContext {
   readonly kubernetesVersion: string;
   /** The platform's GitOps settings, for the ApplicationSet expansion check (with `directories`), when known. */
   readonly gitops?: GitopsContext;
+  /** The platform's clusters and add-ons, for the placement ("needs") checks, when known (a dist/ tree). */
+  readonly placement?: PlacementContext;
+}
+
+/** Where dist/'s objects run and what runs there: the clusters of the platform and each add-on on each of its clusters. */
+export interface PlacementContext {
+  readonly clusters: PlatformClusters;
+  readonly addons: readonly AddonDeployment[];
 }
 
 /** What the Argo CD expansion check needs to know about the platform. */

@@ -1,5 +1,7 @@
-import { AppRegistry, clusterName, ConfigError, EnvironmentRegistry, instanceOf, PlatformDefinition, sourceOf } from '../model';
-import { allowsRule, EnvPolicy, ManifestObject, PolicyAllow, PolicyContext, PolicyFinding, Rule, runPolicy } from './engine';
+import {
+  AddonCatalogue, AppRegistry, clusterName, ConfigError, EnvironmentRegistry, instanceOf, planAddons, planClusters, PlatformDefinition, sourceOf,
+} from '../model';
+import { allowsRule, EnvPolicy, ManifestObject, PlacementContext, PolicyAllow, PolicyContext, PolicyFinding, Rule, runPolicy } from './engine';
 import { ALL_RULES, SYNTH_RULES } from './rules';
 import { kubernetesMinor } from './rules/schema-core';
 
@@ -25,6 +27,7 @@ export function policyContext(
   envs: EnvironmentRegistry,
   directories?: readonly string[],
   platform?: PlatformDefinition,
+  placement?: PlacementContext,
 ): PolicyContext {
   const gitops = platform && {
     repoURL: platform.gitops.repoURL,
@@ -34,6 +37,7 @@ export function policyContext(
   };
   return {
     ...(gitops ? { gitops } : {}),
+    ...(placement ? { placement } : {}),
     objects,
     envOf: (file) => {
       const instance = instanceOf(file);
@@ -43,6 +47,15 @@ export function policyContext(
     ...(directories ? { directories } : {}),
     kubernetesVersion: kubernetesMinor(),
   };
+}
+
+/**
+ * The platform's clusters and add-ons as the envs and the catalogue define them (what synth's control plane derives),
+ * for the placement checks of `npm run validate` on a dist/ tree. Refuses overrides for an unknown env or region.
+ */
+export function platformPlacement(platform: PlatformDefinition, envs: EnvironmentRegistry, catalogue: AddonCatalogue): PlacementContext {
+  const clusters = planClusters(platform, envs);
+  return { clusters, addons: planAddons(catalogue, clusters) };
 }
 
 /** True when `rule` names an existing rule or rule group. */
@@ -77,13 +90,15 @@ export interface GateOptions {
   readonly directories?: readonly string[];
   /** The platform (GitOps repository, dist/ path): with `directories`, enables the ApplicationSet expansion check. */
   readonly platform?: PlatformDefinition;
+  /** The platform's clusters and add-ons: enables the placement ("needs") checks. */
+  readonly placement?: PlacementContext;
   /** @default ALL_RULES */
   readonly rules?: readonly Rule[];
 }
 
 /** Runs the rules; returns all findings (errors and warnings), opt-outs applied. */
 export function runGate(objects: readonly ManifestObject[], envs: EnvironmentRegistry, allows: readonly PolicyAllow[], options: GateOptions = {}): PolicyFinding[] {
-  return runPolicy(options.rules ?? ALL_RULES, policyContext(objects, envs, options.directories, options.platform), allows);
+  return runPolicy(options.rules ?? ALL_RULES, policyContext(objects, envs, options.directories, options.platform, options.placement), allows);
 }
 
 export { ALL_RULES, SYNTH_RULES };

@@ -72,7 +72,8 @@ export function planSynth(input: ResolveInput): SynthPlan {
   const resolved = resolve(input);
   const t1 = performance.now();
   const files = resolved.instances.map(renderInstance);
-  files.push(...renderControlPlane(planControlPlane(input.platform, input.envs as EnvironmentRegistry, resolved, input.addons)));
+  const controlPlane = planControlPlane(input.platform, input.envs as EnvironmentRegistry, resolved, input.addons);
+  files.push(...renderControlPlane(controlPlane));
   files.push({ path: README_FILE, content: renderMatrix(resolved, input.envs as EnvironmentRegistry), objects: 0 });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
@@ -85,6 +86,8 @@ export function planSynth(input: ResolveInput): SynthPlan {
   const findings = runGate(manifests, envs, appAllows(input.apps, files.map((f) => f.path)), {
     directories,
     platform: input.platform,
+    // The placement checks need to know what runs on each cluster: only with an add-on catalogue (envs/addons.ts).
+    ...(input.addons ? { placement: { clusters: controlPlane.clusters, addons: controlPlane.addons } } : {}),
     rules: SYNTH_RULES,
   });
   if (findings.some((f) => f.severity === 'error')) throw new PolicyGateError(findings.filter((f) => f.severity === 'error'));

@@ -103,6 +103,10 @@ describe('bad input in addons.ts: one error naming the file and the field', () =
     ['env overrides on a host add-on', { 'cert-manager': { ...good, envs: { prod: { values: {} } } } }, 'cert-manager.envs', /only to add-ons whose target is "vclusters"/],
     ['an unknown env in overrides', { ss: { ...good, target: 'vclusters', envs: { prdo: { values: {} } } } }, 'ss.envs.prdo', /unknown environment "prdo" \(did you mean "prod"\?\); allowed: dev, staging, prod/],
     ['an unknown region in overrides', { ss: { ...good, target: 'vclusters', envs: { prod: { regions: { 'eu-west-2': {} } } } } }, 'ss.envs.prod.regions.eu-west-2', /unknown region "eu-west-2" of prod/],
+    ['a misspelt key in serves', { 'cert-manager': { ...good, serves: { kind: {} } } }, 'cert-manager.serves.kind', /did you mean "kinds"/],
+    ['a lower-case kind in serves', { 'cert-manager': { ...good, serves: { kinds: { 'cert-manager.io': ['certificate'] } } } }, 'cert-manager.serves.kinds.cert-manager.io[0]', /a Kind such as "SealedSecret"/],
+    ['a version in a served group', { 'cert-manager': { ...good, serves: { kinds: { 'cert-manager.io/v1': ['Certificate'] } } } }, 'cert-manager.serves.kinds.cert-manager.io/v1', /custom resource API group/],
+    ['an IngressClass that is no name', { traefik: { ...good, serves: { ingressClasses: ['Traefik'] } } }, 'traefik.serves.ingressClasses[0]', /"Traefik" is not allowed/],
   ])('%s', (_what, spec, field, reason) => {
     const e = refuse(spec);
     expect([e.file, e.field]).toEqual([__filename, field]);
@@ -114,10 +118,22 @@ describe('bad input in addons.ts: one error naming the file and the field', () =
     const catalogue = defineAddons({
       ss: { ...good, target: 'vclusters', values: { a: 1, m: { x: 1, y: 1 } }, envs: { prod: { values: { m: { y: 2 } }, regions: { 'eu-west-1': { m: { x: 3 } } } } } },
     });
-    const p = planSynth({ ...exampleInput, addons: catalogue });
+    // Next to the example's add-ons, which serve what its dist/ needs (the gate's cluster/* rules).
+    const p = planSynth({ ...exampleInput, addons: { addons: [...exampleInput.addons!.addons, ...catalogue.addons] } });
     const values = (cluster: string) => parseAllDocuments(p.files.find((f) => f.path === addonFile(cluster, 'ss'))!.content)[0].toJS().spec.source.helm.valuesObject;
     expect([values('dev-us-east-1'), values('prod-us-east-1'), values('prod-eu-west-1')]).toEqual([
       { a: 1, m: { x: 1, y: 1 } }, { a: 1, m: { x: 1, y: 2 } }, { a: 1, m: { x: 3, y: 2 } },
     ]);
   });
+});
+
+test('an add-on declares what it serves (for the gate\'s cluster/* rules); nothing by default', () => {
+  const byName = new Map(addons.addons.map((a) => [a.name, a.serves]));
+  expect(byName.get('sealed-secrets')).toEqual({ kinds: { 'bitnami.com': ['SealedSecret'] }, apis: [], ingressClasses: [] });
+  expect(byName.get('metrics-server')).toEqual({ kinds: {}, apis: ['metrics.k8s.io'], ingressClasses: [] });
+  // The class traefik serves is the one its values create.
+  const traefik = addons.addons.find((a) => a.name === 'traefik')!;
+  expect(traefik.serves.ingressClasses).toEqual([(traefik.values as { ingressClass: { name: string } }).ingressClass.name]);
+  const plain = defineAddons({ x: { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1', namespace: 'x', target: 'hosts' } });
+  expect(plain.addons[0].serves).toEqual({ kinds: {}, apis: [], ingressClasses: [] });
 });

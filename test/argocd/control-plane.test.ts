@@ -222,8 +222,10 @@ describe('bad input', () => {
       sync: { automated: false }, ingress: { domain: 'qa.acme.io' }, tags: { allow: [TagPatterns.gitSha] },
       vcluster: { values: { policies: { resourceQuota: { quota: { 'requests.cpu': '4' } } } } },
     });
-    // The example's add-ons override dev and prod, which this registry does not have (planAddons refuses them).
-    const p = planSynth({ ...exampleInput, envs: registerEnvironments(env), releases: {}, secrets: {}, addons: undefined });
+    // The example's add-ons override dev and prod, which this registry does not have (planAddons refuses them): the
+    // same add-ons without overrides (the registration's ExternalSecret needs external-secrets on the hub: cluster/served-kinds).
+    const addons = { addons: exampleInput.addons!.addons.map((a) => ({ ...a, envs: {} })) };
+    const p = planSynth({ ...exampleInput, envs: registerEnvironments(env), releases: {}, secrets: {}, addons });
     // nothing released in qa yet: its ApplicationSet matches nothing, a warning, not an error
     expect(p.warnings.map((w) => w.rule)).toEqual(['argocd/appset-paths-exist']);
     const vc = objectsOf(p, 'argocd/vclusters/').find((o) => o.obj.kind === 'Application')!.obj;

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { addonFile, ConfigError, definePlatform, PlatformSpec, vclusterFile, vclusterHostFile } from '../../lib/model';
+import { addonFile, ConfigError, definePlatform, planClusters, PlatformSpec, vclusterFile, vclusterHostFile } from '../../lib/model';
+import { PolicyGateError } from '../../lib/policy/gate';
 import { validateCustomResource } from '../../lib/policy/schemas';
 import { validatorFor } from '../../lib/policy/rules/schema-core';
 import { planSynth } from '../../lib/synth';
@@ -143,11 +144,22 @@ describe('bad topology in envs/platform.ts: one line naming the file and the fie
     expect(ce.reason).toMatch(/^region us-east-1 \(env dev, .*\) has no host cluster; add a host with region "us-east-1" \(hosts: host-eu-west-1 \(eu-west-1\)\)$/);
   });
 
-  test('no hosts declared: one implicit hub runs every vcluster (in-cluster), as before', () => {
+  test('no hosts declared: one implicit hub runs every vcluster (in-cluster); the example then claims its prod hostnames twice on one controller', () => {
     const platform = definePlatform(base);
-    const p = planSynth({ ...exampleInput, platform });
-    const app = parseAllDocuments(p.files.find((f) => f.path === vclusterFile('prod', 'eu-west-1'))!.content).map((d) => d.toJS()).find((o) => o.kind === 'Application');
-    expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'vcluster-prod-eu-west-1' });
-    expect(p.files.map((f) => f.path)).toContain(addonFile('hub', 'external-secrets'));
+    const clusters = planClusters(platform, exampleInput.envs);
+    expect(clusters.hosts.map((h) => h.name)).toEqual(['hub']);
+    expect(clusters.vclusters.find((v) => v.name === 'prod-eu-west-1')?.host).toBe('hub');
+    // Both prod regions on one host: the gate refuses the second claim of each exposed hostname (issue 11, finding 4).
+    let error: unknown;
+    try {
+      planSynth({ ...exampleInput, platform });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PolicyGateError);
+    const findings = (error as PolicyGateError).findings;
+    expect(new Set(findings.map((f) => f.rule))).toEqual(new Set(['cluster/unique-hosts']));
+    expect(findings.map((f) => f.message).join('\n')).toMatch(/echo\.acme\.io/);
+    expect(addonFile('hub', 'external-secrets')).toBe('argocd/addons/hub/external-secrets.yaml');
   });
 });

@@ -12,7 +12,7 @@ import { exampleInput } from '../support/example';
  * playing dist/; without: the ApplicationSet checks skipped with a note), one file, or `-` for standard input.
  */
 const plan = planSynth(exampleInput);
-const load = () => ({ apps: exampleInput.apps, envs: exampleInput.envs, platform: exampleInput.platform });
+const load = () => ({ addons: exampleInput.addons, apps: exampleInput.apps, envs: exampleInput.envs, platform: exampleInput.platform });
 
 interface Run {
   code: number;
@@ -66,6 +66,18 @@ describe('a directory', () => {
     const findings = JSON.parse(r.stdout).findings as { rule: string; file: string; object: string; message: string }[];
     expect(findings.map((f) => [f.rule, f.file, f.object, f.message.split(':')[0]])).toEqual([
       ['argocd/appset-expansion', 'argocd/appsets/dev/services.yaml', 'ApplicationSet argocd/dev-services', 'dist/apps/qa/us-east-1/echo'],
+    ]);
+  });
+
+  test('the placement checks run in a copy, with the repository\'s add-ons: a vcluster without metrics-server integration is reported', async () => {
+    const dir = writeDist('copy-metrics-off');
+    const file = path.join(dir, 'argocd/vclusters/prod-eu-west-1.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/metricsServer:\n(\s+)enabled: true/, 'metricsServer:\n$1enabled: false'));
+    const r = await validate([dir, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const findings = JSON.parse(r.stdout).findings as { rule: string; file: string; object: string; message: string }[];
+    expect(findings.map((f) => [f.rule, f.file, f.object, f.message])).toEqual([
+      ['cluster/metrics-api', 'apps/prod/eu-west-1/book-shop/book-shop.yaml', 'HorizontalPodAutoscaler book-shop/book-shop', 'vcluster prod-eu-west-1 does not serve metrics.k8s.io: integrations.metricsServer.enabled is not true in its values (argocd/vclusters/prod-eu-west-1.yaml)'],
     ]);
   });
 

@@ -31,7 +31,7 @@ test('a directory of hand-written manifests: a plaintext Secret, an invalid cust
   expect(r.code).toBe(1);
   const [note, ...lines] = r.stderr.trim().split('\n');
   // Not a dist/ tree: one note first, then the findings.
-  expect(note).toBe('note: manifests/: not a dist/ tree: ApplicationSet expansion checks skipped');
+  expect(note).toBe('note: manifests/: not a dist/ tree: ApplicationSet expansion and cluster placement checks skipped');
   // Every rule runs (labels, namespaces... fire too); these are the planted faults, one line each.
   expect(lines).toEqual(expect.arrayContaining([
     expect.stringMatching(/^manifests\/dup\.yaml: .*(duplicate|unique).* \(yaml\/parse\)$/i),

@@ -64,6 +64,11 @@ function servedApis(): NonNullable<typeof served> {
   return served;
 }
 
+/** True when the clusters' Kubernetes serves `kind` in API group `group` ('' for the core group) in some version. */
+export function isBuiltinKind(group: string, kind: string): boolean {
+  return (servedApis().groups.get(group) ?? []).some((apiVersion) => servedApis().versions.get(apiVersion)?.includes(kind));
+}
+
 /** The validator of a kind, loaded on first use (undefined for kinds without one: CRDs, *List, meta kinds). */
 export function validatorFor(apiVersion: string, kind: string): Validate | undefined {
   const entry = kubernetesIndex().kinds[`${apiVersion}/${kind}`];

@@ -1,0 +1,155 @@
+import { hostOf } from '../../../model/clusters';
+import { defineRule, ManifestObject, PolicyFinding, Rule } from '../../engine';
+import { isBuiltinKind } from '../schema-core';
+import {
+  describeCluster, describeNeed, ingressPlacement, METRICS_SERVER, missingProvider, Need, placeOf, providersOn, vclusterApplication, valueAt,
+} from './where';
+
+/*
+ * The placement ("needs") rules: place every object of dist/ on the cluster it is applied to (./where.ts) and
+ * require what it needs there: its kind served, a metrics API for an HPA, a controller for an Ingress's class, and
+ * each host+path claimed once per controller. They run when the context knows the platform's clusters and add-ons
+ * (synth, and npm run validate of a directory with the dist/ layout); other input is skipped, like the expansion
+ * check. No opt-out: the cluster, not the app, decides whether the object can run.
+ */
+
+const WHEN = 'Runs in synth and in npm run validate of a directory with the dist/ layout (with the platform\'s envs and envs/addons.ts); skipped for other input.';
+const PLACEMENT =
+  'Each file is placed where it is applied: apps/<env>/<region>/<app>/ in vcluster <env>-<region>, argocd/** on the hub (the root Application syncs it there); an add-on Application deploys its chart to its destination cluster, and what the chart makes that cluster serve is what the add-on declares in envs/addons.ts (`serves`), since we do not render charts.';
+
+/** `apiVersion` -> API group ('' for the core group). */
+const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+
+const isKind = (m: ManifestObject, group: string, kind: string): boolean =>
+  m.object.kind === kind && typeof m.object.apiVersion === 'string' && groupOf(m.object.apiVersion) === group;
+
+export const servedKinds: Rule = defineRule({
+  id: 'cluster/served-kinds',
+  severity: 'error',
+  reason: 'every object\'s kind must be served in the cluster it is applied to',
+  optOut: false,
+  explain:
+    `${PLACEMENT} There, the object's kind must be served: a built-in kind of the clusters' Kubernetes version (imports/schemas/kubernetes), a custom resource whose CRD an add-on installed on that cluster declares, or, on the hub, Argo CD's kinds (Argo CD is installed before argocd/root.yaml is applied: a bootstrap prerequisite, then the argo-cd add-on manages it). A vcluster gets no custom resource from its host: open-source vcluster 0.36.1 syncs none (sync.*.customResources is a licensed vCluster Platform feature), so a SealedSecret in a vcluster needs the sealed-secrets add-on in that vcluster. Otherwise Argo CD's sync fails on a kind the cluster does not know. Fix: add the add-on (or the cluster to its target) in envs/addons.ts, or move the object. ${WHEN}`,
+  check(ctx, report) {
+    const p = ctx.placement;
+    if (!p) return [];
+    return ctx.objects.flatMap((m) => {
+      const { apiVersion, kind } = m.object;
+      const cluster = placeOf(p, m.file);
+      if (!cluster || typeof apiVersion !== 'string' || typeof kind !== 'string') return [];
+      const need: Need = { group: groupOf(apiVersion), kind };
+      if (isBuiltinKind(need.group, kind) || providersOn(p, cluster, need).length > 0) return [];
+      const vcluster = cluster.kind === 'vcluster' ? '; a vcluster syncs no custom resources from its host (vcluster 0.36.1: a licensed vCluster Platform feature)' : '';
+      return [report(m, '', `${describeCluster(cluster)} does not serve ${describeNeed(need)}: ${missingProvider(p, cluster, need)}${vcluster}`)];
+    });
+  },
+});
+
+/** HPA metric types read from metrics.k8s.io (a v2 HPA without metrics scales on CPU). */
+const RESOURCE_METRICS = ['Resource', 'ContainerResource'];
+const METRICS_API: Need = { api: 'metrics.k8s.io' };
+
+export const metricsApi: Rule = defineRule({
+  id: 'cluster/metrics-api',
+  severity: 'error',
+  reason: 'an HPA on resource metrics needs metrics.k8s.io in its cluster',
+  optOut: false,
+  explain:
+    `${PLACEMENT} A HorizontalPodAutoscaler on CPU or memory (a Resource or ContainerResource metric, or no metrics: CPU) reads metrics.k8s.io. In a vcluster that API exists when the vcluster's values turn on ${METRICS_SERVER} (read from its Application in argocd/vclusters/<env>-<region>.yaml; the values derive it from the workload) and the integration proxies to the host's metrics-server, so the host must run an add-on serving metrics.k8s.io too; on the hub or a host, an add-on there must serve it. Without it the HPA reports FailedGetResourceMetric and Argo CD holds the sync wave. Custom and external metrics are not checked. ${WHEN}`,
+  check(ctx, report) {
+    const p = ctx.placement;
+    if (!p) return [];
+    return ctx.objects.flatMap((m) => {
+      const cluster = placeOf(p, m.file);
+      if (!cluster || !isKind(m, 'autoscaling', 'HorizontalPodAutoscaler')) return [];
+      const metrics = (m.object.spec as { metrics?: unknown } | undefined)?.metrics;
+      const onResources = !Array.isArray(metrics) || metrics.length === 0 || metrics.some((x) => RESOURCE_METRICS.includes((x as { type?: string })?.type ?? ''));
+      if (!onResources) return [];
+      const api = describeNeed(METRICS_API);
+      if (cluster.kind !== 'vcluster') {
+        return providersOn(p, cluster, METRICS_API).length > 0 ? [] : [report(m, '', `${describeCluster(cluster)} does not serve ${api}: ${missingProvider(p, cluster, METRICS_API)}`)];
+      }
+      const vc = vclusterApplication(ctx, cluster);
+      if (!vc) return [report(m, '', `${describeCluster(cluster)} has no vcluster Application in the input, so whether it serves ${api} (${METRICS_SERVER}) is unknown`)];
+      const found: PolicyFinding[] = [];
+      if (valueAt(vc.values, METRICS_SERVER) !== true) found.push(report(m, '', `${describeCluster(cluster)} does not serve ${api}: ${METRICS_SERVER} is not true in its values (${vc.file})`));
+      const host = hostOf(p.clusters, cluster);
+      if (providersOn(p, host, METRICS_API).length === 0) {
+        found.push(report(m, '', `${describeCluster(cluster)} proxies ${api} to its host, and ${describeCluster(host)} does not serve it: ${missingProvider(p, host, METRICS_API)}`));
+      }
+      return found;
+    });
+  },
+});
+
+export const ingressController: Rule = defineRule({
+  id: 'cluster/ingress-controller',
+  severity: 'error',
+  reason: 'an Ingress needs a controller for its class where it is served',
+  optOut: false,
+  explain:
+    `${PLACEMENT} An Ingress in a vcluster is served on its host: the vcluster must sync Ingresses there (sync.toHost.ingresses.enabled in its values, read from argocd/vclusters/<env>-<region>.yaml), and an add-on on the host must serve its spec.ingressClassName (an IngressClass the add-on declares in \`serves.ingressClasses\`); an Ingress on the hub or a host needs that controller in the same cluster. Without it the Ingress is never admitted and nothing routes to the app. Fix: set the env's ingress.className to a class a host add-on serves, or add the controller to the hosts in envs/addons.ts. ${WHEN}`,
+  check(ctx, report) {
+    const p = ctx.placement;
+    if (!p) return [];
+    return ctx.objects.flatMap((m) => {
+      const cluster = placeOf(p, m.file);
+      if (!cluster || !isKind(m, 'networking.k8s.io', 'Ingress')) return [];
+      const where = ingressPlacement(ctx, p, m, cluster);
+      if (!where.ok) return [report(m, where.path, where.message)];
+      const need: Need = { ingressClass: where.ingressClass };
+      if (providersOn(p, where.controller, need).length > 0) return [];
+      const synced = where.controller.name !== cluster.name ? ` (where ${describeCluster(cluster)} syncs its Ingresses)` : '';
+      return [report(m, 'spec.ingressClassName', `${describeCluster(where.controller)}${synced} has no controller for ${describeNeed(need)}: ${missingProvider(p, where.controller, need)}`)];
+    });
+  },
+});
+
+interface Claim {
+  readonly m: ManifestObject;
+  readonly path: string;
+  /** The cluster the Ingress is applied to (a vcluster, or the controller's cluster itself). */
+  readonly cluster: string;
+}
+
+export const uniqueHosts: Rule = defineRule({
+  id: 'cluster/unique-hosts',
+  severity: 'error',
+  reason: 'each host+path must be claimed once per ingress controller',
+  optOut: false,
+  explain:
+    `${PLACEMENT} Every rule of every Ingress (host, path) is grouped by the controller that serves it: the cluster it ends up in (a vcluster's host, as cluster/ingress-controller finds it) and its ingress class. The same host and path claimed twice on one controller is an error naming both files: the controller's admission rejects or shadows one of them, and its Application never becomes healthy. Regions sharing a host cluster share its controller, so their hostnames must differ (per-region hostnames). ${WHEN}`,
+  check(ctx, report) {
+    const p = ctx.placement;
+    if (!p) return [];
+    const claims = new Map<string, Claim>();
+    const found: PolicyFinding[] = [];
+    for (const m of ctx.objects) {
+      const cluster = placeOf(p, m.file);
+      if (!cluster || !isKind(m, 'networking.k8s.io', 'Ingress')) continue;
+      const where = ingressPlacement(ctx, p, m, cluster);
+      if (!where.ok) continue;
+      const rules = (m.object.spec as { rules?: unknown } | undefined)?.rules;
+      (Array.isArray(rules) ? rules : []).forEach((rule: { host?: unknown; http?: { paths?: unknown } }, i) => {
+        const host = typeof rule?.host === 'string' ? rule.host : '*';
+        const paths = Array.isArray(rule?.http?.paths) ? rule.http.paths : [];
+        paths.forEach((entry: { path?: unknown }, j) => {
+          const path = typeof entry?.path === 'string' ? entry.path : '/';
+          const key = [where.controller.name, where.ingressClass, host, path].join('\0');
+          const field = `spec.rules[${i}].http.paths[${j}].path`;
+          const first = claims.get(key);
+          if (!first) {
+            claims.set(key, { m, path: field, cluster: cluster.name });
+            return;
+          }
+          const fix = first.cluster === cluster.name ? 'give each Ingress its own host or path' : `clusters ${first.cluster} and ${cluster.name} share this controller: give each its own hostname`;
+          found.push(report(m, field, `${host}${path} is already claimed on IngressClass ${where.ingressClass} of ${describeCluster(where.controller)} by ${first.m.file} (${first.path}); ${fix}`));
+        });
+      });
+    }
+    return found;
+  },
+});
+
+/** The placement rules of the gate. */
+export const placementRules: Rule[] = [servedKinds, metricsApi, ingressController, uniqueHosts];

@@ -1,0 +1,115 @@
+import { AddonServesDefinition, ARGOCD_SERVES } from '../../../model/addons';
+import { hostOf, PlatformCluster } from '../../../model/clusters';
+import { ARGOCD_DIR, clusterName, parseDistPath, vclusterFile } from '../../../model/layout';
+import { K8sObject, ManifestObject, PlacementContext, PolicyContext } from '../../engine';
+
+/*
+ * Where dist/'s objects run, and what serves them there: the model behind the placement ("needs") rules
+ * (./index.ts). A file's cluster comes from its path: apps/<env>/<region>/<app>/ -> vcluster <env>-<region>;
+ * argocd/** -> the hub (the root Application syncs that directory there). An add-on Application (on the hub)
+ * deploys a chart to its destination cluster; we do not render that chart, so what the chart makes the cluster
+ * serve is what the add-on declares in envs/addons.ts (`serves`).
+ */
+
+/** The cluster a file of dist/ is applied to, or undefined for a file outside the layout or an env/region the platform does not have. */
+export function placeOf(p: PlacementContext, file: string): PlatformCluster | undefined {
+  const where = parseDistPath(file);
+  if (where?.kind === 'instance') return p.clusters.vclusters.find((c) => c.name === clusterName(where.env, where.region));
+  return file.startsWith(`${ARGOCD_DIR}/`) ? p.clusters.hub : undefined;
+}
+
+/** How findings name a cluster: `vcluster prod-eu-west-1`, `host cluster eu-west-1`, `hub cluster hub`. */
+export function describeCluster(c: PlatformCluster): string {
+  return c.kind === 'vcluster' ? `vcluster ${c.name}` : `${c.kind} cluster ${c.name}`;
+}
+
+/** The hub serves Argo CD's kinds before any add-on syncs: Argo CD is installed by hand before argocd/root.yaml (bootstrap). */
+export const BOOTSTRAP_PROVIDER = 'Argo CD (installed before argocd/root.yaml: a bootstrap prerequisite)';
+
+const ARGOCD: AddonServesDefinition = { kinds: ARGOCD_SERVES.kinds ?? {}, apis: ARGOCD_SERVES.apis ?? [], ingressClasses: ARGOCD_SERVES.ingressClasses ?? [] };
+
+/** What an add-on must serve: a kind of a group, an aggregated API, or an IngressClass. */
+export type Need = { readonly group: string; readonly kind: string } | { readonly api: string } | { readonly ingressClass: string };
+
+/** `bitnami.com/SealedSecret`, `metrics.k8s.io`, `IngressClass traefik`. */
+export function describeNeed(n: Need): string {
+  return 'kind' in n ? `${n.group ? `${n.group}/` : ''}${n.kind}` : 'api' in n ? n.api : `IngressClass ${n.ingressClass}`;
+}
+
+function satisfies(s: AddonServesDefinition, n: Need): boolean {
+  if ('kind' in n) return (s.kinds[n.group] ?? []).includes(n.kind);
+  if ('api' in n) return s.apis.includes(n.api);
+  return s.ingressClasses.includes(n.ingressClass);
+}
+
+/** What serves `need` on `cluster`: the add-ons installed there (by name), and Argo CD on the hub. Empty when nothing does. */
+export function providersOn(p: PlacementContext, cluster: PlatformCluster, need: Need): string[] {
+  const out = p.addons.filter((d) => d.cluster.name === cluster.name && satisfies(d.addon.serves, need)).map((d) => d.addon.name);
+  if (cluster.kind === 'hub' && satisfies(ARGOCD, need)) out.push(BOOTSTRAP_PROVIDER);
+  return out;
+}
+
+/**
+ * Why nothing serves `need` on `cluster`, for the end of a finding: `no add-on installs it there (sealed-secrets serves it
+ * and targets hosts)`, or `no add-on of the catalogue (envs/addons.ts) serves it`.
+ */
+export function missingProvider(p: PlacementContext, cluster: PlatformCluster, need: Need): string {
+  const elsewhere = new Map<string, string>();
+  for (const d of p.addons) if (satisfies(d.addon.serves, need)) elsewhere.set(d.addon.name, d.addon.target);
+  if (elsewhere.size === 0) return `no add-on of the catalogue (envs/addons.ts) serves it; add one that does, with ${cluster.name} in its target`;
+  const which = [...elsewhere].map(([name, target]) => `${name} serves it and targets ${target === 'hub' ? 'the hub' : target}`).join('; ');
+  return `no add-on installs it there (${which}, not ${cluster.name})`;
+}
+
+/** The vcluster chart's Application of a vcluster in the input (argocd/vclusters/<env>-<region>.yaml), with its values. */
+export function vclusterApplication(ctx: PolicyContext, cluster: PlatformCluster): { file: string; values: Record<string, unknown> } | undefined {
+  const file = vclusterFile(cluster.env ?? '', cluster.region ?? '');
+  const m = ctx.objects.find((o) => o.file === file && o.object.kind === 'Application' && sourceOf(o.object)?.chart === 'vcluster');
+  if (!m) return undefined;
+  const values = sourceOf(m.object)?.helm?.valuesObject;
+  return { file, values: values && typeof values === 'object' ? (values as Record<string, unknown>) : {} };
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+function sourceOf(o: K8sObject): any {
+  return (o.spec as any)?.source;
+}
+
+/** The value at a dotted path of an object (undefined when any step is missing). */
+export function valueAt(o: unknown, dotted: string): unknown {
+  let cur: any = o;
+  for (const k of dotted.split('.')) cur = cur && typeof cur === 'object' ? cur[k] : undefined;
+  return cur;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** The vcluster value that syncs Ingresses to the host (vcluster chart 0.36.1; off by default). */
+export const SYNC_INGRESSES = 'sync.toHost.ingresses.enabled';
+/** The vcluster value that serves metrics.k8s.io inside the vcluster by proxying to its host's metrics-server (off by default). */
+export const METRICS_SERVER = 'integrations.metricsServer.enabled';
+
+/** Where an Ingress is served: the controller's cluster and the class; or why that cannot be known (a finding's field and message). */
+export type IngressPlacement =
+  | { readonly ok: true; readonly controller: PlatformCluster; readonly ingressClass: string }
+  | { readonly ok: false; readonly path: string; readonly message: string };
+
+/**
+ * Where an Ingress of `cluster` is served: in a vcluster, the vcluster syncs it to its host (when its values say so),
+ * where the host's controller for its class serves it; on the hub or a host, that cluster's controller.
+ */
+export function ingressPlacement(ctx: PolicyContext, p: PlacementContext, m: ManifestObject, cluster: PlatformCluster): IngressPlacement {
+  const spec = m.object.spec as { ingressClassName?: unknown } | undefined;
+  const ingressClass = spec?.ingressClassName ?? m.object.metadata?.annotations?.['kubernetes.io/ingress.class'];
+  if (typeof ingressClass !== 'string' || ingressClass === '') {
+    return { ok: false, path: 'spec.ingressClassName', message: `names no ingress class, so which controller of ${describeCluster(hostOf(p.clusters, cluster))} serves it is unknown; set the class of a controller there` };
+  }
+  if (cluster.kind !== 'vcluster') return { ok: true, controller: cluster, ingressClass };
+  const vc = vclusterApplication(ctx, cluster);
+  if (!vc) {
+    return { ok: false, path: '', message: `${describeCluster(cluster)} has no vcluster Application in the input (${vclusterFile(cluster.env ?? '', cluster.region ?? '')}), so whether it syncs Ingresses to its host is unknown` };
+  }
+  if (valueAt(vc.values, SYNC_INGRESSES) !== true) {
+    return { ok: false, path: '', message: `${describeCluster(cluster)} does not sync Ingresses to its host (${SYNC_INGRESSES} is not true in ${vc.file}), and no controller runs inside it: nothing serves this Ingress` };
+  }
+  return { ok: true, controller: hostOf(p.clusters, cluster), ingressClass };
+}
