@@ -103,6 +103,8 @@ describe('dist/argocd files', () => {
       destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
       syncPolicy: { automated: { prune: true, selfHeal: true } },
     });
+    // The first bootstrap waits for every vcluster's registration: the root sync never gives up (limit < 0).
+    expect(root[1].spec.syncPolicy.retry).toEqual({ limit: -1, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } });
     for (const o of root) expect(o.metadata.namespace).toBe('argocd');
   });
 

@@ -18,3 +18,11 @@ export function controlPlaneLabels(cp: ControlPlane, extra: Record<string, strin
 
 /** Argo CD retry policy for every generated Application: 5 tries, 10 s doubling up to 3 min. */
 export const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } };
+/**
+ * The root app's retry: unlimited (Argo CD: "unlimited number of attempts if less than 0",
+ * docs/operator-manual/application.yaml @ v3.5.1). At the first bootstrap the vclusters' registration
+ * ExternalSecrets are Degraded until each vcluster has written its certificates; with RETRY's 5 attempts
+ * the root sync gave up after ~5 minutes and the waves after it (add-ons in the vclusters, the
+ * ApplicationSets) waited for the next commit. Backoff still caps at 3 minutes between attempts.
+ */
+export const ROOT_RETRY = { ...RETRY, limit: -1 };

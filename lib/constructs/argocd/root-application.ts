@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Application } from '../../../imports/argoproj.io';
 import { ARGOCD_DIR, ControlPlane, inRepo } from '../../model';
-import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, RETRY } from './common';
+import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, ROOT_RETRY } from './common';
 
 /** Props of {@link RootApplication}. */
 export interface RootApplicationProps {
@@ -43,7 +43,7 @@ export class RootApplication extends Construct {
         destination: { server: IN_CLUSTER, namespace: gitops.argocdNamespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
-          retry: RETRY,
+          retry: ROOT_RETRY,
         },
       },
     });
