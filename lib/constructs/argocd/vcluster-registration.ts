@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecret, ExternalSecretSpec, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetTemplateEngineVersion, SecretStore, SecretStoreSpecProviderAwsService,
   SecretStoreSpecProviderKubernetesServerCaProviderType,
 } from '../../../imports/external-secrets.io';
@@ -67,6 +67,12 @@ export class VclusterRegistration extends Construct {
         },
       },
     };
+    // The hub's ExternalSecret templating the Argo CD cluster Secret; only where the certificates come from differs.
+    const clusterExternalSecret = (source: Pick<ExternalSecretSpec, 'data' | 'dataFrom'>) =>
+      new ExternalSecret(this, 'cluster', {
+        metadata: { name: clusterSecret, namespace: argocd, labels, annotations },
+        spec: { refreshInterval: '1h', secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name: store }, target, ...source },
+      });
     if (placement.remote) {
       const { remoteKey, storeRegion } = placement.remote;
       const { gitops } = platform;
@@ -83,15 +89,7 @@ export class VclusterRegistration extends Construct {
         metadata: { name: store, namespace: argocd, labels, annotations },
         spec: { provider: { aws: { service: SecretStoreSpecProviderAwsService.SECRETS_MANAGER, region: storeRegion } } },
       });
-      new ExternalSecret(this, 'cluster', {
-        metadata: { name: clusterSecret, namespace: argocd, labels, annotations },
-        spec: {
-          refreshInterval: '1h',
-          secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name: store },
-          target,
-          data: KUBECONFIG_KEYS.map((key) => ({ secretKey: key, remoteRef: { key: remoteKey, property: key } })),
-        },
-      });
+      clusterExternalSecret({ data: KUBECONFIG_KEYS.map((key) => ({ secretKey: key, remoteRef: { key: remoteKey, property: key } })) });
       return;
     }
 
@@ -123,14 +121,6 @@ export class VclusterRegistration extends Construct {
         },
       },
     });
-    new ExternalSecret(this, 'cluster', {
-      metadata: { name: clusterSecret, namespace: argocd, labels, annotations },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name: store },
-        target,
-        dataFrom: [{ extract: { key: kubeconfigSecret } }],
-      },
-    });
+    clusterExternalSecret({ dataFrom: [{ extract: { key: kubeconfigSecret } }] });
   }
 }
