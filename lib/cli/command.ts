@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { describeError, ErrorData } from './errors';
+import { formatFinding, GATE_HINT, PolicyFinding } from '../policy/engine';
 
 /**
  * Shared plumbing of the CLI commands: commander throws instead of exiting (so tests can run the
@@ -28,6 +29,10 @@ export interface FailureIo {
   readonly json: boolean;
   /** Paths in messages are shown relative to it. @default process.cwd() */
   readonly cwd?: string;
+  /** The output directory as shown before a policy finding's file (dist/-relative). @default 'dist' */
+  readonly outdir?: string;
+  /** The label of a refused gate's summary line, e.g. `synth` (`synth: 2 policy error(s); nothing written ...`). @default the error label */
+  readonly gateLabel?: string;
 }
 
 /**
@@ -45,6 +50,16 @@ export function writeJsonFailure(out: NodeJS.WritableStream, exit: number, error
  * DEBUG=1 for the stack.
  */
 export function fail(io: FailureIo, exit: number, e: unknown, label: 'error' | 'refused' = 'error'): number {
+  // The policy gate refused what synth would write (synth, and release/seal --commit): every finding, one line each.
+  const findings = e instanceof Error && e.name === 'PolicyGateError' ? (e as Error & { findings: readonly PolicyFinding[] }).findings : undefined;
+  if (findings) {
+    const outdir = io.outdir ?? 'dist';
+    for (const f of findings) io.err.write(`${formatFinding(f, `${outdir}/`)}\n`);
+    const message = `${findings.length} policy error(s); nothing written`;
+    io.err.write(`${io.gateLabel ?? label}: ${message} (${GATE_HINT})\n`);
+    if (io.json) writeJsonFailure(io.out, exit, { message, file: null, line: null, field: null }, { outdir, findings });
+    return exit;
+  }
   const data = describeError(e, io.cwd);
   io.err.write(`${label}: ${data.message}\n`);
   if (process.env.DEBUG && e instanceof Error && e.stack) io.err.write(`${e.stack}\n`);

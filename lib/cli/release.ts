@@ -170,7 +170,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
       return 0;
     } catch (e) {
       // One line on stderr naming file:line: field (and with --json the failure object on stdout).
-      const io = { out, err, json: opts.json === true, cwd };
+      const io = { out, err, json: opts.json === true, cwd, outdir: paths.dist };
       if (e instanceof ReleaseError && e.code === 'held') return fail(io, EXIT_HELD, e, 'refused');
       return fail(io, e instanceof UsageError ? 2 : 1, e);
     }

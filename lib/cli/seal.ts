@@ -176,7 +176,7 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
     if (!json) out.write(commit ? `committed ${commit.slice(0, 12)}: envs/secrets.ts and ${paths.dist}/ (synthesized)\n` : 'next: npm run synth, then commit envs/secrets.ts and dist/\n');
     return 0;
   } catch (e) {
-    return fail({ out, err, json }, 1, e);
+    return fail({ out, err, json, outdir: paths.dist }, 1, e);
   }
 }
 

@@ -3,8 +3,6 @@ import { Command } from 'commander';
 import { ResolveInput } from '../model';
 import { diffTree, planSynth, SynthPlan, writeTree } from '../synth';
 import { fail, parseArgs, quietExit, writeJsonFailure } from './command';
-import { formatFinding, GATE_HINT } from '../policy/engine';
-import { PolicyGateError } from '../policy/gate';
 
 /** Loads the repository's inputs (apps, envs, platform, releases); errors thrown here are bad input too. */
 export type InputLoader = () => Promise<ResolveInput> | ResolveInput;
@@ -44,15 +42,7 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     loaded = performance.now();
     plan = planSynth(input);
   } catch (e) {
-    if (e instanceof PolicyGateError) {
-      const rel0 = path.relative(process.cwd(), path.resolve(opts.outdir)) || '.';
-      for (const f of e.findings) err.write(`${formatFinding(f, `${rel0}/`)}\n`);
-      const message = `${e.findings.length} policy error(s); nothing written`;
-      err.write(`synth: ${message} (${GATE_HINT})\n`);
-      if (json) writeJsonFailure(out, 1, { message, file: null, line: null, field: null }, { outdir: rel0, findings: e.findings });
-      return 1;
-    }
-    return fail({ out, err, json }, 1, e);
+    return fail({ out, err, json, outdir: path.relative(process.cwd(), path.resolve(opts.outdir)) || '.', gateLabel: 'synth' }, 1, e);
   }
   const outdir = opts.outdir;
   const rel = path.relative(process.cwd(), path.resolve(outdir)) || '.';

@@ -605,3 +605,25 @@ describe('seal --help', () => {
     }
   });
 });
+
+describe('seal --commit refuses when the synth after it would fail', () => {
+  test('a policy error in the re-synth: exit 1, the gate findings on stderr, secrets.ts, dist/ and HEAD unchanged', async () => {
+    const repo = newRepo();
+    try {
+      repo.write('.gitignore', 'node_modules\n');
+      for (const args of [['init', '-q', '-b', 'main'], ['config', 'user.name', 't'], ['config', 'user.email', 't@example.com'], ['add', '-A'], ['commit', '-qm', 'init']]) {
+        expect(repo.run('git', args).code).toBe(0);
+      }
+      // prod allows images from ghcr.io/acme/ only (images/registry): the next synth fails the gate.
+      repo.edit('apps/echo.ts', "image: 'ghcr.io/acme/echo'", "image: 'quay.io/acme/echo'");
+      const before = { secrets: repo.read(SECRETS), dist: repo.snapshotTree(), head: repo.run('git', ['rev-parse', 'HEAD']).stdout };
+      const r = await seal(repo, [APP, 'dev', 'OPENAI_API_KEY', '--commit'], 'sk-test-commit-refused-not-a-real-key');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/images\/registry/);
+      expect(r.stdout).not.toMatch(/committed/);
+      expect({ secrets: repo.read(SECRETS), dist: repo.snapshotTree(), head: repo.run('git', ['rev-parse', 'HEAD']).stdout }).toEqual(before);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
