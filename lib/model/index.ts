@@ -21,4 +21,6 @@ export * from './argocd-health';
 export { closest, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } from './check';
 export * from './workload';
 export * from './vcluster-sizing';
+export * from './vcluster-network';
+export * from './metrics-server';
 export * from './placement';

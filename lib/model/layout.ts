@@ -11,9 +11,11 @@
  * argocd/vclusters/<env>-<region>.yaml       the region's vcluster and its registration
  * argocd/addons/<cluster>/<addon>.yaml       one add-on's Application for one cluster of the platform
  * apps/<env>/<region>/<app>/<app>.yaml       everything of one app instance
- * vcluster-host/<env>-<region>/registration.yaml   host-side objects of a vcluster on a host other than
- *                                            the hub (its Namespace, the push of its kubeconfig), synced by
- *                                            the vcluster's Application onto that host (not by the root app)
+ * vcluster-host/<env>-<region>/<part>.yaml  a vcluster's objects in its host namespace, synced onto its
+ *                                            host by the Application vcluster-host-<env>-<region> (not by
+ *                                            the root app): network-policies.yaml (every vcluster whose
+ *                                            network policy is on), registration.yaml (the push of its
+ *                                            kubeconfig, on a host other than the hub)
  * ```
  */
 
@@ -40,10 +42,19 @@ export const projectFile = (env: string): string => `${ARGOCD_DIR}/projects/${en
 export const appsetFile = (env: string): string => `${ARGOCD_DIR}/appsets/${env}/services.yaml`;
 /** A region's vcluster: `argocd/vclusters/<env>-<region>.yaml` (`<env>-<region>` is the cluster name). */
 export const vclusterFile = (env: string, region: string): string => `${ARGOCD_DIR}/vclusters/${clusterName(env, region)}.yaml`;
-/** The host-side directory of a vcluster on a host other than the hub: `vcluster-host/<env>-<region>`. */
+/** The host-side directory of a vcluster: `vcluster-host/<env>-<region>`. */
 export const vclusterHostDir = (env: string, region: string): string => `${VCLUSTER_HOST_DIR}/${clusterName(env, region)}`;
-/** Its one file: `vcluster-host/<env>-<region>/registration.yaml`. */
-export const vclusterHostFile = (env: string, region: string): string => `${vclusterHostDir(env, region)}/registration.yaml`;
+/** The files of a vcluster's host-side directory, by part. */
+export const VCLUSTER_HOST_FILES = {
+  /** The host-side NetworkPolicies that replace the chart's (lib/model/vcluster-network.ts). */
+  networkPolicies: 'network-policies.yaml',
+  /** The push of its kubeconfig, for a vcluster on a host other than the hub. */
+  registration: 'registration.yaml',
+} as const;
+export type VclusterHostPart = keyof typeof VCLUSTER_HOST_FILES;
+/** One file of a vcluster's host-side directory: `vcluster-host/<env>-<region>/<part>.yaml`. */
+export const vclusterHostFile = (env: string, region: string, part: VclusterHostPart): string =>
+  `${vclusterHostDir(env, region)}/${VCLUSTER_HOST_FILES[part]}`;
 /**
  * An add-on's Argo CD Application for one cluster of the platform (hub, host or vcluster, by its name in
  * lib/model/clusters.ts): `argocd/addons/<cluster>/<addon>.yaml`.
@@ -71,7 +82,7 @@ export type DistFile =
   | { readonly kind: 'project'; readonly env: string }
   | { readonly kind: 'appset'; readonly env: string }
   | { readonly kind: 'vcluster'; readonly env: string; readonly region: string }
-  | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string }
+  | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string; readonly part: VclusterHostPart }
   | { readonly kind: 'addon'; readonly cluster: string; readonly addon: string }
   | { readonly kind: 'root' }
   | { readonly kind: 'readme' };
@@ -92,9 +103,10 @@ export function parseDistPath(rel: string): DistFile | undefined {
   const s = rel.split('/');
   if (!s.every((p) => p !== '' && SEGMENT.test(p))) return undefined;
   if (s[0] === APPS_DIR && s.length === 5) return { kind: 'instance', env: s[1], region: s[2], app: s[3], file: s[4] };
-  if (s[0] === VCLUSTER_HOST_DIR && s.length === 3 && s[2] === 'registration.yaml') {
+  if (s[0] === VCLUSTER_HOST_DIR && s.length === 3) {
     const m = CLUSTER.exec(s[1]);
-    return m ? { kind: 'vcluster-host', env: m[1], region: m[2] } : undefined;
+    const part = (Object.keys(VCLUSTER_HOST_FILES) as VclusterHostPart[]).find((k) => VCLUSTER_HOST_FILES[k] === s[2]);
+    return m && part ? { kind: 'vcluster-host', env: m[1], region: m[2], part } : undefined;
   }
   if (s[0] !== ARGOCD_DIR) return undefined;
   const yaml = YAML.exec(s[s.length - 1])?.[1];

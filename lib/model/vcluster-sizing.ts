@@ -1,6 +1,7 @@
+import { MetricsServerEndpoint } from './metrics-server';
 import { PlatformDefinition } from './platform';
 import { parseCpu, parseMemory } from './quantity';
-import { VclusterIngressRule, VclusterValues } from './vcluster-values';
+import { VclusterEgressRule, VclusterIngressRule, VclusterValues } from './vcluster-values';
 import { VclusterWorkload } from './workload';
 
 /**
@@ -52,14 +53,18 @@ export function deriveVclusterValues(
   w: VclusterWorkload,
   platform: Pick<PlatformDefinition, 'ingressControllerNamespace' | 'monitoringNamespace'>,
   overrides: VclusterValues = {},
+  hostMetrics?: MetricsServerEndpoint,
 ): VclusterValues {
+  // The metrics API proxies to the host's metrics-server: name it, and let the control plane reach its pods.
+  const metrics = w.autoscaling ? hostMetrics : undefined;
   return {
-    integrations: { metricsServer: { enabled: w.autoscaling } },
+    integrations: { metricsServer: { enabled: w.autoscaling, ...(metrics ? { apiService: { service: { ...metrics.service } } } : {}) } },
     policies: {
       resourceQuota: { enabled: true, quota: vclusterQuota(w, overrides) },
       limitRange: { enabled: true, default: { ...CONTAINER_DEFAULTS.limit }, defaultRequest: { ...CONTAINER_DEFAULTS.request } },
       networkPolicy: {
         enabled: true,
+        ...(metrics ? { controlPlane: { egress: [metricsServerEgress(metrics)] } } : {}),
         workload: {
           // Public egress is left to each app's own NetworkPolicy (HTTPS only, when it asks for it).
           publicEgress: { enabled: false },
@@ -67,6 +72,14 @@ export function deriveVclusterValues(
         },
       },
     },
+  };
+}
+
+/** The vcluster control plane -> the host's metrics-server pods (the integration dials the Service directly). */
+function metricsServerEgress(m: MetricsServerEndpoint): VclusterEgressRule {
+  return {
+    to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': m.pods.namespace } }, podSelector: { matchLabels: { ...m.pods.labels } } }],
+    ports: [{ protocol: 'TCP', port: m.pods.port }],
   };
 }
 

@@ -86,7 +86,12 @@ export interface VclusterValues {
   };
   readonly integrations?: {
     /** Serves metrics.k8s.io inside the vcluster by proxying to the host's metrics-server (which must exist). */
-    readonly metricsServer?: VclusterEnableSwitch & { readonly nodes?: boolean; readonly pods?: boolean };
+    readonly metricsServer?: VclusterEnableSwitch & {
+      readonly nodes?: boolean;
+      readonly pods?: boolean;
+      /** The host Service it proxies to. @default kube-system/metrics-server:443 */
+      readonly apiService?: { readonly service?: { readonly name?: string; readonly namespace?: string; readonly port?: number } };
+    };
   };
   readonly exportKubeConfig?: {
     readonly server?: string;

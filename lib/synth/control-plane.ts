@@ -1,10 +1,12 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AddonApplication, EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterHostRegistration, VclusterRegistration,
+  AddonApplication, EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterHostApplication,
+  VclusterHostRegistration, VclusterNetworkPolicies, VclusterRegistration,
 } from '../constructs/argocd';
 import {
-  appsetFile, ConfigError, ControlPlane, ControlPlaneEnv, projectFile, ROOT_FILE, vclusterFile, vclusterHostFile, vclusterPlacement,
+  appsetFile, ConfigError, ControlPlane, ControlPlaneEnv, networkPolicyEnabled, projectFile, ROOT_FILE, vclusterFile, vclusterHostFile,
+  VclusterNetworkPolicy, vclusterPlacement,
 } from '../model';
 import { validateVclusterValues } from '../policy/schemas';
 import { assertNoPlaintextSecrets } from './gate';
@@ -37,8 +39,9 @@ function checkVcluster(env: ControlPlaneEnv, values: Record<string, unknown>): v
 /**
  * The files under dist/argocd (paths from lib/model/layout.ts): root.yaml (platform AppProject + root
  * Application, the one object applied by hand), projects/<env>.yaml, appsets/<env>/services.yaml,
- * vclusters/<env>-<region>.yaml, addons/<cluster>/<addon>.yaml; and, for each vcluster on a host other
- * than the hub, vcluster-host/<env>-<region>/registration.yaml.
+ * vclusters/<env>-<region>.yaml, addons/<cluster>/<addon>.yaml; and each vcluster's host-side files,
+ * vcluster-host/<env>-<region>/network-policies.yaml (unless its network policy is off) and, on a host
+ * other than the hub, registration.yaml, with the Application that syncs them in its vclusters/ file.
  */
 export function renderControlPlane(cp: ControlPlane): OutputFile[] {
   const files: OutputFile[] = [
@@ -51,13 +54,21 @@ export function renderControlPlane(cp: ControlPlane): OutputFile[] {
     files.push(renderFile(projectFile(env.name), (chart) => new EnvProject(chart, 'project', { controlPlane: cp, env })));
     files.push(renderFile(appsetFile(env.name), (chart) => new ServicesApplicationSet(chart, 'services', { controlPlane: cp, env })));
     for (const region of env.regions) {
+      const remote = vclusterPlacement(cp.clusters, region.cluster).remote !== undefined;
+      let networkPolicy: VclusterNetworkPolicy | undefined;
       files.push(renderFile(vclusterFile(env.name, region.region), (chart) => {
         const vcluster = new Vcluster(chart, 'vcluster', { controlPlane: cp, env, region });
-        checkVcluster(env, vcluster.values);
+        checkVcluster(env, vcluster.requested);
+        networkPolicy = vcluster.networkPolicy;
         new VclusterRegistration(chart, 'registration', { controlPlane: cp, env, region });
+        if (remote || networkPolicyEnabled(networkPolicy)) new VclusterHostApplication(chart, 'host', { controlPlane: cp, env, region });
       }));
-      if (vclusterPlacement(cp.clusters, region.cluster).remote) {
-        files.push(renderFile(vclusterHostFile(env.name, region.region), (chart) => new VclusterHostRegistration(chart, 'host', { controlPlane: cp, env, region })));
+      if (networkPolicyEnabled(networkPolicy)) {
+        files.push(renderFile(vclusterHostFile(env.name, region.region, 'networkPolicies'), (chart) =>
+          new VclusterNetworkPolicies(chart, 'network', { controlPlane: cp, env, region, networkPolicy })));
+      }
+      if (remote) {
+        files.push(renderFile(vclusterHostFile(env.name, region.region, 'registration'), (chart) => new VclusterHostRegistration(chart, 'host', { controlPlane: cp, env, region })));
       }
     }
   }

@@ -34,20 +34,21 @@ describe('topology of the fixture: prod regions on different hosts', () => {
     expect(app.spec.syncPolicy.syncOptions).toEqual(['CreateNamespace=true']);
     expect(app.spec.syncPolicy.managedNamespaceMetadata.labels['platform.acme.io/region']).toBe('eu-west-1');
     expect(docsOf(vclusterFile('prod', 'eu-west-1')).map((o) => o.kind)).not.toContain('Namespace');
-    const hostSide = docsOf(vclusterFile('prod', 'eu-west-1')).find((o) => o.kind === 'Application' && o.metadata.name === 'vcluster-registration-prod-eu-west-1');
+    const hostSide = docsOf(vclusterFile('prod', 'eu-west-1')).find((o) => o.kind === 'Application' && o.metadata.name === 'vcluster-host-prod-eu-west-1');
     expect(hostSide.spec.source).toEqual({ repoURL: 'https://github.com/acme/gitops.git', targetRevision: 'main', path: 'dist/vcluster-host/prod-eu-west-1' });
     expect(hostSide.spec.destination).toEqual({ name: 'host-eu-west-1', namespace: 'vcluster-prod-eu-west-1' });
     expect(hostSide.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
-    expect(docsOf(vclusterHostFile('prod', 'eu-west-1')).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+    expect(docsOf(vclusterHostFile('prod', 'eu-west-1', 'registration')).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'SecretStore/argocd-registration', 'PushSecret/argocd-registration',
     ]);
-    // a vcluster on the hub keeps the in-cluster registration, and no host-side file exists for it
-    expect(plan.files.map((f) => f.path)).not.toContain(vclusterHostFile('prod', 'us-east-1'));
+    // a vcluster on the hub keeps the in-cluster registration: its host-side directory holds only its network policies
+    expect(plan.files.map((f) => f.path)).not.toContain(vclusterHostFile('prod', 'us-east-1', 'registration'));
+    expect(plan.files.map((f) => f.path)).toContain(vclusterHostFile('prod', 'us-east-1', 'networkPolicies'));
     expect(docsOf(vclusterFile('prod', 'us-east-1')).find((o) => o.kind === 'SecretStore').spec.provider.kubernetes.server.url).toBe('https://kubernetes.default.svc');
   });
 
   test('the registration objects validate against their CRD schemas, and what the host pushes is what the hub reads', () => {
-    const push = docsOf(vclusterHostFile('prod', 'eu-west-1'));
+    const push = docsOf(vclusterHostFile('prod', 'eu-west-1', 'registration'));
     const hub = docsOf(vclusterFile('prod', 'eu-west-1'));
     for (const o of [...push, ...hub].filter((d) => d.apiVersion.startsWith('external-secrets.io/'))) {
       expect([o.kind, validateCustomResource(o)]).toEqual([o.kind, []]);

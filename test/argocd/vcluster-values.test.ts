@@ -7,7 +7,7 @@
 import { parseAllDocuments } from 'yaml';
 import {
   CONTAINER_DEFAULTS, defineEnvironment, registerApps, registerEnvironments, summarizeWorkload,
-  TagPatterns, VclusterValues,
+  TagPatterns, vclusterHostFile, VclusterValues,
 } from '../../lib/model';
 import { parseCpu, parseMemory } from '../../lib/model/quantity';
 import { validateVclusterValues } from '../../lib/policy/schemas';
@@ -16,6 +16,12 @@ import { exampleInput } from '../support/example';
 import { app, DIGEST_A, platform } from '../support/fixtures';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** The host-side NetworkPolicies of a vcluster of the plan, by name. */
+function hostPolicies(plan: SynthPlan, env: string, region: string): Map<string, any> {
+  const file = plan.files.find((f) => f.path === vclusterHostFile(env, region, 'networkPolicies'));
+  return new Map((file ? parseAllDocuments(file.content).map((d) => d.toJS()) : []).map((p) => [p.metadata.name, p.spec]));
+}
 
 /** The valuesObject of every vcluster Application of the plan, by file. */
 function vclusterValues(plan: SynthPlan): Map<string, any> {
@@ -45,8 +51,12 @@ describe('the example: prod-us-east-1 runs book-shop autoscaled to 12 and three 
     expect(w.limits.cpuMillis).toBe(12 * 1000 + 3 * 500 + 6 * 1000);
   });
 
-  test('metricsServer is on (book-shop has an HPA)', () => {
-    expect(prodUs.integrations).toEqual({ metricsServer: { enabled: true } });
+  test('metricsServer is on (book-shop has an HPA), proxying to the Service the host\'s metrics-server add-on creates', () => {
+    const addon = exampleInput.addons!.addons.find((a) => a.name === 'metrics-server')!;
+    const values = addon.values as { fullnameOverride: string; service: { port: number } };
+    expect(prodUs.integrations).toEqual({
+      metricsServer: { enabled: true, apiService: { service: { name: values.fullnameOverride, namespace: addon.namespace, port: values.service.port } } },
+    });
   });
 
   test('the quota admits full scale + 25% rollout surge + the vcluster pod and CoreDNS (the chart default was 20)', () => {
@@ -66,23 +76,20 @@ describe('the example: prod-us-east-1 runs book-shop autoscaled to 12 and three 
     expect(parseMemory(resourceQuota.quota['requests.ephemeral-storage'])).toBe((pods - 1) * 256 * 2 ** 20 + 2 ** 30);
   });
 
-  test('the host ingress controller reaches the exposed apps and the host Prometheus the scraped ones; no blanket public egress', () => {
-    expect(prodUs.policies.networkPolicy).toEqual({
-      enabled: true,
-      workload: {
-        publicEgress: { enabled: false },
-        ingress: [
-          {
-            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }],
-            ports: [...new Set(instances.filter((i) => i.ingress).map((i) => i.port))].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port })),
-          },
-          {
-            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
-            ports: [{ protocol: 'TCP', port: 8000 }],
-          },
-        ],
+  test('the chart\'s network policies are off: synth renders them host-side, with the host ingress controller and Prometheus let in and no blanket public egress', () => {
+    expect(prodUs.policies.networkPolicy).toEqual({ enabled: false });
+    const workloads = hostPolicies(example, 'prod', 'us-east-1').get('prod-us-east-1-workloads');
+    expect(workloads.ingress.slice(1)).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }],
+        ports: [...new Set(instances.filter((i) => i.ingress).map((i) => i.port))].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port })),
       },
-    });
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        ports: [{ protocol: 'TCP', port: 8000 }],
+      },
+    ]);
+    expect(workloads.egress.flatMap((r: any) => r.to ?? []).filter((peer: any) => peer.ipBlock)).toEqual([]);
   });
 
   test('every vcluster values object validates against the chart schema (schema/vcluster-values)', () => {
@@ -92,7 +99,7 @@ describe('the example: prod-us-east-1 runs book-shop autoscaled to 12 and three 
 });
 
 /** A one-env repository: `apps` released in qa/us-east-1, with the given vcluster overrides. */
-function qa(apps: ReturnType<typeof app>[], values?: VclusterValues) {
+function qaPlan(apps: ReturnType<typeof app>[], values?: VclusterValues): SynthPlan {
   const registry = registerApps(...apps);
   const env = defineEnvironment(registry, {
     name: 'qa',
@@ -104,8 +111,11 @@ function qa(apps: ReturnType<typeof app>[], values?: VclusterValues) {
     ...(values ? { vcluster: { values } } : {}),
   } as never);
   const releases = Object.fromEntries(apps.map((a) => [a.name, { qa: { tag: 'abcdef0', digest: DIGEST_A } }]));
-  const plan = planSynth({ platform, apps: registry, envs: registerEnvironments(env), releases });
-  return vclusterValues(plan).get('argocd/vclusters/qa-us-east-1.yaml');
+  return planSynth({ platform, apps: registry, envs: registerEnvironments(env), releases });
+}
+
+function qa(apps: ReturnType<typeof app>[], values?: VclusterValues) {
+  return vclusterValues(qaPlan(apps, values)).get('argocd/vclusters/qa-us-east-1.yaml');
 }
 
 describe('an env with no HPA, nothing exposed, nothing scraped', () => {
@@ -116,23 +126,37 @@ describe('an env with no HPA, nothing exposed, nothing scraped', () => {
     expect(values.policies.resourceQuota.quota['count/pods']).toBe(String(Math.ceil(4 * 1.25) + 2));
   });
 
-  test('no workload ingress rule admits anyone from the host, and the values validate', () => {
-    expect(values.policies.networkPolicy.workload).toEqual({ publicEgress: { enabled: false } });
+  test('no workload ingress rule admits anyone from the host but the vcluster\'s control plane, and the values validate', () => {
+    const workloads = hostPolicies(qaPlan([app('worker'), app('api')]), 'qa', 'us-east-1').get('qa-us-east-1-workloads');
+    expect(workloads.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { release: 'qa-us-east-1' } } }] }]);
     expect(validateVclusterValues(values)).toEqual([]);
   });
 });
 
 describe('env overrides win over the derived values', () => {
   test('an explicit quota, metricsServer and publicEgress replace the derived ones; the rest stays derived', () => {
-    const values = qa([app('api', { autoscaling: { maxReplicas: 4 } } as never)], {
+    const overrides: VclusterValues = {
       integrations: { metricsServer: { enabled: false } },
       policies: { resourceQuota: { quota: { 'count/pods': 50 } }, networkPolicy: { workload: { publicEgress: { enabled: true } } } },
-    });
+    };
+    const plan = qaPlan([app('api', { autoscaling: { maxReplicas: 4 } } as never)], overrides);
+    const values = vclusterValues(plan).get('argocd/vclusters/qa-us-east-1.yaml');
     expect(values.integrations.metricsServer.enabled).toBe(false);
     expect(values.policies.resourceQuota.quota['count/pods']).toBe(50);
     expect(values.policies.resourceQuota.quota['limits.cpu']).toBe(`${4 * 250 * 1.25 + 1000 + 1000}m`); // api x 4 + vcluster pod (limit range default) + CoreDNS
-    expect(values.policies.networkPolicy).toMatchObject({ enabled: true, workload: { publicEgress: { enabled: true } } });
+    // the network policy the env asked for is rendered host-side: public egress for every workload, as the chart would
+    expect(values.policies.networkPolicy).toEqual({ enabled: false });
+    expect(hostPolicies(plan, 'qa', 'us-east-1').get('qa-us-east-1-workloads').egress).toContainEqual({
+      to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['100.64.0.0/10', '127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
+    });
     expect(validateVclusterValues(values)).toEqual([]);
+  });
+
+  test('policies.networkPolicy.enabled: false: no host-side policies, and no Application to sync them on the hub', () => {
+    const plan = qaPlan([app('api')], { policies: { networkPolicy: { enabled: false } } });
+    expect(hostPolicies(plan, 'qa', 'us-east-1').size).toBe(0);
+    expect(plan.files.map((f) => f.path).filter((f) => f.startsWith('vcluster-host/'))).toEqual([]);
+    expect(plan.files.find((f) => f.path === 'argocd/vclusters/qa-us-east-1.yaml')!.content).not.toContain('vcluster-host-qa-us-east-1');
   });
 
   test('a highly available control plane is counted in the derived quota', () => {

@@ -72,7 +72,7 @@ describe('a directory', () => {
   test('the placement checks run in a copy, with the repository\'s add-ons: a vcluster without metrics-server integration is reported', async () => {
     const dir = writeDist('copy-metrics-off');
     const file = path.join(dir, 'argocd/vclusters/prod-eu-west-1.yaml');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/metricsServer:\n(\s+)enabled: true/, 'metricsServer:\n$1enabled: false'));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/(metricsServer:\n[\s\S]*?)enabled: true/, '$1enabled: false'));
     const r = await validate([dir, '--format', 'json']);
     expect(r.code).toBe(1);
     const findings = JSON.parse(r.stdout).findings as { rule: string; file: string; object: string; message: string }[];

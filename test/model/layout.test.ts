@@ -11,7 +11,8 @@ describe('dist/ layout', () => {
     expect(projectFile('prod')).toBe('argocd/projects/prod.yaml');
     expect(appsetFile('prod')).toBe('argocd/appsets/prod/services.yaml');
     expect(vclusterFile('staging', 'eu-west-1')).toBe('argocd/vclusters/staging-eu-west-1.yaml');
-    expect(vclusterHostFile('prod', 'eu-west-1')).toBe('vcluster-host/prod-eu-west-1/registration.yaml');
+    expect(vclusterHostFile('prod', 'eu-west-1', 'registration')).toBe('vcluster-host/prod-eu-west-1/registration.yaml');
+    expect(vclusterHostFile('prod', 'eu-west-1', 'networkPolicies')).toBe('vcluster-host/prod-eu-west-1/network-policies.yaml');
     expect(addonFile('hub', 'traefik')).toBe('argocd/addons/hub/traefik.yaml');
     expect(ROOT_FILE).toBe('argocd/root.yaml');
     expect(README_FILE).toBe('README.md');
@@ -30,7 +31,8 @@ describe('dist/ layout', () => {
     expect(parseDistPath(appsetFile(env))).toEqual({ kind: 'appset', env });
     // Env names hold no "-" (letters, digits, "_"), so the cluster name splits at its first "-".
     expect(parseDistPath(vclusterFile(env, region))).toEqual({ kind: 'vcluster', env, region });
-    expect(parseDistPath(vclusterHostFile(env, region))).toEqual({ kind: 'vcluster-host', env, region });
+    expect(parseDistPath(vclusterHostFile(env, region, 'registration'))).toEqual({ kind: 'vcluster-host', env, region, part: 'registration' });
+    expect(parseDistPath(vclusterHostFile(env, region, 'networkPolicies'))).toEqual({ kind: 'vcluster-host', env, region, part: 'networkPolicies' });
     expect(parseDistPath(addonFile(`${env}-${region}`, 'sealed-secrets'))).toEqual({ kind: 'addon', cluster: `${env}-${region}`, addon: 'sealed-secrets' });
     expect(parseDistPath(ROOT_FILE)).toEqual({ kind: 'root' });
     expect(parseDistPath(README_FILE)).toEqual({ kind: 'readme' });
@@ -41,7 +43,7 @@ describe('dist/ layout', () => {
     for (const p of ['apps/dev/us-east-1/x.yaml', 'apps/dev/us-east-1/echo/sub/x.yaml', 'apps//us-east-1/echo/echo.yaml', 'dist/apps/dev/us-east-1/echo/echo.yaml', 'argocd/apps/dev/r/a/a.yaml']) {
       expect([p, instanceOf(p)]).toEqual([p, undefined]);
     }
-    for (const p of ['argocd/appsets/dev/other.yaml', 'argocd/projects/dev/x.yaml', 'argocd/vclusters/nodash.yaml', 'argocd/addons/hub.yaml', 'argocd/addons/hub/x/y.yaml', 'argocd/root.yml', 'readme.md', 'x/README.md', '']) {
+    for (const p of ['argocd/appsets/dev/other.yaml', 'argocd/projects/dev/x.yaml', 'argocd/vclusters/nodash.yaml', 'argocd/addons/hub.yaml', 'argocd/addons/hub/x/y.yaml', 'argocd/root.yml', 'vcluster-host/prod-eu-west-1/other.yaml', 'readme.md', 'x/README.md', '']) {
       expect([p, parseDistPath(p)]).toEqual([p, undefined]);
     }
     expect(parseInstanceDir('apps/dev/us-east-1')).toBeUndefined();

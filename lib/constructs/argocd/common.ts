@@ -16,6 +16,17 @@ export function controlPlaneLabels(cp: ControlPlane, extra: Record<string, strin
   };
 }
 
+/** The env and region labels of the platform (`<labelDomain>/env`, `<labelDomain>/region`). */
+export function envRegionLabels(cp: ControlPlane, env: string, region?: string): Record<string, string> {
+  const d = cp.platform.labelDomain;
+  return { [`${d}/env`]: env, ...(region !== undefined ? { [`${d}/region`]: region } : {}) };
+}
+
+/** Labels of a control-plane object of one vcluster (its env and region). */
+export function vclusterLabels(cp: ControlPlane, env: string, region: string): Record<string, string> {
+  return controlPlaneLabels(cp, envRegionLabels(cp, env, region));
+}
+
 /** Argo CD retry policy for every generated Application: 5 tries, 10 s doubling up to 3 min. */
 export const RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } };
 /**

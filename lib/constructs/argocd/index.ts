@@ -7,3 +7,5 @@ export * from './services-application-set';
 export * from './vcluster';
 export * from './vcluster-registration';
 export * from './vcluster-host';
+export * from './vcluster-host-application';
+export * from './vcluster-network-policies';

@@ -4,7 +4,7 @@ import {
   SecretStoreSpecProviderAwsService,
 } from '../../../imports/external-secrets.io';
 import { ControlPlane, ControlPlaneEnv, ControlPlaneRegion, vclusterPlacement } from '../../model';
-import { controlPlaneLabels } from './common';
+import { vclusterLabels } from './common';
 import { KUBECONFIG_KEYS } from './vcluster-registration';
 
 /** Props of {@link VclusterHostRegistration}. */
@@ -16,8 +16,8 @@ export interface VclusterHostRegistrationProps {
 }
 
 /**
- * The host-side objects of a vcluster on a host other than the hub, synced onto that host by its
- * registration Application (dist `vcluster-host/<env>-<region>/`, see VclusterRegistration): an ESO
+ * The host-side objects of a vcluster on a host other than the hub, synced onto that host by the
+ * Application vcluster-host-<env>-<region> (dist `vcluster-host/<env>-<region>/`, VclusterHostApplication): an ESO
  * PushSecret copying the CA and admin client certificate of Secret `vc-<name>` (written by the vcluster
  * once it runs) into AWS Secrets Manager in the hub's region, through a SecretStore that uses the host
  * ESO controller's own IAM role (IRSA; no `auth`, so no credential anywhere). The hub's
@@ -27,14 +27,10 @@ export class VclusterHostRegistration extends Construct {
   constructor(scope: Construct, id: string, props: VclusterHostRegistrationProps) {
     super(scope, id);
     const { env, region } = props;
-    const { platform } = props.controlPlane;
     const placement = vclusterPlacement(props.controlPlane.clusters, region.cluster);
     if (!placement.remote) throw new Error(`vcluster ${region.cluster} runs on the hub: it has no host-side registration`);
     const { remoteKey, storeRegion } = placement.remote;
-    const labels = controlPlaneLabels(props.controlPlane, {
-      [`${platform.labelDomain}/env`]: env.name,
-      [`${platform.labelDomain}/region`]: region.region,
-    });
+    const labels = vclusterLabels(props.controlPlane, env.name, region.region);
     const namespace = region.vclusterNamespace;
     const store = 'argocd-registration';
 

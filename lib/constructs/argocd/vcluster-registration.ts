@@ -5,9 +5,8 @@ import {
   ExternalSecretSpecTargetTemplateEngineVersion, SecretStore, SecretStoreSpecProviderAwsService,
   SecretStoreSpecProviderKubernetesServerCaProviderType,
 } from '../../../imports/external-secrets.io';
-import { Application } from '../../../imports/argoproj.io';
-import { ControlPlane, ControlPlaneEnv, ControlPlaneRegion, inRepo, vclusterHostDir, vclusterPlacement } from '../../model';
-import { controlPlaneLabels, PLATFORM_PROJECT, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
+import { ControlPlane, ControlPlaneEnv, ControlPlaneRegion, vclusterPlacement } from '../../model';
+import { controlPlaneLabels, envRegionLabels, WAVES } from './common';
 import { syncWave } from '../labels';
 
 /** Props of {@link VclusterRegistration}. */
@@ -31,7 +30,7 @@ export const KUBECONFIG_KEYS = ['certificate-authority', 'client-certificate', '
  * certificates rotate. On the hub it reads `vc-<name>` with ESO's Kubernetes provider (a dedicated
  * ServiceAccount and a Role for that one Secret); for a vcluster on another host it reads what that
  * host pushed to AWS Secrets Manager (VclusterHostRegistration, synced onto that host by the Application
- * `vcluster-registration-<env>-<region>` made here), through a SecretStore that uses the hub ESO
+ * `vcluster-host-<env>-<region>`, VclusterHostApplication), through a SecretStore that uses the hub ESO
  * controller's own IAM role (IRSA; no `auth`, so no credential anywhere).
  */
 export class VclusterRegistration extends Construct {
@@ -40,10 +39,7 @@ export class VclusterRegistration extends Construct {
     const { env, region } = props;
     const { platform } = props.controlPlane;
     const argocd = platform.gitops.argocdNamespace;
-    const envLabels = {
-      [`${platform.labelDomain}/env`]: env.name,
-      [`${platform.labelDomain}/region`]: region.region,
-    };
+    const envLabels = envRegionLabels(props.controlPlane, env.name, region.region);
     const labels = controlPlaneLabels(props.controlPlane, envLabels);
     const annotations = syncWave(WAVES.registration);
     const placement = vclusterPlacement(props.controlPlane.clusters, region.cluster);
@@ -75,16 +71,6 @@ export class VclusterRegistration extends Construct {
       });
     if (placement.remote) {
       const { remoteKey, storeRegion } = placement.remote;
-      const { gitops } = platform;
-      new Application(this, 'host-side', {
-        metadata: { name: `vcluster-registration-${region.cluster}`, namespace: argocd, labels, annotations, finalizers: [RESOURCES_FINALIZER] },
-        spec: {
-          project: PLATFORM_PROJECT,
-          source: { repoUrl: gitops.repoURL, targetRevision: gitops.revision, path: inRepo(gitops.distPath, vclusterHostDir(env.name, region.region)) },
-          destination: { ...placement.host.destination, namespace: region.vclusterNamespace },
-          syncPolicy: { automated: { prune: true, selfHeal: true }, retry: RETRY },
-        },
-      });
       new SecretStore(this, 'store', {
         metadata: { name: store, namespace: argocd, labels, annotations },
         spec: { provider: { aws: { service: SecretStoreSpecProviderAwsService.SECRETS_MANAGER, region: storeRegion } } },

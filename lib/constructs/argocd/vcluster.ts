@@ -2,10 +2,10 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Application } from '../../../imports/argoproj.io';
 import {
-  ControlPlane, ControlPlaneEnv, ControlPlaneRegion, deriveVclusterValues, mergeValues, PlatformDefinition, VclusterPlacement,
-  vclusterPlacement, VclusterValues,
+  ControlPlane, ControlPlaneEnv, ControlPlaneRegion, deriveVclusterValues, hostMetricsServer, mergeValues, MetricsServerEndpoint,
+  PlatformDefinition, VclusterNetworkPolicy, VclusterPlacement, vclusterPlacement, VclusterValues, withoutChartNetworkPolicy,
 } from '../../model';
-import { controlPlaneLabels, PLATFORM_PROJECT, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
+import { vclusterLabels, PLATFORM_PROJECT, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
 import { syncWave } from '../labels';
 
 /** The vcluster Helm repository. */
@@ -27,9 +27,9 @@ export interface VclusterProps {
  * The golden vcluster values: PSS restricted enforced inside, the objects the golden app relies on
  * synced to the host (Ingresses, NetworkPolicies and PDBs are not synced by default, so they would
  * have no effect), and, derived from what the vcluster runs (region.workload, see
- * lib/model/vcluster-sizing.ts): the metrics API when an HPA is there, the chart's network policy
- * with the host's ingress controller and Prometheus let in and no blanket public egress, and a
- * quota and limit range sized to full scale plus headroom. `overrides` (the env's
+ * lib/model/vcluster-sizing.ts): the metrics API when an HPA is there (proxied to `hostMetrics`, the
+ * host's metrics-server), the network policy with the host's ingress controller and Prometheus let in
+ * and no blanket public egress, and a quota and limit range sized to full scale plus headroom. `overrides` (the env's
  * `vcluster.values`) only inform the sizing (the control plane's replicas and resources); the
  * caller merges them over the result, so they win. A vcluster on a host other than the hub
  * (`placement.remote`) is reached by the hub at `https://<apiHost>`: its API Service is a LoadBalancer
@@ -41,8 +41,9 @@ export function goldenVclusterValues(
   region: ControlPlaneRegion,
   overrides: VclusterValues = {},
   placement?: Pick<VclusterPlacement, 'remote'>,
+  hostMetrics?: MetricsServerEndpoint,
 ): VclusterValues {
-  const derived = deriveVclusterValues(region.workload, platform, overrides);
+  const derived = deriveVclusterValues(region.workload, platform, overrides, hostMetrics);
   const apiHost = placement?.remote?.apiHost;
   return {
     controlPlane: {
@@ -77,22 +78,29 @@ export function goldenVclusterValues(
  * One region's vcluster: an Argo CD Application installing the `vcluster` chart (pinned) with a typed
  * `valuesObject` (golden values merged with the env's overrides) on the region's host cluster. On the
  * hub, its host Namespace is an object here (applied by the root app); on another host, the
- * Application creates it there (`CreateNamespace=true`, with the same labels).
+ * Application creates it there (`CreateNamespace=true`, with the same labels). The chart's network
+ * policies are turned off: synth renders them host-side without the workload <-> workload rule
+ * (`networkPolicy`, lib/model/vcluster-network.ts; VclusterNetworkPolicies).
  */
 export class Vcluster extends Construct {
   /** The values passed to the chart. */
   public readonly values: Record<string, unknown>;
+  /** The golden values merged with the env's overrides, network policy included (what the chart schema checks). */
+  public readonly requested: Record<string, unknown>;
+  /** `policies.networkPolicy` of the merged values: what the host-side policies are rendered from. */
+  public readonly networkPolicy: VclusterNetworkPolicy | undefined;
 
   constructor(scope: Construct, id: string, props: VclusterProps) {
     super(scope, id);
     const { env, region } = props;
     const { platform } = props.controlPlane;
-    const labels = controlPlaneLabels(props.controlPlane, {
-      [`${platform.labelDomain}/env`]: env.name,
-      [`${platform.labelDomain}/region`]: region.region,
-    });
+    const labels = vclusterLabels(props.controlPlane, env.name, region.region);
     const placement = vclusterPlacement(props.controlPlane.clusters, region.cluster);
-    this.values = mergeValues(goldenVclusterValues(platform, region, env.vclusterValues, placement), env.vclusterValues);
+    const hostMetrics = hostMetricsServer(props.controlPlane.addons, placement.host);
+    const merged = mergeValues(goldenVclusterValues(platform, region, env.vclusterValues, placement, hostMetrics), env.vclusterValues) as VclusterValues;
+    this.requested = merged as Record<string, unknown>;
+    this.networkPolicy = merged.policies?.networkPolicy;
+    this.values = withoutChartNetworkPolicy(merged) as Record<string, unknown>;
 
     if (!placement.remote) {
       new k8s.KubeNamespace(this, 'namespace', {

@@ -100,8 +100,14 @@ describe('cluster/served-kinds', () => {
     const noEso = platformPlacement(platform, envs, catalogueWith('external-secrets', () => undefined));
     const noArgo = platformPlacement(platform, envs, catalogueWith('argo-cd', () => undefined));
     const found = run(servedKinds, objects, noEso);
-    expect(new Set(found.map((f) => f.object.split(' ')[0]))).toEqual(new Set(['ExternalSecret', 'SecretStore']));
-    expect(found.every((f) => f.file.startsWith('argocd/vclusters/') && /^hub cluster host-us-east-1 does not serve external-secrets\.io\//.test(f.message))).toBe(true);
+    expect(new Set(found.map((f) => f.object.split(' ')[0]))).toEqual(new Set(['ExternalSecret', 'SecretStore', 'PushSecret']));
+    const [onHub, onHost] = [found.filter((f) => f.file.startsWith('argocd/vclusters/')), found.filter((f) => !f.file.startsWith('argocd/vclusters/'))];
+    expect(onHub.every((f) => /^hub cluster host-us-east-1 does not serve external-secrets\.io\//.test(f.message))).toBe(true);
+    // the host-side objects of the remote vcluster are placed on its host
+    expect(onHost.map((f) => `${f.file}: ${f.object.split(' ')[0]}: ${f.message.split(':')[0]}`).sort()).toEqual([
+      'vcluster-host/prod-eu-west-1/registration.yaml: PushSecret: host cluster host-eu-west-1 does not serve external-secrets.io/PushSecret',
+      'vcluster-host/prod-eu-west-1/registration.yaml: SecretStore: host cluster host-eu-west-1 does not serve external-secrets.io/SecretStore',
+    ]);
     // Applications, ApplicationSets and AppProjects are served on the hub even without the argo-cd add-on.
     expect(run(servedKinds, objects, noArgo)).toEqual([]);
   });

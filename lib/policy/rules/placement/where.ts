@@ -6,7 +6,7 @@ import { K8sObject, ManifestObject, PlacementContext, PolicyContext } from '../.
 /*
  * Where dist/'s objects run, and what serves them there: the model behind the placement ("needs") rules
  * (./index.ts). A file's cluster comes from its path: apps/<env>/<region>/<app>/ -> vcluster <env>-<region>;
- * argocd/** -> the hub (the root Application syncs that directory there). An add-on Application (on the hub)
+ * vcluster-host/<env>-<region>/ -> that vcluster's host; argocd/** -> the hub (the root Application syncs that directory there). An add-on Application (on the hub)
  * deploys a chart to its destination cluster; we do not render that chart, so what the chart makes the cluster
  * serve is what the add-on declares in envs/addons.ts (`serves`).
  */
@@ -15,6 +15,10 @@ import { K8sObject, ManifestObject, PlacementContext, PolicyContext } from '../.
 export function placeOf(p: PlacementContext, file: string): PlatformCluster | undefined {
   const where = parseDistPath(file);
   if (where?.kind === 'instance') return p.clusters.vclusters.find((c) => c.name === clusterName(where.env, where.region));
+  if (where?.kind === 'vcluster-host') {
+    const vcluster = p.clusters.vclusters.find((c) => c.name === clusterName(where.env, where.region));
+    return vcluster && hostOf(p.clusters, vcluster);
+  }
   return file.startsWith(`${ARGOCD_DIR}/`) ? p.clusters.hub : undefined;
 }
 
