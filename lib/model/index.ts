@@ -23,4 +23,5 @@ export * from './workload';
 export * from './vcluster-sizing';
 export * from './vcluster-network';
 export * from './metrics-server';
+export * from './database-api';
 export * from './placement';
