@@ -1,6 +1,6 @@
 import {
   AddonSpec, APPLICATION_HEALTH_KEY, ARGOCD_SERVES, APPLICATION_HEALTH_LUA, ArgoCdValues, CertManagerValues, defineAddons, ExternalSecretsValues, hostClusterCredentials,
-  KubePrometheusStackValues, MetricsServerValues, SealedSecretsValues, TraefikValues,
+  CrossplaneValues, KubePrometheusStackValues, MetricsServerValues, SealedSecretsValues, TraefikValues,
 } from '../lib/model';
 import { platform } from './platform';
 
@@ -69,6 +69,35 @@ export const addons = defineAddons({
     serves: { kinds: { 'external-secrets.io': ['ExternalSecret', 'ClusterExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret'] } },
     description: 'External Secrets Operator',
   } satisfies AddonSpec<ExternalSecretsValues>,
+
+  // Crossplane on each host: the engine of the database API (crossplane/<host>/platform.yaml, synced at
+  // wave -3). Its chart holds no CRDs: the Crossplane pod installs them at start (cluster/crds @ v2.3.4,
+  // the kinds below), and the packages add the provider's.
+  crossplane: {
+    repoURL: 'https://charts.crossplane.io/stable',
+    chart: 'crossplane',
+    version: '2.3.4',
+    namespace: 'crossplane-system',
+    target: 'hosts',
+    // The chart's default, pinned: provider-aws-rds is a SafeStart provider, its kinds stay inactive unless activated.
+    values: { provider: { defaultActivations: ['*'] } },
+    clusterResources: [CLUSTER_ROLE, CLUSTER_ROLE_BINDING],
+    serves: {
+      kinds: {
+        'apiextensions.crossplane.io': [
+          'CompositeResourceDefinition', 'Composition', 'CompositionRevision', 'EnvironmentConfig',
+          'ManagedResourceActivationPolicy', 'ManagedResourceDefinition', 'Usage',
+        ],
+        'ops.crossplane.io': ['CronOperation', 'Operation', 'WatchOperation'],
+        'pkg.crossplane.io': [
+          'Configuration', 'ConfigurationRevision', 'DeploymentRuntimeConfig', 'Function', 'FunctionRevision', 'ImageConfig', 'Lock',
+          'Provider', 'ProviderRevision',
+        ],
+        'protection.crossplane.io': ['ClusterUsage', 'Usage'],
+      },
+    },
+    description: 'Crossplane (the database API: an XRD, a Composition and the AWS RDS provider per host)',
+  } satisfies AddonSpec<CrossplaneValues>,
 
   // metrics.k8s.io on each host: the vclusters' metricsServer integration proxies to
   // kube-system/metrics-server:443 on their host (its defaults), so the name is fixed.

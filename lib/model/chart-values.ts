@@ -101,6 +101,14 @@ export interface KubePrometheusStackValues {
   readonly alertmanager?: { readonly alertmanagerSpec?: { readonly replicas?: number } };
 }
 
+/** crossplane/crossplane@v2.3.4:cluster/charts/crossplane/values.yaml. */
+export interface CrossplaneValues {
+  readonly replicas?: number;
+  /** `defaultActivations`: the default ManagedResourceActivationPolicy (SafeStart providers' kinds stay inactive unless listed). */
+  readonly provider?: { readonly packages?: readonly string[]; readonly defaultActivations?: readonly string[] };
+  readonly resourcesCrossplane?: { readonly limits?: { readonly cpu?: string; readonly memory?: string }; readonly requests?: { readonly cpu?: string; readonly memory?: string } };
+}
+
 /** kubernetes-sigs/metrics-server@metrics-server-helm-chart-3.13.1:charts/metrics-server/values.yaml. */
 export interface MetricsServerValues {
   /** Deployment and Service name; default: from the release name. */

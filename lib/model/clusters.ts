@@ -108,6 +108,8 @@ export function allClusters(clusters: PlatformClusters): PlatformCluster[] {
 export const WAVES = {
   projects: -6,
   hostAddons: -4,
+  /** The database API on the hosts (crossplane/<host>/), after the host add-ons (Crossplane among them). */
+  databaseApi: -3,
   vclusters: -2,
   registration: -1,
   vclusterAddons: 1,
@@ -116,7 +118,7 @@ export const WAVES = {
 
 /** The sync waves an add-on may use, per target: strictly between the waves around it. */
 export const ADDON_WAVES: Readonly<Record<'hub' | 'hosts' | 'vclusters', { readonly min: number; readonly max: number; readonly default: number }>> = {
-  hub: { min: WAVES.projects + 1, max: WAVES.vclusters - 1, default: WAVES.hostAddons },
-  hosts: { min: WAVES.projects + 1, max: WAVES.vclusters - 1, default: WAVES.hostAddons },
+  hub: { min: WAVES.projects + 1, max: WAVES.databaseApi - 1, default: WAVES.hostAddons },
+  hosts: { min: WAVES.projects + 1, max: WAVES.databaseApi - 1, default: WAVES.hostAddons },
   vclusters: { min: WAVES.registration + 1, max: WAVES.appSets - 1, default: WAVES.vclusterAddons },
 };

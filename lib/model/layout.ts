@@ -10,6 +10,8 @@
  * argocd/appsets/<env>/services.yaml         the env's ApplicationSet over apps/<env>/<region>/<app>
  * argocd/vclusters/<env>-<region>.yaml       the region's vcluster and its registration
  * argocd/addons/<cluster>/<addon>.yaml       one add-on's Application for one cluster of the platform
+ * argocd/crossplane/<host>.yaml              the Application syncing crossplane/<host>/ onto a host
+ * crossplane/<host>/platform.yaml            the database API on a host (packages, XRD, Composition)
  * apps/<env>/<region>/<app>/<app>.yaml       everything of one app instance
  * vcluster-host/<env>-<region>/<part>.yaml  a vcluster's objects in its host namespace, synced onto its
  *                                            host by the Application vcluster-host-<env>-<region> (not by
@@ -27,6 +29,14 @@ export const ARGOCD_DIR = 'argocd';
 export const ROOT_FILE = `${ARGOCD_DIR}/root.yaml`;
 /** The directory of the app instances. */
 export const APPS_DIR = 'apps';
+/** The directory of the hosts' database API (outside argocd/: synced onto each host by its own Application). */
+export const CROSSPLANE_DIR = 'crossplane';
+/** A host's database API directory: `crossplane/<host>`. */
+export const databasePlatformDir = (host: string): string => `${CROSSPLANE_DIR}/${host}`;
+/** Its one file: `crossplane/<host>/platform.yaml`. */
+export const databasePlatformFile = (host: string): string => `${databasePlatformDir(host)}/platform.yaml`;
+/** The Application syncing it, on the hub: `argocd/crossplane/<host>.yaml`. */
+export const databasePlatformAppFile = (host: string): string => `${ARGOCD_DIR}/crossplane/${host}.yaml`;
 /** The directory of the vclusters' host-side objects (outside argocd/: the root app does not sync it to the hub). */
 export const VCLUSTER_HOST_DIR = 'vcluster-host';
 
@@ -84,6 +94,8 @@ export type DistFile =
   | { readonly kind: 'vcluster'; readonly env: string; readonly region: string }
   | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string; readonly part: VclusterHostPart }
   | { readonly kind: 'addon'; readonly cluster: string; readonly addon: string }
+  | { readonly kind: 'database-api'; readonly host: string }
+  | { readonly kind: 'database-api-app'; readonly host: string }
   | { readonly kind: 'root' }
   | { readonly kind: 'readme' };
 
@@ -108,11 +120,13 @@ export function parseDistPath(rel: string): DistFile | undefined {
     const part = (Object.keys(VCLUSTER_HOST_FILES) as VclusterHostPart[]).find((k) => VCLUSTER_HOST_FILES[k] === s[2]);
     return m && part ? { kind: 'vcluster-host', env: m[1], region: m[2], part } : undefined;
   }
+  if (s[0] === CROSSPLANE_DIR && s.length === 3 && s[2] === 'platform.yaml') return { kind: 'database-api', host: s[1] };
   if (s[0] !== ARGOCD_DIR) return undefined;
   const yaml = YAML.exec(s[s.length - 1])?.[1];
   if (s[1] === 'projects' && s.length === 3 && yaml) return { kind: 'project', env: yaml };
   if (s[1] === 'appsets' && s.length === 4 && s[3] === 'services.yaml') return { kind: 'appset', env: s[2] };
   if (s[1] === 'addons' && s.length === 4 && yaml) return { kind: 'addon', cluster: s[2], addon: yaml };
+  if (s[1] === 'crossplane' && s.length === 3 && yaml) return { kind: 'database-api-app', host: yaml };
   if (s[1] === 'vclusters' && s.length === 3 && yaml) {
     const m = CLUSTER.exec(yaml);
     if (m) return { kind: 'vcluster', env: m[1], region: m[2] };

@@ -18,6 +18,21 @@ export interface AwsAuthSpec {
   readonly roleARN: string;
 }
 
+/**
+ * Where a host's databases go (the platform's database API on that host: lib/model/database-api.ts).
+ * All public identifiers, no credential: the provider authenticates with IRSA.
+ */
+export interface HostDatabaseSpec {
+  /** The private subnets of the RDS subnet group (at least two, in different availability zones). */
+  readonly subnetIds: readonly string[];
+  /** The security groups of the RDS instances (they must admit the cluster's pods on the engine's port). */
+  readonly securityGroupIds: readonly string[];
+  /** The CIDR blocks of those subnets: the apps' NetworkPolicy egress to their database is limited to them. */
+  readonly subnetCidrs: readonly string[];
+  /** The IAM role of the Crossplane AWS provider (IRSA: the provider's ServiceAccount is annotated with it). */
+  readonly providerRoleArn: string;
+}
+
 /** A host cluster: runs the vclusters of its region and the host add-ons. */
 export interface HostClusterSpec {
   /** The AWS region of the cluster; the vclusters of this region's envs run on it. */
@@ -36,6 +51,8 @@ export interface HostClusterSpec {
    * @example 'vc.eu-west-1.acme.internal'
    */
   readonly vclusterApiDomain?: string;
+  /** Where the databases of this region's apps are created. @default none: no app of this region may ask for a database */
+  readonly databases?: HostDatabaseSpec;
 }
 
 /** A host cluster, checked, with its name. */
@@ -52,7 +69,10 @@ export interface RemoteHostRegistration {
   readonly vclusterApiDomain: string;
 }
 
-const HOST_KEYS = ['region', 'hub', 'server', 'awsAuthConfig', 'caData', 'vclusterApiDomain'] as const;
+const HOST_KEYS = ['region', 'hub', 'server', 'awsAuthConfig', 'caData', 'vclusterApiDomain', 'databases'] as const;
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
+const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
 const REMOTE_KEYS = ['server', 'awsAuthConfig', 'caData', 'vclusterApiDomain'] as const;
 /** An AWS region name such as us-east-1, eu-west-1, us-gov-west-1, ap-southeast-2. */
 export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
@@ -79,11 +99,13 @@ export function checkHosts(c: Checker, value: unknown, path = 'hosts'): HostClus
     if (sameRegion) c.fail(`${at}.region`, `"${region}" already has host "${sameRegion.name}"; one host per region (its vclusters run there)`);
     const otherHub = out.find((o) => o.hub);
     if (hub && otherHub) c.fail(`${at}.hub`, `host "${otherHub.name}" is already the hub; exactly one host runs Argo CD`);
+    const databases = h.databases === undefined ? undefined : checkDatabases(c, h.databases, `${at}.databases`);
+    const withDatabases = databases ? { databases } : {};
     if (hub) {
       for (const k of REMOTE_KEYS) {
         if (h[k] !== undefined) c.fail(`${at}.${k}`, 'not allowed on the hub: Argo CD addresses its own cluster in-cluster, so it needs no registration');
       }
-      out.push({ name, region, hub });
+      out.push({ name, region, hub, ...withDatabases });
       continue;
     }
     const server = c.string(h.server, `${at}.server`, { pattern: EKS_SERVER, allowed: 'the EKS API server URL, "https://<id>.<gr>.<region>.eks.amazonaws.com"' });
@@ -97,12 +119,30 @@ export function checkHosts(c: Checker, value: unknown, path = 'hosts'): HostClus
     const roleARN = c.string(a.roleARN, `${at}.awsAuthConfig.roleARN`, { pattern: ROLE_ARN, allowed: 'an IAM role ARN such as "arn:aws:iam::111122223333:role/argocd-host-eu-west-1"' });
     const caData = checkCaData(c, h.caData, `${at}.caData`);
     const vclusterApiDomain = c.string(h.vclusterApiDomain, `${at}.vclusterApiDomain`, { pattern: DOMAIN, allowed: 'a DNS domain such as "vc.eu-west-1.acme.internal"' });
-    out.push({ name, region, hub, server, awsAuthConfig: { clusterName, roleARN }, caData, vclusterApiDomain });
+    out.push({ name, region, hub, server, awsAuthConfig: { clusterName, roleARN }, caData, vclusterApiDomain, ...withDatabases });
   }
   if (out.length > 0 && !out.some((h) => h.hub)) {
     c.fail(path, `no host is the hub; set "hub: true" on the one host Argo CD runs in (hosts: ${out.map((h) => h.name).join(', ')})`);
   }
   return out;
+}
+
+/** A host's `databases`: AWS identifiers in their documented shapes. */
+function checkDatabases(c: Checker, value: unknown, path: string): HostDatabaseSpec {
+  const d = c.object(value, path);
+  c.keys(d, path, ['subnetIds', 'securityGroupIds', 'subnetCidrs', 'providerRoleArn']);
+  const list = (key: string, pattern: RegExp, allowed: string, min: number): string[] => {
+    const items = c.stringArray(d[key], `${path}.${key}`, { pattern, allowed });
+    if (items.length < min) c.fail(`${path}.${key}`, `needs at least ${min} (${allowed})`);
+    return items;
+  };
+  return {
+    // An RDS DB subnet group must cover at least two availability zones.
+    subnetIds: list('subnetIds', SUBNET_ID, 'subnet IDs such as "subnet-0a1b2c3d4e5f60718"', 2),
+    securityGroupIds: list('securityGroupIds', SECURITY_GROUP_ID, 'security group IDs such as "sg-0a1b2c3d4e5f60718"', 1),
+    subnetCidrs: list('subnetCidrs', CIDR, 'IPv4 CIDR blocks such as "10.20.0.0/20"', 1),
+    providerRoleArn: c.string(d.providerRoleArn, `${path}.providerRoleArn`, { pattern: ROLE_ARN, allowed: 'an IAM role ARN such as "arn:aws:iam::111122223333:role/crossplane-aws-us-east-1"' }),
+  };
 }
 
 /** The CA certificate: base64 of a PEM certificate, never a key (a key would be a credential in Git). */

@@ -5,9 +5,9 @@
  * a check that reports findings with their object and field path as data. Findings print as
  * `<file>: <Kind> <namespace>/<name>: <field path>: <message> (<rule id>)`.
  */
-import type { AddonDeployment } from '../model/addons';
+import type { AddonDeployment, AddonServesDefinition } from '../model/addons';
 import type { PlatformClusters } from '../model/clusters';
-import { instanceOf } from '../model/layout';
+import { instanceOf, parseDistPath } from '../model/layout';
 
 /** A Kubernetes object as parsed from YAML (loosely typed: rules check what they read). */
 export interface K8sObject {
@@ -77,6 +77,8 @@ export interface PolicyContext {
 export interface PlacementContext {
   readonly clusters: PlatformClusters;
   readonly addons: readonly AddonDeployment[];
+  /** What the database API serves on the hosts that have `databases` (lib/model/database-platform.ts). */
+  readonly databaseApi?: AddonServesDefinition;
 }
 
 /** What the Argo CD expansion check needs to know about the platform. */
@@ -157,12 +159,14 @@ export function defineRule(def: RuleDefinition): Rule {
 
 /**
  * The cluster a file deploys to: `<env>/<region>` for an instance's `apps/<env>/<region>/<app>/<file>` (each is its own
- * vcluster, so the same namespace in dev and prod is not the same namespace); '' for everything else
- * (the control plane, applied to the host cluster).
+ * vcluster, so the same namespace in dev and prod is not the same namespace); `host/<host>` for a host's
+ * database API `crossplane/<host>/` (each host has its own); '' for everything else (the control plane).
  */
 export function clusterOf(file: string): string {
   const instance = instanceOf(file);
-  return instance ? `${instance.env}/${instance.region}` : '';
+  if (instance) return `${instance.env}/${instance.region}`;
+  const where = parseDistPath(file);
+  return where?.kind === 'database-api' ? `host/${where.host}` : '';
 }
 
 /** `Kind namespace/name`. */

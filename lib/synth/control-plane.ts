@@ -1,11 +1,11 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AddonApplication, EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterHostApplication,
+  AddonApplication, DatabasePlatform, DatabasePlatformApplication, EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterHostApplication,
   VclusterHostRegistration, VclusterNetworkPolicies, VclusterRegistration,
 } from '../constructs/argocd';
 import {
-  appsetFile, ConfigError, ControlPlane, ControlPlaneEnv, networkPolicyEnabled, projectFile, ROOT_FILE, vclusterFile, vclusterHostFile,
+  appsetFile, ConfigError, databasePlatformAppFile, databasePlatformFile, ControlPlane, ControlPlaneEnv, networkPolicyEnabled, projectFile, ROOT_FILE, vclusterFile, vclusterHostFile,
   VclusterNetworkPolicy, vclusterPlacement,
 } from '../model';
 import { validateVclusterValues } from '../policy/schemas';
@@ -41,7 +41,8 @@ function checkVcluster(env: ControlPlaneEnv, values: Record<string, unknown>): v
  * Application, the one object applied by hand), projects/<env>.yaml, appsets/<env>/services.yaml,
  * vclusters/<env>-<region>.yaml, addons/<cluster>/<addon>.yaml; and each vcluster's host-side files,
  * vcluster-host/<env>-<region>/network-policies.yaml (unless its network policy is off) and, on a host
- * other than the hub, registration.yaml, with the Application that syncs them in its vclusters/ file.
+ * other than the hub, registration.yaml, with the Application that syncs them in its vclusters/ file;
+ * for each host with `databases`, crossplane/<host>/platform.yaml and its Application argocd/crossplane/<host>.yaml.
  */
 export function renderControlPlane(cp: ControlPlane): OutputFile[] {
   const files: OutputFile[] = [
@@ -71,6 +72,12 @@ export function renderControlPlane(cp: ControlPlane): OutputFile[] {
         files.push(renderFile(vclusterHostFile(env.name, region.region, 'registration'), (chart) => new VclusterHostRegistration(chart, 'host', { controlPlane: cp, env, region })));
       }
     }
+  }
+  for (const host of cp.clusters.hosts) {
+    if (!host.spec?.databases) continue;
+    const props = { controlPlane: cp, host: { ...host, spec: host.spec } };
+    files.push(renderFile(databasePlatformAppFile(host.name), (chart) => new DatabasePlatformApplication(chart, 'application', props)));
+    files.push(renderFile(databasePlatformFile(host.name), (chart) => new DatabasePlatform(chart, 'platform', props)));
   }
   for (const deployment of cp.addons) {
     files.push(renderFile(deployment.file, (chart) => new AddonApplication(chart, 'addon', { controlPlane: cp, deployment })));

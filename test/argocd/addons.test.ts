@@ -23,7 +23,7 @@ describe('add-on Applications (fixture repository)', () => {
   test('one file per add-on per target cluster: argo-cd on the hub, host add-ons (ESO among them) on every host, sealed-secrets in every vcluster', () => {
     const expected = [
       addonFile(HUB, 'argo-cd'),
-      ...HOSTS.flatMap((h) => ['external-secrets', 'metrics-server', 'traefik', 'cert-manager', 'kube-prometheus-stack'].map((a) => addonFile(h, a))),
+      ...HOSTS.flatMap((h) => ['crossplane', 'external-secrets', 'metrics-server', 'traefik', 'cert-manager', 'kube-prometheus-stack'].map((a) => addonFile(h, a))),
       ...vclusters.map((v) => addonFile(v, 'sealed-secrets')),
     ].sort();
     expect(addonApps.map((a) => a.file).sort()).toEqual(expected);
@@ -99,7 +99,7 @@ describe('bad input in addons.ts: one error naming the file and the field', () =
     ['a version with a word', { 'cert-manager': { ...good, version: 'latest' } }, 'cert-manager.version', /"latest" is not allowed/],
     ['an unknown target', { 'cert-manager': { ...good, target: 'host' } }, 'cert-manager.target', /must be one of hub, hosts, vclusters, got "host"/],
     ['a misspelt key', { 'cert-manager': { ...good, namepsace: 'x' } }, 'cert-manager.namepsace', /did you mean "namespace"/],
-    ['a wave after the vclusters for a host add-on', { 'cert-manager': { ...good, syncWave: 0 } }, 'cert-manager.syncWave', /integer from -5 to -3/],
+    ['a wave after the vclusters for a host add-on', { 'cert-manager': { ...good, syncWave: 0 } }, 'cert-manager.syncWave', /integer from -5 to -4/],
     ['env overrides on a host add-on', { 'cert-manager': { ...good, envs: { prod: { values: {} } } } }, 'cert-manager.envs', /only to add-ons whose target is "vclusters"/],
     ['an unknown env in overrides', { ss: { ...good, target: 'vclusters', envs: { prdo: { values: {} } } } }, 'ss.envs.prdo', /unknown environment "prdo" \(did you mean "prod"\?\); allowed: dev, staging, prod/],
     ['an unknown region in overrides', { ss: { ...good, target: 'vclusters', envs: { prod: { regions: { 'eu-west-2': {} } } } } }, 'ss.envs.prod.regions.eu-west-2', /unknown region "eu-west-2" of prod/],

@@ -104,6 +104,12 @@ describe('bad topology in envs/platform.ts: one line naming the file and the fie
     caData: CA,
     vclusterApiDomain: 'vc.eu-west-1.acme.internal',
   };
+  const DATABASES = {
+    subnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60712'],
+    securityGroupIds: ['sg-0a1b2c3d4e5f60719'],
+    subnetCidrs: ['10.10.64.0/20'],
+    providerRoleArn: 'arn:aws:iam::111122223333:role/crossplane-aws',
+  };
   const refuse = (hosts: unknown): ConfigError => {
     try {
       definePlatform({ ...base, hosts } as PlatformSpec);
@@ -122,6 +128,11 @@ describe('bad topology in envs/platform.ts: one line naming the file and the fie
     ['a static credential', { a: { region: 'us-east-1', hub: true }, b: { ...remote, bearerToken: 'abc' } }, 'hosts.b.bearerToken', /unknown key/],
     ['a private key as caData', { a: { region: 'us-east-1', hub: true }, b: { ...remote, caData: Buffer.from('-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----\n').toString('base64') } }, 'hosts.b.caData', /private key/],
     ['registration on the hub', { a: { region: 'us-east-1', hub: true, server: 'https://x.eks.amazonaws.com' } }, 'hosts.a.server', /in-cluster/],
+    ['databases in one subnet', { a: { region: 'us-east-1', hub: true, databases: { ...DATABASES, subnetIds: ['subnet-0a1b2c3d4e5f60711'] } } }, 'hosts.a.databases.subnetIds', /at least 2/],
+    ['a security group that is not one', { a: { region: 'us-east-1', hub: true, databases: { ...DATABASES, securityGroupIds: ['default'] } } }, 'hosts.a.databases.securityGroupIds[0]', /security group IDs such as "sg-/],
+    ['a subnet CIDR that is not one', { a: { region: 'us-east-1', hub: true, databases: { ...DATABASES, subnetCidrs: ['10.10.64.0/33'] } } }, 'hosts.a.databases.subnetCidrs[0]', /IPv4 CIDR/],
+    ['a provider role that is no ARN', { a: { region: 'us-east-1', hub: true, databases: { ...DATABASES, providerRoleArn: 'crossplane' } } }, 'hosts.a.databases.providerRoleArn', /IAM role ARN/],
+    ['a misspelt databases key', { a: { region: 'us-east-1', hub: true, databases: { ...DATABASES, subnetCidr: [] } } }, 'hosts.a.databases.subnetCidr', /unknown key/],
   ];
   test.each(cases)('%s', (_name, hosts, field, reason) => {
     const e = refuse(hosts);

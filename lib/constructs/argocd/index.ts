@@ -9,3 +9,4 @@ export * from './vcluster-registration';
 export * from './vcluster-host';
 export * from './vcluster-host-application';
 export * from './vcluster-network-policies';
+export * from './database-platform';

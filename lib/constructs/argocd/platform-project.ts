@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../../imports/argoproj.io';
-import { addonClusterResources, addonDestinations, addonSources, ControlPlane, vclusterPlacement } from '../../model';
+import { addonClusterResources, addonDestinations, addonSources, ControlPlane, DATABASE_API_CLUSTER_KINDS, vclusterPlacement } from '../../model';
 import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, RESOURCES_FINALIZER, WAVES } from './common';
 import { syncWave } from '../labels';
 import { VCLUSTER_CHART_REPO } from './vcluster';
@@ -43,7 +43,9 @@ export class PlatformProject extends Construct {
       { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
       { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
     ];
-    for (const r of addonClusterResources(cp.addons)) {
+    // The database API on the hosts that have one (crossplane/<host>/platform.yaml).
+    const databaseKinds = cp.clusters.hosts.some((h) => h.spec?.databases) ? DATABASE_API_CLUSTER_KINDS : [];
+    for (const r of [...addonClusterResources(cp.addons), ...databaseKinds]) {
       if (!kinds.some((k) => k.group === r.group && k.kind === r.kind)) kinds.push({ group: r.group, kind: r.kind });
     }
     new AppProject(this, 'project', {

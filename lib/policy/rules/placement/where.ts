@@ -6,7 +6,7 @@ import { K8sObject, ManifestObject, PlacementContext, PolicyContext } from '../.
 /*
  * Where dist/'s objects run, and what serves them there: the model behind the placement ("needs") rules
  * (./index.ts). A file's cluster comes from its path: apps/<env>/<region>/<app>/ -> vcluster <env>-<region>;
- * vcluster-host/<env>-<region>/ -> that vcluster's host; argocd/** -> the hub (the root Application syncs that directory there). An add-on Application (on the hub)
+ * vcluster-host/<env>-<region>/ -> that vcluster's host; crossplane/<host>/ -> that host; argocd/** -> the hub (the root Application syncs that directory there). An add-on Application (on the hub)
  * deploys a chart to its destination cluster; we do not render that chart, so what the chart makes the cluster
  * serve is what the add-on declares in envs/addons.ts (`serves`).
  */
@@ -15,6 +15,7 @@ import { K8sObject, ManifestObject, PlacementContext, PolicyContext } from '../.
 export function placeOf(p: PlacementContext, file: string): PlatformCluster | undefined {
   const where = parseDistPath(file);
   if (where?.kind === 'instance') return p.clusters.vclusters.find((c) => c.name === clusterName(where.env, where.region));
+  if (where?.kind === 'database-api') return p.clusters.hosts.find((h) => h.name === where.host);
   if (where?.kind === 'vcluster-host') {
     const vcluster = p.clusters.vclusters.find((c) => c.name === clusterName(where.env, where.region));
     return vcluster && hostOf(p.clusters, vcluster);
@@ -26,6 +27,9 @@ export function placeOf(p: PlacementContext, file: string): PlatformCluster | un
 export function describeCluster(c: PlatformCluster): string {
   return c.kind === 'vcluster' ? `vcluster ${c.name}` : `${c.kind} cluster ${c.name}`;
 }
+
+/** The database API on a host with `databases` (crossplane/<host>/platform.yaml: the provider's and the XRD's kinds). */
+export const DATABASE_API_PROVIDER = 'the database API (crossplane/<host>/platform.yaml)';
 
 /** The hub serves Argo CD's kinds before any add-on syncs: Argo CD is installed by hand before argocd/root.yaml (bootstrap). */
 export const BOOTSTRAP_PROVIDER = 'Argo CD (installed before argocd/root.yaml: a bootstrap prerequisite)';
@@ -50,6 +54,7 @@ function satisfies(s: AddonServesDefinition, n: Need): boolean {
 export function providersOn(p: PlacementContext, cluster: PlatformCluster, need: Need): string[] {
   const out = p.addons.filter((d) => d.cluster.name === cluster.name && satisfies(d.addon.serves, need)).map((d) => d.addon.name);
   if (cluster.kind === 'hub' && satisfies(ARGOCD, need)) out.push(BOOTSTRAP_PROVIDER);
+  if (cluster.spec?.databases && p.databaseApi && satisfies(p.databaseApi, need)) out.push(DATABASE_API_PROVIDER);
   return out;
 }
 

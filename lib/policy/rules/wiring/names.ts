@@ -3,6 +3,7 @@
  * `default` namespace, the recommended app.kubernetes.io labels.
  */
 import { instanceOf } from '../../../model/layout';
+import { DATABASE_API_CLUSTER_KINDS, DATABASE_MANAGED_KINDS } from '../../../model/database-platform';
 import { clusterOf, defineRule, describeObject, ManifestObject, PolicyFinding, podSpecOf, Rule } from '../../engine';
 import { isObj, podLabelsOf } from './objects';
 
@@ -140,6 +141,16 @@ const CLUSTER_SCOPED = new Set([
   'ClusterIssuer', 'ClusterSecretStore', 'ClusterExternalSecret', 'ClusterPolicy', 'GatewayClass',
 ]);
 
+/**
+ * Cluster-scoped custom kinds, by API group (a kind name alone is ambiguous: aws.upbound.io's
+ * ProviderConfig is cluster-scoped, aws.m.upbound.io's is namespaced): the database API's kinds and the
+ * managed resources its Composition creates (lib/model/database-platform.ts).
+ */
+const CLUSTER_SCOPED_BY_GROUP = new Set([...DATABASE_API_CLUSTER_KINDS, ...DATABASE_MANAGED_KINDS].map((k) => `${k.group}/${k.kind}`));
+
+const isClusterScoped = (o: { apiVersion?: string; kind?: string }): boolean =>
+  CLUSTER_SCOPED.has(o.kind ?? '') || CLUSTER_SCOPED_BY_GROUP.has(`${groupOf(o.apiVersion)}/${o.kind ?? ''}`);
+
 const notDefault: Rule = defineRule({
   id: 'namespaces/not-default',
   severity: 'error',
@@ -149,7 +160,7 @@ const notDefault: Rule = defineRule({
   check(ctx, report) {
     const out: PolicyFinding[] = [];
     for (const m of ctx.objects) {
-      if (CLUSTER_SCOPED.has(m.object.kind ?? '')) continue;
+      if (isClusterScoped(m.object)) continue;
       const nsName = m.object.metadata?.namespace;
       if (nsName === undefined || nsName === '') {
         out.push(report(m, 'metadata.namespace', `is missing; expected the namespace of the app (${m.object.kind} is namespaced; not default)`));
