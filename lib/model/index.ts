@@ -24,4 +24,5 @@ export * from './vcluster-sizing';
 export * from './vcluster-network';
 export * from './metrics-server';
 export * from './database-api';
+export * from './database';
 export * from './placement';

@@ -1,4 +1,4 @@
-import { DatabaseSpec } from './app';
+import { DatabaseSpec } from './database';
 import { SealScope } from './secrets';
 
 /**
