@@ -130,7 +130,7 @@ export function databaseParameters(spec: DatabaseSpec, profile: DatabaseProfile)
 
 /** Why an env without a `database` profile cannot run an app that needs a database (the ConfigError's reason, at field `database`). */
 export function missingDatabaseProfile(app: string, env: string, region: string): string {
+  const optional = PROFILE_KEYS.filter((k) => k !== 'sizes');
   return `${app} needs a database in ${env}/${region}, but ${env} has no database profile; add `
-    + `database: { sizes: { ${DATABASE_SIZES.map((s) => `${s}: { instanceClass, storageGiB }`).join(', ')} }, `
-    + 'multiAz, backupRetentionDays, deletionPolicy }';
+    + `database: { sizes: { ${DATABASE_SIZES.join(', ')} } } (each size { ${SIZE_KEYS.join(', ')} }; optional: ${optional.join(', ')})`;
 }

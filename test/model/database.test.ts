@@ -1,12 +1,13 @@
 /**
  * Databases in the model: the app's `database` (defineApp), the env's `database` profile
- * (defineEnvironment). Bad inputs are built loosely and cast with `as never` (they are compile errors
+ * (defineEnvironment), and the claim's parameters resolve() gives each instance. Bad inputs are built loosely and cast with `as never` (they are compile errors
  * too); each must fail with the one line a user reads: this file, the field, what is allowed.
  */
 import {
-  ConfigError, DATABASE_ENGINES, DEFAULT_ENGINE_VERSION, defineApp, defineEnvironment, ENGINE_VERSIONS, INSTANCE_CLASSES, registerApps,
-  TagPatterns,
+  AppInstance, ConfigError, DATABASE_ENGINES, DatabaseParameters, DEFAULT_ENGINE_VERSION, defineApp, defineEnvironment, ENGINE_VERSIONS,
+  EnvironmentDefinition, INSTANCE_CLASSES, registerApps, registerEnvironments, resolve, ResolveInput, TagPatterns,
 } from '../../lib/model';
+import { exampleInput } from '../support/example';
 import { configError } from '../support/fixtures';
 
 const BASE_APP = {
@@ -127,5 +128,71 @@ describe("an environment's database profile", () => {
     const err: ConfigError = configError(() => defineEnvironment(apps, { ...BASE_ENV, databse: { sizes: SIZES } } as never));
     expect(err.field).toBe('databse');
     expect(err.reason).toMatch(/^unknown key \(did you mean "database"\?\)/);
+  });
+});
+
+/** `env/region/app` -> the instance's database, for every instance. */
+function databases(input: ResolveInput): Record<string, DatabaseParameters | undefined> {
+  const key = (i: AppInstance) => `${i.env}/${i.region}/${i.app}`;
+  return Object.fromEntries(resolve(input).instances.map((i) => [key(i), i.database]));
+}
+
+/** The example's env `name`, defined again (in this file) with `database` replaced (undefined: removed). */
+function exampleEnvWith(name: string, database: unknown): EnvironmentDefinition {
+  const { regionNames: _regionNames, database: _database, ...spec } = exampleInput.envs[name];
+  return defineEnvironment(exampleInput.apps, { ...spec, ...(database === undefined ? {} : { database }) } as never);
+}
+
+describe('resolve(): the database of each instance (the example repository)', () => {
+  const backend = 'incident-assistant-backend';
+
+  test('each env/region where the app is deployed gets its env\'s parameters; nowhere else', () => {
+    const dbs = databases(exampleInput);
+    const postgres16 = { engine: 'postgres', engineVersion: '16' } as const;
+    expect(dbs[`dev/us-east-1/${backend}`]).toEqual({
+      ...postgres16, instanceClass: 'db.t4g.micro', storageGiB: 20, multiAz: false, backupRetentionDays: 1, deletionPolicy: 'Delete',
+    });
+    expect(dbs[`staging/us-east-1/${backend}`]).toEqual({
+      ...postgres16, instanceClass: 'db.t4g.small', storageGiB: 20, multiAz: false, backupRetentionDays: 7, deletionPolicy: 'Delete',
+    });
+    expect(dbs[`prod/us-east-1/${backend}`]).toEqual({
+      ...postgres16, instanceClass: 'db.m7g.large', storageGiB: 100, multiAz: true, backupRetentionDays: 14, deletionPolicy: 'Orphan',
+    });
+    // Not released in prod/eu-west-1: no instance, so no database there.
+    expect(Object.keys(dbs)).not.toContain(`prod/eu-west-1/${backend}`);
+    // Only the app that asks for a database has one.
+    expect(Object.entries(dbs).filter(([, db]) => db).map(([k]) => k))
+      .toEqual([`dev/us-east-1/${backend}`, `staging/us-east-1/${backend}`, `prod/us-east-1/${backend}`]);
+  });
+
+  test('the app\'s size picks the env\'s class and storage; its storageGiB wins; the profile\'s defaults fill the rest', () => {
+    const app = defineApp({ ...BASE_APP, database: { engine: 'postgres', size: 'medium', storageGiB: 64 } });
+    const plain = defineApp({ ...BASE_APP, name: 'plain', database: { engine: 'postgres' } });
+    const twoApps = registerApps(app, plain);
+    const env = defineEnvironment(twoApps, { ...BASE_ENV, database: { sizes: SIZES } } as never);
+    const dbs = databases({
+      ...exampleInput, apps: twoApps, envs: registerEnvironments(env), secrets: {},
+      releases: { ledger: { dev: { tag: 'abcdef0' } }, plain: { dev: { tag: 'abcdef0' } } },
+    });
+    const defaults = { multiAz: false, backupRetentionDays: 7, deletionPolicy: 'Orphan' };
+    expect(dbs['dev/us-east-1/ledger']).toEqual({ engine: 'postgres', engineVersion: '16', instanceClass: 'db.t4g.small', storageGiB: 64, ...defaults });
+    expect(dbs['dev/us-east-1/plain']).toEqual({ engine: 'postgres', engineVersion: '16', instanceClass: 'db.t4g.micro', storageGiB: 20, ...defaults });
+  });
+
+  test('an env without a profile that runs an app with a database is refused: the env file, the field, the app, what to add', () => {
+    const { dev, prod } = exampleInput.envs;
+    const envs = registerEnvironments(dev, exampleEnvWith('staging', undefined), prod);
+    expect(configError(() => resolve({ ...exampleInput, envs })).message).toBe(at('database',
+      `${backend} needs a database in staging/us-east-1, but staging has no database profile; add database: { sizes: { small, medium, large } } `
+      + '(each size { instanceClass, storageGiB }; optional: multiAz, backupRetentionDays, deletionPolicy)'));
+  });
+
+  test('an env without a profile is fine while no app with a database is deployed there', () => {
+    const { dev, staging } = exampleInput.envs;
+    const envs = registerEnvironments(dev, staging, exampleEnvWith('prod', undefined));
+    const { [backend]: { prod: _prod, ...backendReleases }, ...releases } = exampleInput.releases as Record<string, Record<string, unknown>>;
+    const dbs = databases({ ...exampleInput, envs, releases: { ...releases, [backend]: backendReleases } as never });
+    expect(Object.keys(dbs).filter((k) => k.startsWith('prod/') && dbs[k])).toEqual([]);
+    expect(dbs[`dev/us-east-1/${backend}`]?.instanceClass).toBe('db.t4g.micro');
   });
 });
