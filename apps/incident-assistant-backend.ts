@@ -13,7 +13,7 @@ export const incidentAssistantBackend = defineApp({
   metrics: { path: '/metrics' },
   network: { internetEgress: true }, // calls the OpenAI API
   secrets: ['OPENAI_API_KEY'],
-  database: { engine: 'postgres', version: '16', storageGiB: 20 },
+  database: { engine: 'postgres', version: '16', size: 'small' },
   config: {
     OPENAI_MODEL: 'gpt-4o-mini',
   },

@@ -23,6 +23,18 @@ export const prod = defineEnvironment(apps, {
   tags: { allow: [TagPatterns.release], requireDigest: true },
   // Production pulls only from the organization's registry (policy rule images/registry).
   registries: ['ghcr.io/acme/'],
+  // Databases: general purpose and memory classes, a standby in a second zone, two weeks of backups,
+  // and the RDS instance outlives its claim (Orphan): deleting an app never deletes its data.
+  database: {
+    sizes: {
+      small: { instanceClass: 'db.m7g.large', storageGiB: 100 },
+      medium: { instanceClass: 'db.m7g.xlarge', storageGiB: 200 },
+      large: { instanceClass: 'db.r7g.2xlarge', storageGiB: 500 },
+    },
+    multiAz: true,
+    backupRetentionDays: 14,
+    deletionPolicy: 'Orphan',
+  },
   apps: {
     'book-shop': {
       autoscaling: { maxReplicas: 12 },

@@ -14,4 +14,15 @@ export const staging = defineEnvironment(apps, {
   sync: { automated: false },
   ingress: { domain: 'staging.acme.io', className: 'traefik', clusterIssuer: 'letsencrypt' },
   tags: { allow: [TagPatterns.gitSha, TagPatterns.snapshot] },
+  // Databases: burstable classes, one zone, a week of backups, deleted with their claim (pre-production data).
+  database: {
+    sizes: {
+      small: { instanceClass: 'db.t4g.small', storageGiB: 20 },
+      medium: { instanceClass: 'db.t4g.medium', storageGiB: 50 },
+      large: { instanceClass: 'db.t4g.large', storageGiB: 100 },
+    },
+    multiAz: false,
+    backupRetentionDays: 7,
+    deletionPolicy: 'Delete',
+  },
 });

@@ -1,4 +1,5 @@
 import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } from './check';
+import { checkDatabaseSpec, DatabaseSpec } from './database';
 import { callerFile, ConfigError } from './errors';
 import { checkSettings, InstanceSettings, SETTINGS_KEYS } from './settings';
 
@@ -43,22 +44,6 @@ export interface MetricsSpec {
    * @default '/metrics'
    */
   readonly path?: string;
-}
-
-/** A database the app needs (provisioned by a Crossplane claim; wired by the database issue). */
-export interface DatabaseSpec {
-  /** The engine. */
-  readonly engine: 'postgres';
-  /**
-   * Major version.
-   * @default '16'
-   */
-  readonly version?: string;
-  /**
-   * Storage in GiB.
-   * @default 20
-   */
-  readonly storageGiB?: number;
 }
 
 /** An explicit, documented exception to a policy rule for this app. */
@@ -110,7 +95,10 @@ export interface AppSpec<N extends string = string> extends InstanceSettings {
   readonly metrics?: MetricsSpec | boolean;
   /** Secret keys the app needs as environment variables (values are sealed into envs/secrets.ts). */
   readonly secrets?: readonly string[];
-  /** A database to provision for the app. */
+  /**
+   * A database to provision for the app in each env/region it is deployed to; the env's `database`
+   * profile decides the instance class, storage, multi-AZ, backups and deletion policy.
+   */
   readonly database?: DatabaseSpec;
   /**
    * Non-root user (and group) the container runs as.
@@ -209,13 +197,7 @@ export function checkApp(spec: unknown, file: string | undefined): void {
     const dup = keys.find((k, i) => keys.indexOf(k) !== i);
     if (dup) c.fail('secrets', `"${dup}" is listed twice`);
   }
-  if (s.database !== undefined) {
-    const d = c.object(s.database, 'database');
-    c.keys(d, 'database', ['engine', 'version', 'storageGiB']);
-    c.oneOf(d.engine, 'database.engine', ['postgres']);
-    c.optionalString(d.version, 'database.version', { pattern: /^\d+(\.\d+)?$/, allowed: 'a major version such as "16"' });
-    c.optionalInteger(d.storageGiB, 'database.storageGiB', 20, 65536);
-  }
+  if (s.database !== undefined) checkDatabaseSpec(c, s.database, 'database');
   c.optionalInteger(s.runAsUser, 'runAsUser', 1, 2147483647);
   if (s.policy !== undefined) {
     const pol = c.object(s.policy, 'policy');

@@ -1,5 +1,6 @@
 import { AppRegistry, byName, deepFreeze, setSource } from './app';
 import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
+import { checkDatabaseProfile, DatabaseProfile } from './database';
 import { callerFile, joinPath } from './errors';
 import { unknownApp, unknownRegion } from './names';
 import { checkSettings, InstanceSettings, LogLevel, ResourcesSpec, SETTINGS_KEYS } from './settings';
@@ -93,6 +94,11 @@ export interface EnvironmentSpec<Apps extends AppRegistry, N extends string, R e
   readonly registries?: readonly string[];
   /** The vcluster of each region. */
   readonly vcluster?: VclusterSpec;
+  /**
+   * How the databases of this env's apps are provisioned (sizes, multi-AZ, backups, deletion policy).
+   * Required once an app with a `database` is deployed here.
+   */
+  readonly database?: DatabaseProfile;
   /** Per-app overrides (keys must be registered apps). */
   readonly apps?: { readonly [A in keyof Apps]?: AppOverride<NoInfer<R>> };
 }
@@ -102,7 +108,7 @@ export type EnvironmentDefinition<N extends string = string, R extends string = 
   EnvironmentSpec<AppRegistry, N, R>
 > & { readonly regionNames: readonly R[] };
 
-const ENV_KEYS = ['name', 'description', 'regions', 'profile', 'sync', 'ingress', 'tags', 'registries', 'vcluster', 'apps'] as const;
+const ENV_KEYS = ['name', 'description', 'regions', 'profile', 'sync', 'ingress', 'tags', 'registries', 'vcluster', 'database', 'apps'] as const;
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const DOMAIN_ALLOWED = 'a DNS domain such as "dev.example.com"';
 
@@ -176,6 +182,7 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
     // The values themselves are checked against the chart's schema at synth time (imports/schemas).
     if (v.values !== undefined) c.object(v.values, 'vcluster.values');
   }
+  if (s.database !== undefined) checkDatabaseProfile(c, s.database, 'database');
 
   if (s.apps !== undefined) {
     const overrides = c.object(s.apps, 'apps');

@@ -25,4 +25,5 @@ export * from './vcluster-network';
 export * from './metrics-server';
 export * from './database-api';
 export * from './database-platform';
+export * from './database';
 export * from './placement';

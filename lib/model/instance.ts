@@ -1,4 +1,4 @@
-import { DatabaseSpec } from './app';
+import { DatabaseParameters } from './database-api';
 import { SealScope } from './secrets';
 
 /**
@@ -73,8 +73,8 @@ export interface AppInstance {
     /** KEY -> ciphertext, sorted by key. */
     readonly data: { readonly [key: string]: string };
   };
-  /** The app's database (wired by the database issue). */
-  readonly database?: DatabaseSpec;
+  /** The app's database here, as its claim's parameters (the app's engine, version and size through the env's profile), when the app has one. */
+  readonly database?: DatabaseParameters;
   readonly runAsUser: number;
   /** Policy rules this app opts out of, each with its reason. */
   readonly policyAllows: readonly { readonly rule: string; readonly reason: string }[];

@@ -1,5 +1,6 @@
 import { AddonCatalogue } from './addons';
 import { AppDefinition, AppRegistry, sourceOf } from './app';
+import { databaseParameters, missingDatabaseProfile } from './database';
 import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
 import { ConfigError, joinPath } from './errors';
 import { AppInstance, NotReleased } from './instance';
@@ -208,6 +209,12 @@ function buildInstance(
     };
   }
 
+  let database: AppInstance['database'];
+  if (app.database) {
+    if (!env.database) throw new ConfigError(sourceOf(env), 'database', missingDatabaseProfile(app.name, env.name, region));
+    database = databaseParameters(app.database, env.database);
+  }
+
   const metrics = app.metrics
     ? { port: (typeof app.metrics === 'object' && app.metrics.port) || app.port, path: (typeof app.metrics === 'object' && app.metrics.path) || '/metrics' }
     : undefined;
@@ -253,7 +260,7 @@ function buildInstance(
     spreadAcrossZones: s.spreadAcrossZones ?? false,
     sync: { automated: env.sync.automated, prune: env.sync.prune ?? true, selfHeal: env.sync.selfHeal ?? true },
     secrets: [...(app.secrets ?? [])],
-    ...(app.database ? { database: { ...app.database } } : {}),
+    ...(database ? { database } : {}),
     runAsUser: app.runAsUser ?? 10001,
     policyAllows: (app.policy?.allow ?? []).map((a) => ({ rule: a.rule, reason: a.reason })),
     labelDomain: platform.labelDomain,

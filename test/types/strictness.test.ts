@@ -62,3 +62,28 @@ test('releases for unknown apps, envs and regions do not compile, and are refuse
   // @ts-expect-error misspelled key
   expect(run({ echo: { dev: { tags: 'abcdef0' } } } satisfies R)).toThrow(/echo\.dev\.tags: unknown key \(did you mean "tag"\?\)/);
 });
+
+test('an unknown database size, engine or instance class, and a profile missing a size, do not compile, and are refused at run time', () => {
+  const app = { name: 'x', team: 't', image: 'a/b', port: 1, health: { liveness: '/l', readiness: '/r' } };
+  // @ts-expect-error unknown size
+  expect(() => defineApp({ ...app, database: { engine: 'postgres', size: 'huge' } })).toThrow(/database\.size: must be one of small, medium, large/);
+  // @ts-expect-error unknown engine
+  expect(() => defineApp({ ...app, database: { engine: 'mysql' } })).toThrow(/database\.engine: must be one of postgres/);
+  const small = { instanceClass: 'db.t4g.micro', storageGiB: 20 } as const;
+  expect(() =>
+    defineEnvironment(apps, {
+      ...base,
+      name: 'dev',
+      regions: { 'us-east-1': {} },
+      // @ts-expect-error every size is required
+      database: { sizes: { small, medium: small } },
+    })).toThrow(/database\.sizes\.large: is required/);
+  expect(() =>
+    defineEnvironment(apps, {
+      ...base,
+      name: 'dev',
+      regions: { 'us-east-1': {} },
+      // @ts-expect-error instance class not in INSTANCE_CLASSES
+      database: { sizes: { small, medium: small, large: { instanceClass: 'db.t3.micro', storageGiB: 20 } } },
+    })).toThrow(/database\.sizes\.large\.instanceClass: must be one of db\.t4g\.micro/);
+});
