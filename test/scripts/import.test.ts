@@ -8,7 +8,7 @@ import * as YAML from 'yaml';
 import { Composition, CompositionSpecMode, CompositeResourceDefinitionV2 } from '../../imports/apiextensions.crossplane.io';
 import { ApplicationSet } from '../../imports/argoproj.io';
 import { DeploymentRuntimeConfig, Function as CrossplaneFunction, FunctionV1Beta1, Provider } from '../../imports/pkg.crossplane.io';
-import { validateCustomResource } from '../../lib/policy';
+import { hasCustomResourceSchema, validateCustomResource } from '../../lib/policy';
 import { main, shareRepeatedSubschemas, toJsonSchema } from '../../scripts/import';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -80,7 +80,7 @@ withCrds('npm run import', () => {
     const r = runImport(dir, ['--from', CRDS]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^import: 5 API groups \(apiextensions\.crossplane\.io, argoproj\.io, bitnami\.com, external-secrets\.io, pkg\.crossplane\.io\), Kubernetes 1\.28\.0 \(\d+ kinds\), 110 files -> imports\/ in [\d.]+ s\n$/);
+    expect(r.stdout).toMatch(/^import: 5 API groups \(apiextensions\.crossplane\.io, argoproj\.io, bitnami\.com, external-secrets\.io, pkg\.crossplane\.io\), schemas only: Instance\.rds\.aws\.upbound\.io, SubnetGroup\.rds\.aws\.upbound\.io, Kubernetes 1\.28\.0 \(\d+ kinds\), 118 files -> imports\/ in [\d.]+ s\n$/);
     expectCommittedImports(dir);
     expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s.yaml', 'imports', 'node_modules', 'package.json', 'scripts']);
   });
@@ -133,6 +133,18 @@ withCrds('npm run import', () => {
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe('error: cdk8s.yaml: kubernetes: must be the https URL of the Kubernetes definitions, .../v<major>.<minor>.<patch>/_definitions.json\n');
+      expectUntouched();
+    });
+
+    it('refuses a CRD listed in both imports: and schemaOnly: with one line naming it, imports/ unchanged', async () => {
+      const doc = YAML.parseDocument(config);
+      const url = (doc.get('schemaOnly') as YAML.YAMLSeq<YAML.Scalar<string>>).items[0].value;
+      (doc.get('imports') as YAML.YAMLSeq).add(url);
+      fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), doc.toString());
+      const r = await importInProcess(dir, ['--from', CRDS]);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`error: cdk8s.yaml: ${url} is in both imports: and schemaOnly:\n`);
       expectUntouched();
     });
 
@@ -246,6 +258,26 @@ describe('the committed imports/', () => {
     expect(validateCustomResource({ ...provider, spec: { packge: provider.spec.package } })).toEqual([
       { path: 'spec.package', message: 'required key "package" is missing' },
       { path: 'spec.packge', message: expect.stringMatching(/^unknown key "packge" \(did you mean "package"\? allowed: /) },
+    ]);
+  });
+
+  it('has schemas, not constructs, for the schemaOnly: CRDs: an RDS Instance v1beta3 validates, ill-typed or unknown fields do not', () => {
+    expect(fs.readdirSync(path.join(ROOT, 'imports')).filter((f) => f.startsWith('rds.aws.upbound.io'))).toEqual([]);
+    for (const version of ['v1beta1', 'v1beta2', 'v1beta3']) expect(hasCustomResourceSchema(`rds.aws.upbound.io/${version}`, 'Instance')).toBe(true);
+    expect(hasCustomResourceSchema('rds.aws.upbound.io/v1beta1', 'SubnetGroup')).toBe(true);
+    const instance = (forProvider: Record<string, unknown>) => ({
+      apiVersion: 'rds.aws.upbound.io/v1beta3',
+      kind: 'Instance',
+      metadata: { name: 'orders-db' },
+      spec: { forProvider: { region: 'us-east-1', engine: 'postgres', instanceClass: 'db.t4g.micro', ...forProvider } },
+    });
+    expect(validateCustomResource(instance({}))).toEqual([]);
+    expect(validateCustomResource(instance({ allocatedStorage: 20 }))).toEqual([]);
+    expect(validateCustomResource(instance({ allocatedStorage: 'twenty' }))).toEqual([
+      { path: 'spec.forProvider.allocatedStorage', message: 'must be number (got "twenty")' },
+    ]);
+    expect(validateCustomResource(instance({ instanceClas: 'db.t4g.small' }))).toEqual([
+      { path: 'spec.forProvider.instanceClas', message: expect.stringMatching(/^unknown key "instanceClas" \(did you mean "instanceClass"\? allowed: /) },
     ]);
   });
 
