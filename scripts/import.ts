@@ -5,6 +5,8 @@
  *   TypeScript is compiled to imports/<group>.js (CommonJS, ES2022) + imports/<group>.d.ts; the .ts is not kept
  *   (3.5 MB for argoproj.io: loading it through tsx at every synth would cost ~0.2 s).
  * - the same CRDs -> imports/schemas/<group>/<Kind>_<version>.json (JSON Schema 2020-12, one per served version).
+ * - `schemaOnly:` (CRD URLs) -> only those schemas (and validators), no module: for CRDs that are validated but never
+ *   constructed (provider-upjet-aws v2.6.0's rds.aws.upbound.io would add 0.86 MB of .js + .d.ts nothing imports).
  * - `schemas:` (JSON schema URLs) -> imports/schemas/<repository>/<file name>, as is plus a `$comment`.
  * - `kubernetes:` (the Kubernetes OpenAPI definitions of the clusters' version) -> imports/schemas/kubernetes/: strict
  *   definitions, an index and precompiled validators per kind (scripts/kubernetes-schemas.ts), for `schema/core`.
@@ -73,7 +75,7 @@ function parseArgs(argv: readonly string[], root: string): Options {
   return { from: path.resolve(root, from), fromUrls };
 }
 
-function readConfig(root: string): { imports: string[]; schemas: string[]; kubernetes: string } {
+function readConfig(root: string): { imports: string[]; schemaOnly: string[]; schemas: string[]; kubernetes: string } {
   const file = path.join(root, 'cdk8s.yaml');
   let config: unknown;
   try {
@@ -90,11 +92,14 @@ function readConfig(root: string): { imports: string[]; schemas: string[]; kuber
   };
   const imports = list('imports');
   if (imports.length === 0) fail('cdk8s.yaml: imports: is empty, nothing to import');
+  const schemaOnly = list('schemaOnly');
+  const twice = schemaOnly.find((url) => imports.includes(url));
+  if (twice) fail(`cdk8s.yaml: ${twice} is in both imports: and schemaOnly:`);
   const kubernetes = (config as Record<string, unknown> | null)?.kubernetes;
   if (typeof kubernetes !== 'string' || !/^https:\/\/\S+\/v\d+\.\d+\.\d+\/_definitions\.json$/.test(kubernetes)) {
     fail('cdk8s.yaml: kubernetes: must be the https URL of the Kubernetes definitions, .../v<major>.<minor>.<patch>/_definitions.json');
   }
-  return { imports, schemas: list('schemas'), kubernetes };
+  return { imports, schemaOnly, schemas: list('schemas'), kubernetes };
 }
 
 const fileNameOf = (url: string): string => decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
@@ -312,15 +317,20 @@ export async function main(argv: readonly string[], io: ImportIo = {}): Promise<
     const options = parseArgs(argv, root);
     const config = readConfig(root);
     recover(root);
-    const urls = [...config.imports, ...config.schemas, config.kubernetes];
+    const urls = [...config.imports, ...config.schemaOnly, ...config.schemas, config.kubernetes];
     const sources = options.fromUrls ? await downloadSources(urls) : readLocalSources(urls, options.from);
-    const crdSources = sources.slice(0, config.imports.length);
-    const schemaSources = sources.slice(config.imports.length, config.imports.length + config.schemas.length);
-    const kubernetesSource = sources[sources.length - 1];
+    let taken = 0;
+    const take = (n: number): Source[] => sources.slice(taken, (taken += n));
+    const typed = take(config.imports.length).flatMap(parseCrds);
+    const schemaOnly = take(config.schemaOnly.length).flatMap(parseCrds);
+    const schemaSources = take(config.schemas.length);
+    const [kubernetesSource] = take(1);
 
+    // Modules for the `imports:` CRDs; schemas for those and the `schemaOnly:` ones, by group (stable sort).
     const byGroup = new Map<string, Crd[]>();
-    for (const crd of crdSources.flatMap(parseCrds)) byGroup.set(crd.group, [...(byGroup.get(crd.group) ?? []), crd]);
+    for (const crd of typed) byGroup.set(crd.group, [...(byGroup.get(crd.group) ?? []), crd]);
     const groups = [...byGroup.keys()].sort();
+    const crds = [...typed, ...schemaOnly].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
 
     const files = new Map<string, string>();
     let kubernetes = '';
@@ -332,12 +342,10 @@ export async function main(argv: readonly string[], io: ImportIo = {}): Promise<
     for (const m of modules) for (const [rel, content] of m) add(rel, content);
     // Each schema the policy validates with also gets its precompiled validator (<name>.validate.js).
     const validators: Array<[rel: string, schema: string, url: string, split: boolean]> = [];
-    for (const g of groups) {
-      for (const crd of byGroup.get(g)!) {
-        for (const [rel, content] of crdSchemas(crd)) {
-          add(rel, content);
-          validators.push([rel, content, crd.url, true]);
-        }
+    for (const crd of crds) {
+      for (const [rel, content] of crdSchemas(crd)) {
+        add(rel, content);
+        validators.push([rel, content, crd.url, true]);
       }
     }
     for (const s of schemaSources) {
@@ -359,7 +367,8 @@ export async function main(argv: readonly string[], io: ImportIo = {}): Promise<
 
     swapIn(root, files);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    out.write(`import: ${groups.length} API groups (${groups.join(', ')}), ${kubernetes}, ${files.size} files -> imports/ in ${seconds} s\n`);
+    const schemasOnly = schemaOnly.length > 0 ? `, schemas only: ${schemaOnly.map((c) => `${c.kind}.${c.group}`).join(', ')}` : '';
+    out.write(`import: ${groups.length} API groups (${groups.join(', ')})${schemasOnly}, ${kubernetes}, ${files.size} files -> imports/ in ${seconds} s\n`);
     return 0;
   } catch (e) {
     err.write(`error: ${oneLine(e)}\n`);

@@ -5,8 +5,10 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
+import { Composition, CompositionSpecMode, CompositeResourceDefinitionV2 } from '../../imports/apiextensions.crossplane.io';
 import { ApplicationSet } from '../../imports/argoproj.io';
-import { validateCustomResource } from '../../lib/policy';
+import { DeploymentRuntimeConfig, Function as CrossplaneFunction, FunctionV1Beta1, Provider } from '../../imports/pkg.crossplane.io';
+import { hasCustomResourceSchema, validateCustomResource } from '../../lib/policy';
 import { main, shareRepeatedSubschemas, toJsonSchema } from '../../scripts/import';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -78,7 +80,7 @@ withCrds('npm run import', () => {
     const r = runImport(dir, ['--from', CRDS]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^import: 3 API groups \(argoproj\.io, bitnami\.com, external-secrets\.io\), Kubernetes 1\.28\.0 \(\d+ kinds\), 92 files -> imports\/ in [\d.]+ s\n$/);
+    expect(r.stdout).toMatch(/^import: 5 API groups \(apiextensions\.crossplane\.io, argoproj\.io, bitnami\.com, external-secrets\.io, pkg\.crossplane\.io\), schemas only: Instance\.rds\.aws\.upbound\.io, SubnetGroup\.rds\.aws\.upbound\.io, Kubernetes 1\.28\.0 \(\d+ kinds\), 118 files -> imports\/ in [\d.]+ s\n$/);
     expectCommittedImports(dir);
     expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s.yaml', 'imports', 'node_modules', 'package.json', 'scripts']);
   });
@@ -131,6 +133,18 @@ withCrds('npm run import', () => {
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe('error: cdk8s.yaml: kubernetes: must be the https URL of the Kubernetes definitions, .../v<major>.<minor>.<patch>/_definitions.json\n');
+      expectUntouched();
+    });
+
+    it('refuses a CRD listed in both imports: and schemaOnly: with one line naming it, imports/ unchanged', async () => {
+      const doc = YAML.parseDocument(config);
+      const url = (doc.get('schemaOnly') as YAML.YAMLSeq<YAML.Scalar<string>>).items[0].value;
+      (doc.get('imports') as YAML.YAMLSeq).add(url);
+      fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), doc.toString());
+      const r = await importInProcess(dir, ['--from', CRDS]);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`error: cdk8s.yaml: ${url} is in both imports: and schemaOnly:\n`);
       expectUntouched();
     });
 
@@ -209,11 +223,69 @@ describe('the committed imports/', () => {
     expect(validateCustomResource(json)).toEqual([]);
   });
 
+  it('builds Crossplane objects with the generated classes; they pass their generated schemas', () => {
+    expect(Composition.GVK).toEqual({ apiVersion: 'apiextensions.crossplane.io/v1', kind: 'Composition' });
+    expect(CompositeResourceDefinitionV2.GVK).toEqual({ apiVersion: 'apiextensions.crossplane.io/v2', kind: 'CompositeResourceDefinition' });
+    expect(Provider.GVK).toEqual({ apiVersion: 'pkg.crossplane.io/v1', kind: 'Provider' });
+    expect(CrossplaneFunction.GVK).toEqual({ apiVersion: 'pkg.crossplane.io/v1', kind: 'Function' });
+    expect(FunctionV1Beta1.GVK).toEqual({ apiVersion: 'pkg.crossplane.io/v1beta1', kind: 'Function' });
+    expect(DeploymentRuntimeConfig.GVK).toEqual({ apiVersion: 'pkg.crossplane.io/v1beta1', kind: 'DeploymentRuntimeConfig' });
+    const chart = new Chart(new App(), 'test');
+    const composition = new Composition(chart, 'composition', {
+      metadata: { name: 'xpostgres.aws.platform.example.com' },
+      spec: {
+        compositeTypeRef: { apiVersion: 'platform.example.com/v1alpha1', kind: 'XPostgres' },
+        mode: CompositionSpecMode.PIPELINE,
+        pipeline: [{
+          step: 'patch-and-transform',
+          functionRef: { name: 'function-patch-and-transform' },
+          // An embedded resource that keeps unknown fields (x-kubernetes-preserve-unknown-fields): the function's input.
+          input: { apiVersion: 'pt.fn.crossplane.io/v1beta1', kind: 'Resources', resources: [{ name: 'db', base: { apiVersion: 'rds.aws.upbound.io/v1beta3', kind: 'Instance' } }] },
+        }],
+      },
+    }).toJson();
+    expect(composition.spec.pipeline[0].functionRef).toEqual({ name: 'function-patch-and-transform' });
+    expect(validateCustomResource(composition)).toEqual([]);
+    // Crossplane v2 removed `mode: Resources` (patch-and-transform without functions): the CRD's enum is [Pipeline].
+    expect(validateCustomResource({ ...composition, spec: { ...composition.spec, mode: 'Resources' } })).toEqual([
+      { path: 'spec.mode', message: 'must be one of "Pipeline" (got "Resources")' },
+    ]);
+    const provider = new Provider(chart, 'provider', {
+      metadata: { name: 'provider-aws-rds' },
+      spec: { package: 'xpkg.upbound.io/crossplane-contrib/provider-aws-rds:v2.6.0' },
+    }).toJson();
+    expect(validateCustomResource(provider)).toEqual([]);
+    expect(validateCustomResource({ ...provider, spec: { packge: provider.spec.package } })).toEqual([
+      { path: 'spec.package', message: 'required key "package" is missing' },
+      { path: 'spec.packge', message: expect.stringMatching(/^unknown key "packge" \(did you mean "package"\? allowed: /) },
+    ]);
+  });
+
+  it('has schemas, not constructs, for the schemaOnly: CRDs: an RDS Instance v1beta3 validates, ill-typed or unknown fields do not', () => {
+    expect(fs.readdirSync(path.join(ROOT, 'imports')).filter((f) => f.startsWith('rds.aws.upbound.io'))).toEqual([]);
+    for (const version of ['v1beta1', 'v1beta2', 'v1beta3']) expect(hasCustomResourceSchema(`rds.aws.upbound.io/${version}`, 'Instance')).toBe(true);
+    expect(hasCustomResourceSchema('rds.aws.upbound.io/v1beta1', 'SubnetGroup')).toBe(true);
+    const instance = (forProvider: Record<string, unknown>) => ({
+      apiVersion: 'rds.aws.upbound.io/v1beta3',
+      kind: 'Instance',
+      metadata: { name: 'orders-db' },
+      spec: { forProvider: { region: 'us-east-1', engine: 'postgres', instanceClass: 'db.t4g.micro', ...forProvider } },
+    });
+    expect(validateCustomResource(instance({}))).toEqual([]);
+    expect(validateCustomResource(instance({ allocatedStorage: 20 }))).toEqual([]);
+    expect(validateCustomResource(instance({ allocatedStorage: 'twenty' }))).toEqual([
+      { path: 'spec.forProvider.allocatedStorage', message: 'must be number (got "twenty")' },
+    ]);
+    expect(validateCustomResource(instance({ instanceClas: 'db.t4g.small' }))).toEqual([
+      { path: 'spec.forProvider.instanceClas', message: expect.stringMatching(/^unknown key "instanceClas" \(did you mean "instanceClass"\? allowed: /) },
+    ]);
+  });
+
   it('every generated file carries the do-not-edit header', () => {
-    for (const f of ['argoproj.io', 'bitnami.com', 'external-secrets.io']) {
-      for (const ext of ['.js', '.d.ts']) {
-        expect(fs.readFileSync(path.join(ROOT, 'imports', f + ext), 'utf8')).toMatch(/^\/\/ Generated by `npm run import` \(scripts\/import\.ts\) from:\n\/\/   https:\/\//);
-      }
+    const modules = fs.readdirSync(path.join(ROOT, 'imports')).filter((f) => /\.(js|d\.ts)$/.test(f));
+    expect(modules.length).toBeGreaterThanOrEqual(10);
+    for (const f of modules) {
+      expect(fs.readFileSync(path.join(ROOT, 'imports', f), 'utf8')).toMatch(/^\/\/ Generated by `npm run import` \(scripts\/import\.ts\) from:\n\/\/   https:\/\//);
     }
     const values = JSON.parse(fs.readFileSync(path.join(ROOT, 'imports', 'schemas', 'vcluster', 'values.schema.json'), 'utf8'));
     expect(values.$comment).toContain('https://raw.githubusercontent.com/loft-sh/vcluster/v0.36.1/chart/values.schema.json');

@@ -7,8 +7,8 @@ export const customResourceSchema: Rule = defineRule({
   severity: 'error',
   reason: 'custom resources must match the schema of their CustomResourceDefinition',
   explain:
-    'Each object whose apiVersion and kind have a CRD under imports/ (Argo CD Application, ApplicationSet and AppProject, ' +
-    'SealedSecret, ExternalSecret, SecretStore) is validated against the JSON schema generated from that CRD by ' +
+    'Each object whose apiVersion and kind have a CRD schema under imports/schemas (the kinds are listed in ' +
+    'imports/README.md) is validated against the JSON schema generated from that CRD by ' +
     '`npm run import` (imports/schemas, checked with precompiled validators): unknown or misspelled keys (e.g. repoUrl ' +
     'for repoURL), missing required keys, wrong types and values outside an enum. The API server or the controller ' +
     'would reject, or silently ignore, such fields after the YAML is merged. Fix the field named in the finding; if ' +
