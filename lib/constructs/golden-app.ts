@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { AppInstance, VCLUSTER_DNS } from '../model';
+import { AppInstance, CONNECTION_KEYS, connectionSecretName, VCLUSTER_DNS } from '../model';
 import { GOLDEN_APP_CONSTRUCTS as C } from './golden-app-kinds';
 import { instanceLabels, selectorLabels, syncWave } from './labels';
 
@@ -113,6 +113,13 @@ export class GoldenApp extends Construct {
     const ports: k8s.ContainerPort[] = [{ name: 'http', containerPort: i.port, protocol: 'TCP' }];
     if (i.metrics && i.metrics.port !== i.port) ports.push({ name: 'metrics', containerPort: i.metrics.port, protocol: 'TCP' });
 
+    // The database's variables, one non-optional secretKeyRef each: until the claim's Secret (synced into the
+    // vcluster from the host) has every key, the container waits in CreateContainerConfigError and starts by
+    // itself once they exist. envFrom would start it without them, and env never changes after start.
+    const env: k8s.EnvVar[] = [
+      ...(i.portEnv ? [{ name: i.portEnv, value: String(i.port) }] : []),
+      ...(i.database ? CONNECTION_KEYS.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: connectionSecretName(i.app), key } } })) : []),
+    ];
     const http = (path: string) => ({ path, port: k8s.IntOrString.fromString('http') });
     const startupPeriod = 5;
     const container: k8s.Container = {
@@ -122,7 +129,7 @@ export class GoldenApp extends Construct {
       ...(i.command ? { command: [...i.command] } : {}),
       ...(i.args ? { args: [...i.args] } : {}),
       ports,
-      ...(i.portEnv ? { env: [{ name: i.portEnv, value: String(i.port) }] } : {}),
+      ...(env.length > 0 ? { env } : {}),
       envFrom: [{ configMapRef: { name: i.app } }, ...(sealed ? [{ secretRef: { name: sealed.name } }] : [])],
       resources: {
         requests: { cpu: k8s.Quantity.fromString(i.resources.requests.cpu), memory: k8s.Quantity.fromString(i.resources.requests.memory) },
@@ -242,6 +249,10 @@ export class GoldenApp extends Construct {
       ],
     }];
     for (const callee of i.network.allowTo) egressRules.push({ to: [nsSelector(callee.app)], ports: [tcp(callee.port)] });
+    // The database: its subnets on its port (an ipBlock, which the vcluster syncer keeps verbatim).
+    if (i.network.database) {
+      egressRules.push({ to: i.network.database.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(i.network.database.port)] });
+    }
     if (i.network.internetEgress) {
       egressRules.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }], ports: [tcp(443)] });
     }

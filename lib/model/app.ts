@@ -1,5 +1,6 @@
 import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } from './check';
 import { checkDatabaseSpec, DatabaseSpec } from './database';
+import { CONNECTION_KEYS } from './database-api';
 import { callerFile, ConfigError } from './errors';
 import { checkSettings, InstanceSettings, SETTINGS_KEYS } from './settings';
 
@@ -197,7 +198,14 @@ export function checkApp(spec: unknown, file: string | undefined): void {
     const dup = keys.find((k, i) => keys.indexOf(k) !== i);
     if (dup) c.fail('secrets', `"${dup}" is listed twice`);
   }
-  if (s.database !== undefined) checkDatabaseSpec(c, s.database, 'database');
+  if (s.database !== undefined) {
+    checkDatabaseSpec(c, s.database, 'database');
+    // The database's connection Secret sets these variables; nothing else may.
+    const taken = (name: unknown) => typeof name === 'string' && (CONNECTION_KEYS as readonly string[]).includes(name);
+    const set = `is set from the database's connection Secret (${CONNECTION_KEYS.join(', ')}); pick another name`;
+    (Array.isArray(s.secrets) ? s.secrets : []).forEach((k: unknown, i: number) => { if (taken(k)) c.fail(`secrets[${i}]`, `"${k}" ${set}`); });
+    if (taken(s.portEnv)) c.fail('portEnv', `"${s.portEnv}" ${set}`);
+  }
   c.optionalInteger(s.runAsUser, 'runAsUser', 1, 2147483647);
   if (s.policy !== undefined) {
     const pol = c.object(s.policy, 'policy');

@@ -2,6 +2,7 @@ import { AddonCatalogue, AddonDeployment, planAddons } from './addons';
 import { sourceOf } from './app';
 import { hostForRegion, PlatformClusters, platformClusters } from './clusters';
 import { EnvironmentRegistry } from './environment';
+import { DatabaseParameters } from './database-api';
 import { ConfigError } from './errors';
 import { clusterName } from './layout';
 import { ResolveResult } from './resolve';
@@ -18,6 +19,8 @@ export interface ControlPlaneRegion {
   readonly vclusterNamespace: string;
   /** What the region's vcluster will run (its values are derived from it: lib/model/vcluster-sizing.ts). */
   readonly workload: VclusterWorkload;
+  /** The databases of the region's apps (claims on the region's host), by app name. */
+  readonly databases: readonly { readonly app: string; readonly team: string; readonly parameters: DatabaseParameters }[];
 }
 
 /** A released app of an environment: who owns it and where it runs. */
@@ -91,8 +94,10 @@ function planEnvs(envs: EnvironmentRegistry, resolved: ResolveResult): ControlPl
       if (vclusterNamespace.length > 63) {
         throw new ConfigError(sourceOf(env), `regions.${region}`, `vcluster namespace "${vclusterNamespace}" is longer than 63 characters; shorten the env or region name`);
       }
-      const workload = summarizeWorkload(resolved.instances.filter((i) => i.env === env.name && i.region === region));
-      return { region, cluster, vclusterNamespace, workload };
+      const here = resolved.instances.filter((i) => i.env === env.name && i.region === region);
+      const workload = summarizeWorkload(here);
+      const databases = here.filter((i) => i.database).sort((a, b) => (a.app < b.app ? -1 : 1)).map((i) => ({ app: i.app, team: i.team, parameters: i.database! }));
+      return { region, cluster, vclusterNamespace, workload, databases };
     });
     const byApp = new Map<string, { team: string; regions: string[] }>();
     for (const i of resolved.instances) {

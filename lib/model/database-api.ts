@@ -52,6 +52,9 @@ export type DeletionPolicy = (typeof DELETION_POLICIES)[number];
 export const CONNECTION_KEYS = ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD'] as const;
 export type ConnectionKey = (typeof CONNECTION_KEYS)[number];
 
+/** The port each engine listens on (RDS defaults; the Composition does not change it). */
+export const DATABASE_PORTS: { readonly [E in DatabaseEngine]: number } = { postgres: 5432 };
+
 /** What a claim asks for: the app's engine and version, the env's size mapping and policies, resolved. */
 export interface DatabaseParameters {
   readonly engine: DatabaseEngine;

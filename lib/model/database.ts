@@ -134,3 +134,11 @@ export function missingDatabaseProfile(app: string, env: string, region: string)
   return `${app} needs a database in ${env}/${region}, but ${env} has no database profile; add `
     + `database: { sizes: { ${DATABASE_SIZES.join(', ')} } } (each size { ${SIZE_KEYS.join(', ')} }; optional: ${optional.join(', ')})`;
 }
+
+/** Why a region whose host has no `databases` (envs/platform.ts) cannot run an app that needs a database. */
+export function missingHostDatabases(app: string, env: string, region: string, host: string | undefined): string {
+  const add = 'databases: { subnetIds, securityGroupIds, subnetCidrs, providerRoleArn }';
+  return host
+    ? `${app} needs a database in ${env}/${region}, but host ${host} has no databases; add ${add}`
+    : `${app} needs a database in ${env}/${region}, and databases are created on the region's host cluster; declare a host for ${region} with ${add}`;
+}

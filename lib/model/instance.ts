@@ -59,6 +59,8 @@ export interface AppInstance {
     /** Apps (namespaces) this app calls that are deployed in the same env/region, with the port their pods listen on. */
     readonly allowTo: readonly { readonly app: string; readonly port: number }[];
     readonly internetEgress: boolean;
+    /** The app's database, when it has one: its host's database subnets and the engine's port (egress allowed there only). */
+    readonly database?: { readonly cidrs: readonly string[]; readonly port: number };
   };
   readonly metrics?: { readonly port: number; readonly path: string };
   readonly spreadAcrossZones: boolean;

@@ -12,6 +12,8 @@
  * argocd/addons/<cluster>/<addon>.yaml       one add-on's Application for one cluster of the platform
  * argocd/crossplane/<host>.yaml              the Application syncing crossplane/<host>/ onto a host
  * crossplane/<host>/platform.yaml            the database API on a host (packages, XRD, Composition)
+ * argocd/databases/<env>-<region>.yaml       the Application syncing databases/<env>/<region>/ onto the region's host
+ * databases/<env>/<region>/<app>.yaml        an app's database claim, on its region's host
  * apps/<env>/<region>/<app>/<app>.yaml       everything of one app instance
  * vcluster-host/<env>-<region>/<part>.yaml  a vcluster's objects in its host namespace, synced onto its
  *                                            host by the Application vcluster-host-<env>-<region> (not by
@@ -37,6 +39,14 @@ export const databasePlatformDir = (host: string): string => `${CROSSPLANE_DIR}/
 export const databasePlatformFile = (host: string): string => `${databasePlatformDir(host)}/platform.yaml`;
 /** The Application syncing it, on the hub: `argocd/crossplane/<host>.yaml`. */
 export const databasePlatformAppFile = (host: string): string => `${ARGOCD_DIR}/crossplane/${host}.yaml`;
+/** The directory of the database claims (outside argocd/: synced onto each region's host by its own Application). */
+export const DATABASES_DIR = 'databases';
+/** An env/region's claims: `databases/<env>/<region>`. */
+export const databaseClaimsDir = (env: string, region: string): string => `${DATABASES_DIR}/${env}/${region}`;
+/** An app's claim there: `databases/<env>/<region>/<app>.yaml`. */
+export const databaseClaimFile = (env: string, region: string, app: string): string => `${databaseClaimsDir(env, region)}/${app}.yaml`;
+/** The Application syncing an env/region's claims, on the hub: `argocd/databases/<env>-<region>.yaml`. */
+export const databasesAppFile = (env: string, region: string): string => `${ARGOCD_DIR}/databases/${clusterName(env, region)}.yaml`;
 /** The directory of the vclusters' host-side objects (outside argocd/: the root app does not sync it to the hub). */
 export const VCLUSTER_HOST_DIR = 'vcluster-host';
 
@@ -96,6 +106,8 @@ export type DistFile =
   | { readonly kind: 'addon'; readonly cluster: string; readonly addon: string }
   | { readonly kind: 'database-api'; readonly host: string }
   | { readonly kind: 'database-api-app'; readonly host: string }
+  | { readonly kind: 'database-claim'; readonly env: string; readonly region: string; readonly app: string }
+  | { readonly kind: 'databases-app'; readonly env: string; readonly region: string }
   | { readonly kind: 'root' }
   | { readonly kind: 'readme' };
 
@@ -121,12 +133,20 @@ export function parseDistPath(rel: string): DistFile | undefined {
     return m && part ? { kind: 'vcluster-host', env: m[1], region: m[2], part } : undefined;
   }
   if (s[0] === CROSSPLANE_DIR && s.length === 3 && s[2] === 'platform.yaml') return { kind: 'database-api', host: s[1] };
+  if (s[0] === DATABASES_DIR && s.length === 4) {
+    const app = YAML.exec(s[3])?.[1];
+    return app ? { kind: 'database-claim', env: s[1], region: s[2], app } : undefined;
+  }
   if (s[0] !== ARGOCD_DIR) return undefined;
   const yaml = YAML.exec(s[s.length - 1])?.[1];
   if (s[1] === 'projects' && s.length === 3 && yaml) return { kind: 'project', env: yaml };
   if (s[1] === 'appsets' && s.length === 4 && s[3] === 'services.yaml') return { kind: 'appset', env: s[2] };
   if (s[1] === 'addons' && s.length === 4 && yaml) return { kind: 'addon', cluster: s[2], addon: yaml };
   if (s[1] === 'crossplane' && s.length === 3 && yaml) return { kind: 'database-api-app', host: yaml };
+  if (s[1] === 'databases' && s.length === 3 && yaml) {
+    const m = CLUSTER.exec(yaml);
+    if (m) return { kind: 'databases-app', env: m[1], region: m[2] };
+  }
   if (s[1] === 'vclusters' && s.length === 3 && yaml) {
     const m = CLUSTER.exec(yaml);
     if (m) return { kind: 'vcluster', env: m[1], region: m[2] };

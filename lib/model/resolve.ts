@@ -1,6 +1,8 @@
 import { AddonCatalogue } from './addons';
 import { AppDefinition, AppRegistry, sourceOf } from './app';
-import { databaseParameters, missingDatabaseProfile } from './database';
+import { databaseParameters, missingDatabaseProfile, missingHostDatabases } from './database';
+import { CONNECTION_KEYS, DATABASE_PORTS } from './database-api';
+import { hostForRegion } from './clusters';
 import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
 import { ConfigError, joinPath } from './errors';
 import { AppInstance, NotReleased } from './instance';
@@ -210,9 +212,15 @@ function buildInstance(
   }
 
   let database: AppInstance['database'];
+  let databaseNetwork: AppInstance['network']['database'];
   if (app.database) {
     if (!env.database) throw new ConfigError(sourceOf(env), 'database', missingDatabaseProfile(app.name, env.name, region));
     database = databaseParameters(app.database, env.database);
+    const host = hostForRegion(platform.hosts, region);
+    if (!host?.databases) throw new ConfigError(sourceOf(platform), host ? joinPath('hosts', host.name, 'databases') : 'hosts', missingHostDatabases(app.name, env.name, region, host?.name));
+    databaseNetwork = { cidrs: [...host.databases.subnetCidrs], port: DATABASE_PORTS[database.engine] };
+    const shadowed = Object.keys(config).find((k) => (CONNECTION_KEYS as readonly string[]).includes(k));
+    if (shadowed) blame('config', joinPath('config', shadowed), `is set from the database's connection Secret (${CONNECTION_KEYS.join(', ')}); pick another name`);
   }
 
   const metrics = app.metrics
@@ -255,6 +263,7 @@ function buildInstance(
       allowFrom: [...peers.callers],
       allowTo: [...peers.callees].sort().map((callee) => ({ app: callee, port: apps[callee].port })),
       internetEgress: app.network?.internetEgress ?? false,
+      ...(databaseNetwork ? { database: databaseNetwork } : {}),
     },
     ...(metrics ? { metrics } : {}),
     spreadAcrossZones: s.spreadAcrossZones ?? false,

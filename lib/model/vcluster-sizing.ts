@@ -1,3 +1,4 @@
+import { connectionSecretName, databaseNamespace } from './database-api';
 import { MetricsServerEndpoint } from './metrics-server';
 import { PlatformDefinition } from './platform';
 import { parseCpu, parseMemory } from './quantity';
@@ -54,10 +55,12 @@ export function deriveVclusterValues(
   platform: Pick<PlatformDefinition, 'ingressControllerNamespace' | 'monitoringNamespace'>,
   overrides: VclusterValues = {},
   hostMetrics?: MetricsServerEndpoint,
+  cluster?: string,
 ): VclusterValues {
   // The metrics API proxies to the host's metrics-server: name it, and let the control plane reach its pods.
   const metrics = w.autoscaling ? hostMetrics : undefined;
   return {
+    ...(cluster && w.databases.length > 0 ? { sync: { fromHost: { secrets: databaseSecretsFromHost(cluster, w.databases) } } } : {}),
     integrations: { metricsServer: { enabled: w.autoscaling, ...(metrics ? { apiService: { service: { ...metrics.service } } } : {}) } },
     policies: {
       resourceQuota: { enabled: true, quota: vclusterQuota(w, overrides) },
@@ -73,6 +76,18 @@ export function deriveVclusterValues(
       },
     },
   };
+}
+
+/**
+ * The apps' database connection Secrets, copied from the claims' namespace on the host into each app's
+ * namespace (vcluster v0.36.1 pkg/syncer/translator/from_config_translator.go: an exact
+ * `<hostNs>/<name>` key; the chart then grants `get` on exactly those names). The copy follows the host
+ * Secret (pkg/controllers/resources/secrets/from_host_syncer.go), so a rotated password arrives.
+ */
+export function databaseSecretsFromHost(cluster: string, apps: readonly string[]) {
+  const byName: { [host: string]: string } = {};
+  for (const app of apps) byName[`${databaseNamespace(cluster)}/${connectionSecretName(app)}`] = `${app}/${connectionSecretName(app)}`;
+  return { enabled: true, mappings: { byName } };
 }
 
 /** The vcluster control plane -> the host's metrics-server pods (the integration dials the Service directly). */

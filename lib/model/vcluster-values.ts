@@ -67,7 +67,13 @@ export interface VclusterValues {
   };
   readonly sync?: {
     readonly toHost?: { readonly [K in VclusterSyncToHostKind]?: VclusterEnableSwitch };
-    readonly fromHost?: { readonly [K in VclusterSyncFromHostKind]?: VclusterEnableSwitch };
+    readonly fromHost?: { readonly [K in VclusterSyncFromHostKind]?: VclusterEnableSwitch } & {
+      /**
+       * Host Secrets copied into the vcluster (one way, kept current): `mappings.byName` maps
+       * `<host namespace>/<name>` to `<virtual namespace>/<name>` (chart/values.yaml L265-287 @ v0.36.1).
+       */
+      readonly secrets?: VclusterEnableSwitch & { readonly mappings?: { readonly byName?: { readonly [host: string]: string } } };
+    };
   };
   readonly policies?: {
     readonly podSecurityStandard?: '' | 'baseline' | 'restricted' | 'privileged';

@@ -18,6 +18,8 @@ export interface VclusterWorkload {
   readonly ingressPorts: readonly number[];
   /** Metrics ports of the scraped apps (the host's Prometheus must reach them), sorted. */
   readonly metricsPorts: readonly number[];
+  /** The apps with a database (their connection Secrets are synced in from the host), sorted. */
+  readonly databases: readonly string[];
 }
 
 /** Containers per golden-app pod (lib/constructs/golden-app.ts: one container, no init containers). */
@@ -52,5 +54,6 @@ export function summarizeWorkload(instances: readonly AppInstance[]): VclusterWo
     limits: { cpuMillis, memoryBytes },
     ingressPorts: sorted(ingressPorts),
     metricsPorts: sorted(metricsPorts),
+    databases: instances.filter((i) => i.database).map((i) => i.app).sort(),
   };
 }

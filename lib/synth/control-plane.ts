@@ -1,11 +1,12 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Database } from '../constructs/database';
 import {
-  AddonApplication, DatabasePlatform, DatabasePlatformApplication, EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterHostApplication,
+  AddonApplication, DatabasePlatform, DatabasePlatformApplication, DatabasesApplication, EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterHostApplication,
   VclusterHostRegistration, VclusterNetworkPolicies, VclusterRegistration,
 } from '../constructs/argocd';
 import {
-  appsetFile, ConfigError, databasePlatformAppFile, databasePlatformFile, ControlPlane, ControlPlaneEnv, networkPolicyEnabled, projectFile, ROOT_FILE, vclusterFile, vclusterHostFile,
+  appsetFile, ConfigError, databaseApi, databaseClaimFile, databaseNamespace, databasePlatformAppFile, databasePlatformFile, databasesAppFile, ControlPlane, ControlPlaneEnv, networkPolicyEnabled, projectFile, ROOT_FILE, vclusterFile, vclusterHostFile,
   VclusterNetworkPolicy, vclusterPlacement,
 } from '../model';
 import { validateVclusterValues } from '../policy/schemas';
@@ -70,6 +71,21 @@ export function renderControlPlane(cp: ControlPlane): OutputFile[] {
       }
       if (remote) {
         files.push(renderFile(vclusterHostFile(env.name, region.region, 'registration'), (chart) => new VclusterHostRegistration(chart, 'host', { controlPlane: cp, env, region })));
+      }
+      if (region.databases.length > 0) {
+        files.push(renderFile(databasesAppFile(env.name, region.region), (chart) => new DatabasesApplication(chart, 'databases', { controlPlane: cp, env, region })));
+        const api = databaseApi(cp.platform.labelDomain);
+        for (const d of region.databases) {
+          const labels = {
+            'app.kubernetes.io/name': d.app,
+            'app.kubernetes.io/managed-by': cp.platform.managedBy,
+            [`${cp.platform.labelDomain}/team`]: d.team,
+            [`${cp.platform.labelDomain}/env`]: env.name,
+            [`${cp.platform.labelDomain}/region`]: region.region,
+          };
+          files.push(renderFile(databaseClaimFile(env.name, region.region, d.app), (chart) =>
+            new Database(chart, 'database', { api, app: d.app, namespace: databaseNamespace(region.cluster), parameters: d.parameters, labels })));
+        }
       }
     }
   }

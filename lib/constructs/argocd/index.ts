@@ -10,3 +10,4 @@ export * from './vcluster-host';
 export * from './vcluster-host-application';
 export * from './vcluster-network-policies';
 export * from './database-platform';
+export * from './databases-application';

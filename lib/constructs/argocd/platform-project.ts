@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../../imports/argoproj.io';
-import { addonClusterResources, addonDestinations, addonSources, ControlPlane, DATABASE_API_CLUSTER_KINDS, vclusterPlacement } from '../../model';
+import { addonClusterResources, addonDestinations, addonSources, ControlPlane, DATABASE_API_CLUSTER_KINDS, databaseNamespace, vclusterPlacement } from '../../model';
 import { controlPlaneLabels, IN_CLUSTER, PLATFORM_PROJECT, RESOURCES_FINALIZER, WAVES } from './common';
 import { syncWave } from '../labels';
 import { VCLUSTER_CHART_REPO } from './vcluster';
@@ -26,6 +26,9 @@ export class PlatformProject extends Construct {
     const controlPlaneDestinations = [
       { server: IN_CLUSTER, namespace: platform.gitops.argocdNamespace },
       ...cp.envs.flatMap((e) => e.regions.map((r) => ({ ...vclusterPlacement(cp.clusters, r.cluster).host.destination, namespace: r.vclusterNamespace }))),
+      // The regions' database claims, on their hosts.
+      ...cp.envs.flatMap((e) => e.regions.filter((r) => r.databases.length > 0)
+        .map((r) => ({ ...vclusterPlacement(cp.clusters, r.cluster).host.destination, namespace: databaseNamespace(r.cluster) }))),
     ];
     const destinations: { server?: string; name?: string; namespace: string }[] = [];
     const seen = new Set<string>();

@@ -43,7 +43,7 @@ export function goldenVclusterValues(
   placement?: Pick<VclusterPlacement, 'remote'>,
   hostMetrics?: MetricsServerEndpoint,
 ): VclusterValues {
-  const derived = deriveVclusterValues(region.workload, platform, overrides, hostMetrics);
+  const derived = deriveVclusterValues(region.workload, platform, overrides, hostMetrics, region.cluster);
   const apiHost = placement?.remote?.apiHost;
   return {
     controlPlane: {
@@ -64,6 +64,7 @@ export function goldenVclusterValues(
       },
       fromHost: {
         ingressClasses: { enabled: true },
+        ...derived.sync?.fromHost,
       },
     },
     policies: { podSecurityStandard: 'restricted', ...derived.policies },

@@ -6,7 +6,7 @@ import { K8sObject, ManifestObject, PlacementContext, PolicyContext } from '../.
 /*
  * Where dist/'s objects run, and what serves them there: the model behind the placement ("needs") rules
  * (./index.ts). A file's cluster comes from its path: apps/<env>/<region>/<app>/ -> vcluster <env>-<region>;
- * vcluster-host/<env>-<region>/ -> that vcluster's host; crossplane/<host>/ -> that host; argocd/** -> the hub (the root Application syncs that directory there). An add-on Application (on the hub)
+ * vcluster-host/<env>-<region>/ and databases/<env>/<region>/ -> that vcluster's host; crossplane/<host>/ -> that host; argocd/** -> the hub (the root Application syncs that directory there). An add-on Application (on the hub)
  * deploys a chart to its destination cluster; we do not render that chart, so what the chart makes the cluster
  * serve is what the add-on declares in envs/addons.ts (`serves`).
  */
@@ -16,7 +16,7 @@ export function placeOf(p: PlacementContext, file: string): PlatformCluster | un
   const where = parseDistPath(file);
   if (where?.kind === 'instance') return p.clusters.vclusters.find((c) => c.name === clusterName(where.env, where.region));
   if (where?.kind === 'database-api') return p.clusters.hosts.find((h) => h.name === where.host);
-  if (where?.kind === 'vcluster-host') {
+  if (where?.kind === 'vcluster-host' || where?.kind === 'database-claim') {
     const vcluster = p.clusters.vclusters.find((c) => c.name === clusterName(where.env, where.region));
     return vcluster && hostOf(p.clusters, vcluster);
   }
