@@ -3,7 +3,9 @@
  * exist in their namespace.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { containersOf, defineRule, ManifestObject, PolicyFinding, podSpecOf, Rule } from '../../engine';
+import { hostOf } from '../../../model/clusters';
+import { containersOf, defineRule, ManifestObject, PolicyContext, PolicyFinding, podSpecOf, Rule } from '../../engine';
+import { placeOf, vclusterApplication } from '../placement/where';
 import { byScope, scopeOf } from '../objects';
 import { arr, isObj, ns } from './objects';
 
@@ -57,6 +59,32 @@ function provided(list: readonly ManifestObject[], kind: 'configMap' | 'secret' 
   return names;
 }
 
+/**
+ * A Secret a vcluster copies from its host (`sync.fromHost.secrets.mappings.byName` of its Application's values,
+ * exact `<host ns>/<name>` keys): the virtual `<ns>/<name>` it becomes -> where it comes from on the host, and
+ * whether the set creates it there (a Secret of that name in that namespace on the host, or an object writing
+ * its connection Secret there: a Crossplane claim's `spec.writeConnectionSecretToRef`).
+ */
+function fromHostSecrets(ctx: PolicyContext, file: string): Map<string, { source: string; created: boolean }> {
+  const out = new Map<string, { source: string; created: boolean }>();
+  const p = ctx.placement;
+  const cluster = p && placeOf(p, file);
+  if (!p || !cluster || cluster.kind !== 'vcluster') return out;
+  const byName = (vclusterApplication(ctx, cluster)?.values as any)?.sync?.fromHost?.secrets;
+  if (byName?.enabled !== true || !isObj(byName.mappings?.byName)) return out;
+  const host = hostOf(p.clusters, cluster);
+  const onHost = ctx.objects.filter((o) => placeOf(p, o.file)?.name === host.name);
+  for (const [source, target] of Object.entries(byName.mappings.byName as Record<string, unknown>)) {
+    const [hostNs, hostName] = source.split('/');
+    if (typeof target !== 'string' || !hostNs || !hostName || hostName === '*') continue;
+    const [virtualNs, virtualName] = target.split('/');
+    const created = onHost.some(({ object: o }) => o.metadata?.namespace === hostNs
+      && ((o.kind === 'Secret' && o.metadata?.name === hostName) || (o.spec as any)?.writeConnectionSecretToRef?.name === hostName));
+    out.set(`${virtualNs}/${virtualName === '*' ? hostName : virtualName}`, { source, created });
+  }
+  return out;
+}
+
 function referenceRule(id: string, kind: Ref['kind'], what: string, explainText: string): Rule {
   return defineRule({
     id,
@@ -70,8 +98,16 @@ function referenceRule(id: string, kind: Ref['kind'], what: string, explainText:
         const pod = podSpecOf(m.object);
         if (!pod) continue;
         const have = provided(all.get(scopeOf(m)) ?? [], kind);
+        const synced = kind === 'secret' ? fromHostSecrets(ctx, m.file) : new Map();
         for (const r of refsOf(pod)) {
           if (r.kind !== kind || have.has(r.name)) continue;
+          const copy = synced.get(`${ns(m)}/${r.name}`);
+          if (copy?.created) continue;
+          if (copy) {
+            out.push(report(m, r.path,
+              `Secret ${JSON.stringify(r.name)} is copied into the vcluster from ${copy.source} on its host (sync.fromHost.secrets), and nothing in the set creates that: expected a Secret there, or a claim writing its connection Secret there (spec.writeConnectionSecretToRef)`));
+            continue;
+          }
           const alt = kind === 'secret' ? ' (a Secret, SealedSecret or ExternalSecret of that name)' : '';
           out.push(report(m, r.path,
             `${what} ${JSON.stringify(r.name)} does not exist in namespace ${ns(m)}; expected one${alt} in the set, or mark the reference optional: true`));
@@ -85,7 +121,7 @@ function referenceRule(id: string, kind: Ref['kind'], what: string, explainText:
 const configMapRefs = referenceRule('references/config-maps', 'configMap', 'ConfigMap',
   'Pods that read a ConfigMap through env valueFrom.configMapKeyRef, envFrom.configMapRef or a configMap/projected volume do not start (CreateContainerConfigError or a stuck volume mount) when it is missing. Every such reference that is not optional: true must name a ConfigMap of the same namespace in the rendered set (kube-root-ca.crt always exists).');
 const secretRefs = referenceRule('references/secrets', 'secret', 'Secret',
-  'Pods that read a Secret through env valueFrom.secretKeyRef, envFrom.secretRef, a secret/projected volume or imagePullSecrets do not start when it is missing. Every such reference that is not optional: true must name a Secret of the same namespace; a SealedSecret or ExternalSecret producing a Secret of that name also satisfies it.');
+  'Pods that read a Secret through env valueFrom.secretKeyRef, envFrom.secretRef, a secret/projected volume or imagePullSecrets do not start when it is missing. Every such reference that is not optional: true must name a Secret of the same namespace; a SealedSecret or ExternalSecret producing a Secret of that name also satisfies it, and so does a Secret the vcluster copies from its host (its values\' sync.fromHost.secrets mappings) when the set creates the source on the host (a Secret, or a claim whose spec.writeConnectionSecretToRef names it, e.g. an app\'s database).');
 
 const serviceAccountRefs: Rule = defineRule({
   id: 'references/service-account',
