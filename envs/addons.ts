@@ -1,5 +1,5 @@
 import {
-  AddonSpec, APPLICATION_HEALTH_KEY, ARGOCD_SERVES, APPLICATION_HEALTH_LUA, ArgoCdValues, CertManagerValues, defineAddons, ExternalSecretsValues, hostClusterCredentials,
+  AddonSpec, APPLICATION_HEALTH_KEY, databaseApi, databaseHealthChecks, ARGOCD_SERVES, APPLICATION_HEALTH_LUA, ArgoCdValues, CertManagerValues, defineAddons, ExternalSecretsValues, hostClusterCredentials,
   CrossplaneValues, KubePrometheusStackValues, MetricsServerValues, SealedSecretsValues, TraefikValues,
 } from '../lib/model';
 import { platform } from './platform';
@@ -44,7 +44,8 @@ export const addons = defineAddons({
     values: {
       // Restores Application health, so the root app's waves wait for the vclusters and add-ons.
       configs: {
-        cm: { [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA },
+        // ... and gives the database API's claims a health (Argo CD has none for the platform's own group).
+        cm: { [APPLICATION_HEALTH_KEY]: APPLICATION_HEALTH_LUA, ...databaseHealthChecks(databaseApi(platform.labelDomain)) },
         // The cluster Secrets of the hosts other than the hub (envs/platform.ts hosts): EKS IAM auth and CA, no credential.
         clusterCredentials: hostClusterCredentials(platform),
       },

@@ -27,3 +27,44 @@ export const APPLICATION_HEALTH_LUA = [
   'return hs',
   '',
 ].join('\n');
+
+/**
+ * The database API's claims and composites are in the platform's own API group, which none of Argo CD's
+ * built-in scripts match (v3.5.1 resource_customizations has `_.crossplane.io` and `_.upbound.io`
+ * wildcards only), so Argo CD would show them without health and the app Healthy while RDS is still
+ * being created. The key of each kind: `resource.customizations.health.<group>_<Kind>`.
+ */
+export const healthKey = (group: string, kind: string): string => `resource.customizations.health.${group}_${kind}`;
+
+/**
+ * Health of a Crossplane claim or composite, on the pattern of Argo CD v3.5.1
+ * resource_customizations/_.crossplane.io/_/health.lua (itself from the Crossplane docs' Argo CD
+ * guide): Degraded when a `Synced` (or `LastAsyncOperation`) condition is False, with its message;
+ * Healthy when `Ready` is True; Progressing otherwise (an RDS instance takes about 10 minutes).
+ */
+export const CROSSPLANE_CLAIM_HEALTH_LUA = [
+  'hs = { status = "Progressing", message = "Waiting for the database to be created" }',
+  'if obj.status == nil or obj.status.conditions == nil then',
+  '  return hs',
+  'end',
+  'for i, condition in ipairs(obj.status.conditions) do',
+  '  if (condition.type == "Synced" or condition.type == "LastAsyncOperation") and condition.status == "False" then',
+  '    hs.status = "Degraded"',
+  '    hs.message = condition.message',
+  '    return hs',
+  '  end',
+  'end',
+  'for i, condition in ipairs(obj.status.conditions) do',
+  '  if condition.type == "Ready" and condition.status == "True" then',
+  '    hs.status = "Healthy"',
+  '    hs.message = "Available"',
+  '  end',
+  'end',
+  'return hs',
+  '',
+].join('\n');
+
+/** The argocd-cm entries for the database API's kinds (claim and composite) of the platform's group. */
+export function databaseHealthChecks(api: { readonly group: string; readonly kind: string; readonly claimKind: string }): { [key: string]: string } {
+  return { [healthKey(api.group, api.claimKind)]: CROSSPLANE_CLAIM_HEALTH_LUA, [healthKey(api.group, api.kind)]: CROSSPLANE_CLAIM_HEALTH_LUA };
+}

@@ -217,8 +217,11 @@ function buildInstance(
     if (!env.database) throw new ConfigError(sourceOf(env), 'database', missingDatabaseProfile(app.name, env.name, region));
     database = databaseParameters(app.database, env.database);
     const host = hostForRegion(platform.hosts, region);
-    if (!host?.databases) throw new ConfigError(sourceOf(platform), host ? joinPath('hosts', host.name, 'databases') : 'hosts', missingHostDatabases(app.name, env.name, region, host?.name));
-    databaseNetwork = { cidrs: [...host.databases.subnetCidrs], port: DATABASE_PORTS[database.engine] };
+    // A declared topology without a host for the region is the topology check's error (planControlPlane), not this one.
+    if (host?.databases) databaseNetwork = { cidrs: [...host.databases.subnetCidrs], port: DATABASE_PORTS[database.engine] };
+    else if (host || platform.hosts.length === 0) {
+      throw new ConfigError(sourceOf(platform), host ? joinPath('hosts', host.name, 'databases') : 'hosts', missingHostDatabases(app.name, env.name, region, host?.name));
+    }
     const shadowed = Object.keys(config).find((k) => (CONNECTION_KEYS as readonly string[]).includes(k));
     if (shadowed) blame('config', joinPath('config', shadowed), `is set from the database's connection Secret (${CONNECTION_KEYS.join(', ')}); pick another name`);
   }

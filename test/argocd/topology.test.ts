@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { addonFile, ConfigError, definePlatform, planClusters, PlatformSpec, vclusterFile, vclusterHostFile } from '../../lib/model';
+import { addonFile, ConfigError, definePlatform, registerApps, planClusters, PlatformSpec, vclusterFile, vclusterHostFile } from '../../lib/model';
 import { PolicyGateError } from '../../lib/policy/gate';
 import { validateCustomResource } from '../../lib/policy/schemas';
 import { validatorFor } from '../../lib/policy/rules/schema-core';
@@ -161,13 +161,21 @@ describe('bad topology in envs/platform.ts: one line naming the file and the fie
     const clusters = planClusters(platform, exampleInput.envs);
     expect(clusters.hosts.map((h) => h.name)).toEqual(['hub']);
     expect(clusters.vclusters.find((v) => v.name === 'prod-eu-west-1')?.host).toBe('hub');
-    // Both prod regions on one host: the gate refuses the second claim of each exposed hostname (issue 11, finding 4).
-    let error: unknown;
-    try {
-      planSynth({ ...exampleInput, platform });
-    } catch (e) {
-      error = e;
-    }
+    const attempt = (input: typeof exampleInput): unknown => {
+      try {
+        planSynth(input);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    // Databases live on a declared host (its subnets, its provider role): the implicit hub has none.
+    const noHost = attempt({ ...exampleInput, platform }) as ConfigError;
+    expect(noHost).toBeInstanceOf(ConfigError);
+    expect([noHost.field, noHost.reason]).toEqual(['hosts', 'incident-assistant-backend needs a database in dev/us-east-1, and databases are created on the region\'s host cluster; declare a host for us-east-1 with databases: { subnetIds, securityGroupIds, subnetCidrs, providerRoleArn }']);
+    // Without databases, both prod regions on one host: the gate refuses the second claim of each exposed hostname (issue 11, finding 4).
+    const apps = registerApps(...Object.values(exampleInput.apps).map((a) => ({ ...a, database: undefined })));
+    const error = attempt({ ...exampleInput, apps, platform });
     expect(error).toBeInstanceOf(PolicyGateError);
     const findings = (error as PolicyGateError).findings;
     expect(new Set(findings.map((f) => f.rule))).toEqual(new Set(['cluster/unique-hosts']));

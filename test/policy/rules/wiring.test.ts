@@ -1,3 +1,4 @@
+import { platformPlacement } from '../../../lib/policy/gate';
 import { readdirSync, readFileSync } from 'fs';
 import { join, posix } from 'path';
 import { parseAllDocuments } from 'yaml';
@@ -173,6 +174,25 @@ test('the example repository passes every wiring rule', () => {
     const parts = posix.dirname(`dist/${f.path}`).split('/');
     for (let i = 1; i <= parts.length; i++) directories.add(parts.slice(0, i).join('/'));
   }
-  const findings = runPolicy(wiringRules, context(objects, [...directories]));
+  // With the platform's placement (as synth and validate run it): the database's connection Secret is copied in from the host.
+  const placement = platformPlacement(exampleInput.platform, exampleInput.envs, exampleInput.addons!);
+  const findings = runPolicy(wiringRules, { ...context(objects, [...directories]), placement });
   expect(findings.map((f) => formatFinding(f))).toEqual([]);
+});
+
+test('references/secrets: a Secret copied in from the host counts only when the set creates it there', () => {
+  const plan = planSynth(exampleInput);
+  const all = plan.files.filter((f) => f.path.endsWith('.yaml')).flatMap((f) => parse(f.path, f.content));
+  const placement = platformPlacement(exampleInput.platform, exampleInput.envs, exampleInput.addons!);
+  const secretFindings = (objects: ManifestObject[]) => runPolicy(wiringRules, { ...context(objects), placement })
+    .filter((f) => f.rule === 'references/secrets').map((f) => `${f.file}: ${f.path}: ${f.message}`);
+  expect(secretFindings(all)).toEqual([]);
+  // Without the claim in prod: the copy has no source, and the finding names it.
+  const withoutClaim = all.filter((m) => m.file !== 'databases/prod/us-east-1/incident-assistant-backend.yaml');
+  const found = secretFindings(withoutClaim);
+  expect(found).toHaveLength(5); // DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD
+  expect(found[0]).toBe('apps/prod/us-east-1/incident-assistant-backend/incident-assistant-backend.yaml: spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name: '
+    + 'Secret "incident-assistant-backend-db" is copied into the vcluster from db-prod-us-east-1/incident-assistant-backend-db on its host (sync.fromHost.secrets), and nothing in the set creates that: expected a Secret there, or a claim writing its connection Secret there (spec.writeConnectionSecretToRef)');
+  // Without placement (a directory validated without the platform), nothing is known to be copied in.
+  expect(runPolicy(wiringRules, context(all)).filter((f) => f.rule === 'references/secrets')).toHaveLength(15);
 });
