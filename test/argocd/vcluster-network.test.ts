@@ -121,6 +121,17 @@ test('nothing else on the host, and no other vcluster, reaches the apps; only th
   expect(apps.some((a) => a.instance.network.internetEgress)).toBe(true);
 });
 
+test('the app with a database reaches its host\'s database subnets on 5432 through the vcluster\'s policies; no other app, no other port', () => {
+  const rds: Endpoint = { name: 'rds', ip: '10.10.64.25' }; // in host-us-east-1's first database subnet (envs/platform.ts)
+  const db = apps.filter((a) => a.instance.database).map((a) => a.instance.app);
+  expect(db).toEqual(['incident-assistant-backend']);
+  for (const a of apps) {
+    expect([a.instance.app, allowed(policies, a.pod, rds, 5432)]).toEqual([a.instance.app, db.includes(a.instance.app)]);
+    expect([a.instance.app, allowed(policies, a.pod, rds, 5433)]).toEqual([a.instance.app, false]);
+  }
+  expect(allowed(policies, byApp('incident-assistant-backend').pod, { name: 'elsewhere', ip: '10.10.200.1' }, 5432)).toBe(false);
+});
+
 describe('the policies follow the values keys of the chart', () => {
   test('network policy off (policies.networkPolicy.enabled: false): no policies', () => {
     expect(vclusterHostNetworkPolicies('x', { enabled: false })).toEqual([]);
