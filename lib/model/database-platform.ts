@@ -18,6 +18,17 @@ export const CROSSPLANE_PACKAGES = {
   patchAndTransform: { name: 'function-patch-and-transform', package: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform:v0.10.8' },
 } as const;
 
+/**
+ * The kinds a provider package makes its cluster serve, by package repository (tag stripped), for the
+ * placement checks: provider-aws-rds v2.6.0 serves all of RDS and the family's ProviderConfig (through
+ * its dependency provider-family-aws); only the kinds the platform uses are listed.
+ */
+export function providerPackageServes(pkg: string): { readonly [group: string]: readonly string[] } | undefined {
+  const repository = pkg.replace(/[:@][^/]*$/, '');
+  if (repository !== CROSSPLANE_PACKAGES.providerAwsRds.package.replace(/:[^/]*$/, '')) return undefined;
+  return { 'aws.upbound.io': ['ProviderConfig'], 'rds.aws.upbound.io': DATABASE_MANAGED_KINDS.map((k) => k.kind) };
+}
+
 /** Where Crossplane runs and keeps the composites' and managed resources' own secrets. */
 export const CROSSPLANE_NAMESPACE = 'crossplane-system';
 /** The runtime config that gives the provider's ServiceAccount its IAM role (IRSA), and the ProviderConfig using it. */
@@ -50,23 +61,6 @@ export const DATABASE_MANAGED_KINDS: readonly { readonly group: string; readonly
   { group: 'rds.aws.upbound.io', kind: 'Instance' },
   { group: 'rds.aws.upbound.io', kind: 'SubnetGroup' },
 ];
-
-/**
- * What the database API makes a host serve (for the placement checks): the claim and composite kinds of
- * the XRD, and the provider kinds the Composition and the ProviderConfig use (provider-aws-rds serves
- * more RDS kinds; only these are relied on).
- */
-export function databaseApiServes(api: DatabaseApi): { kinds: { [group: string]: string[] }; apis: string[]; ingressClasses: string[] } {
-  return {
-    kinds: {
-      [api.group]: [api.kind, api.claimKind],
-      'aws.upbound.io': ['ProviderConfig'],
-      'rds.aws.upbound.io': DATABASE_MANAGED_KINDS.map((k) => k.kind),
-    },
-    apis: [],
-    ingressClasses: [],
-  };
-}
 
 /** The XRD: the claim's parameters are the env-resolved DatabaseParameters (less the engine: the kind is Postgres). */
 export function databaseXrd(api: DatabaseApi): Obj {

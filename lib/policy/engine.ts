@@ -5,7 +5,7 @@
  * a check that reports findings with their object and field path as data. Findings print as
  * `<file>: <Kind> <namespace>/<name>: <field path>: <message> (<rule id>)`.
  */
-import type { AddonDeployment, AddonServesDefinition } from '../model/addons';
+import type { AddonDeployment } from '../model/addons';
 import type { PlatformClusters } from '../model/clusters';
 import { instanceOf, parseDistPath } from '../model/layout';
 
@@ -77,8 +77,6 @@ export interface PolicyContext {
 export interface PlacementContext {
   readonly clusters: PlatformClusters;
   readonly addons: readonly AddonDeployment[];
-  /** What the database API serves on the hosts that have `databases` (lib/model/database-platform.ts). */
-  readonly databaseApi?: AddonServesDefinition;
 }
 
 /** What the Argo CD expansion check needs to know about the platform. */

@@ -1,5 +1,5 @@
 import {
-  AddonCatalogue, AppRegistry, clusterName, ConfigError, databaseApi, databaseApiServes, EnvironmentRegistry, instanceOf, planAddons, planClusters, PlatformDefinition, sourceOf,
+  AddonCatalogue, AppRegistry, clusterName, ConfigError, EnvironmentRegistry, instanceOf, planAddons, planClusters, PlatformDefinition, sourceOf,
 } from '../model';
 import { allowsRule, EnvPolicy, ManifestObject, PlacementContext, PolicyAllow, PolicyContext, PolicyFinding, Rule, runPolicy } from './engine';
 import { ALL_RULES, SYNTH_RULES } from './rules';
@@ -55,12 +55,7 @@ export function policyContext(
  */
 export function platformPlacement(platform: PlatformDefinition, envs: EnvironmentRegistry, catalogue: AddonCatalogue): PlacementContext {
   const clusters = planClusters(platform, envs);
-  return placementContext(platform, clusters, planAddons(catalogue, clusters));
-}
-
-/** The placement checks' view of the platform: its clusters, the add-ons on them, and what the database API serves on its hosts. */
-export function placementContext(platform: Pick<PlatformDefinition, 'labelDomain'>, clusters: PlacementContext['clusters'], addons: PlacementContext['addons']): PlacementContext {
-  return { clusters, addons, databaseApi: databaseApiServes(databaseApi(platform.labelDomain)) };
+  return { clusters, addons: planAddons(catalogue, clusters) };
 }
 
 /** True when `rule` names an existing rule or rule group. */

@@ -6,7 +6,7 @@ import {
 import { renderControlPlane } from './control-plane';
 import { assertNoPlaintextSecrets } from './gate';
 import { K8sObject, PolicyFinding } from '../policy/engine';
-import { appAllows, placementContext, PolicyGateError, runGate, SYNTH_RULES } from '../policy/gate';
+import { appAllows, PolicyGateError, runGate, SYNTH_RULES } from '../policy/gate';
 import { renderMatrix } from './matrix';
 
 /** One file of dist/: its path relative to dist/ (POSIX separators) and its bytes. */
@@ -87,7 +87,7 @@ export function planSynth(input: ResolveInput): SynthPlan {
     directories,
     platform: input.platform,
     // The placement checks need to know what runs on each cluster: only with an add-on catalogue (envs/addons.ts).
-    ...(input.addons ? { placement: placementContext(input.platform, controlPlane.clusters, controlPlane.addons) } : {}),
+    ...(input.addons ? { placement: { clusters: controlPlane.clusters, addons: controlPlane.addons } } : {}),
     rules: SYNTH_RULES,
   });
   if (findings.some((f) => f.severity === 'error')) throw new PolicyGateError(findings.filter((f) => f.severity === 'error'));

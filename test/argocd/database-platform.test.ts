@@ -12,7 +12,7 @@ import { addons, envs, platform } from '../fixtures/example/envs';
 import { exampleInput } from '../support/example';
 import { ManifestObject } from '../../lib/policy/engine';
 import { platformPlacement, policyContext } from '../../lib/policy/gate';
-import { servedKinds } from '../../lib/policy/rules/placement';
+import { crossplanePipeline, servedKinds } from '../../lib/policy/rules/placement';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const plan = planSynth(exampleInput);
@@ -76,4 +76,43 @@ test('placement: without the crossplane add-on, the host does not serve the XRD 
   expect(found).toContain('crossplane/host-eu-west-1/platform.yaml: CompositeResourceDefinition xpostgresinstances.platform.acme.io: host cluster host-eu-west-1 does not serve apiextensions.crossplane.io/CompositeResourceDefinition: no add-on of the catalogue (envs/addons.ts) serves it; add one that does, with host-eu-west-1 in its target');
   // the provider's and the XRD's own kinds are served by the database API itself, whatever the catalogue says
   expect(found.filter((f) => f.includes('ProviderConfig'))).toEqual([]);
+});
+
+describe('the needs chain: a claim needs its XRD on its host, the Composition its provider and function there', () => {
+  const objects: ManifestObject[] = plan.files.filter((f) => f.path.endsWith('.yaml'))
+    .flatMap((f) => parseAllDocuments(f.content).map((d, index) => ({ file: f.path, index, object: d.toJS() })));
+  const placement = platformPlacement(platform, envs, addons);
+  const run = (objs: ManifestObject[]) => [servedKinds, crossplanePipeline]
+    .flatMap((r) => r.check(policyContext(objs, envs, undefined, undefined, placement)))
+    .map((f) => `${f.rule} ${f.file}: ${f.object}: ${f.path ? `${f.path}: ` : ''}${f.message}`);
+  const without = (file: string, kind: string) => objects.filter((m) => !(m.file === file && m.object.kind === kind));
+  const US = databasePlatformFile('host-us-east-1');
+
+  test('the example has every link', () => {
+    expect(run(objects)).toEqual([]);
+  });
+
+  test('no XRD on host-us-east-1: every claim of the region is reported, naming where the XRD is', () => {
+    const found = run(without(US, 'CompositeResourceDefinition'));
+    expect(found.filter((f) => f.startsWith('cluster/served-kinds databases/'))).toEqual(['dev', 'prod', 'staging'].map((env) =>
+      `cluster/served-kinds databases/${env}/us-east-1/incident-assistant-backend.yaml: PostgresInstance db-${env}-us-east-1/incident-assistant-backend: `
+      + 'hub cluster host-us-east-1 does not serve platform.acme.io/PostgresInstance: XRD xpostgresinstances.platform.acme.io (crossplane/host-eu-west-1/platform.yaml) defines it, on host-eu-west-1, not on host-us-east-1'));
+  });
+
+  test('no Provider on host-us-east-1: the Composition\'s bases and the ProviderConfig are reported', () => {
+    expect(run(without(US, 'Provider')).map((f) => f.split(': ').slice(0, 3).join(': '))).toEqual([
+      `cluster/served-kinds ${US}: ProviderConfig default: hub cluster host-us-east-1 does not serve aws.upbound.io/ProviderConfig`,
+      `cluster/served-kinds ${US}: Composition xpostgresinstances.aws: spec.pipeline[0].input.resources[0].base`,
+      `cluster/served-kinds ${US}: Composition xpostgresinstances.aws: spec.pipeline[0].input.resources[1].base`,
+    ]);
+  });
+
+  test('no Function or no Composition on host-us-east-1: the pipeline rule says which', () => {
+    expect(run(without(US, 'Function'))).toEqual([
+      `cluster/crossplane-pipeline ${US}: Composition xpostgresinstances.aws: spec.pipeline[0].functionRef.name: hub cluster host-us-east-1 has no Function "function-patch-and-transform" (pkg.crossplane.io); install it there with this Composition`,
+    ]);
+    expect(run(without(US, 'Composition'))).toEqual([
+      `cluster/crossplane-pipeline ${US}: CompositeResourceDefinition xpostgresinstances.platform.acme.io: spec.names.kind: hub cluster host-us-east-1 has no Composition for platform.acme.io/XPostgresInstance; its claims would never be composed`,
+    ]);
+  });
 });

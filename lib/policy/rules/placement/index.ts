@@ -1,6 +1,7 @@
 import { hostOf } from '../../../model/clusters';
 import { defineRule, ManifestObject, PolicyFinding, Rule } from '../../engine';
 import { isBuiltinKind } from '../schema-core';
+import { compositionBases, compositionFunctions, crossplaneObjectsOn } from './crossplane';
 import {
   describeCluster, describeNeed, ingressPlacement, METRICS_SERVER, missingProvider, Need, placeOf, providersOn, vclusterApplication, valueAt,
 } from './where';
@@ -37,10 +38,15 @@ export const servedKinds: Rule = defineRule({
       const { apiVersion, kind } = m.object;
       const cluster = placeOf(p, m.file);
       if (!cluster || typeof apiVersion !== 'string' || typeof kind !== 'string') return [];
-      const need: Need = { group: groupOf(apiVersion), kind };
-      if (isBuiltinKind(need.group, kind) || providersOn(p, cluster, need).length > 0) return [];
-      const vcluster = cluster.kind === 'vcluster' ? '; a vcluster syncs no custom resources from its host (vcluster 0.36.1: a licensed vCluster Platform feature)' : '';
-      return [report(m, '', `${describeCluster(cluster)} does not serve ${describeNeed(need)}: ${missingProvider(p, cluster, need)}${vcluster}`)];
+      // The object itself, and what a Crossplane Composition composes there (each base needs its provider on that cluster).
+      const wanted = [{ path: '', apiVersion, kind }, ...compositionBases(m).map((b) => ({ path: b.path, apiVersion: b.base.apiVersion as string, kind: b.base.kind as string }))];
+      return wanted.flatMap((w) => {
+        const need: Need = { group: groupOf(w.apiVersion), kind: w.kind };
+        if (isBuiltinKind(need.group, w.kind) || providersOn(p, cluster, need, ctx.objects).length > 0) return [];
+        const vcluster = cluster.kind === 'vcluster' ? '; a vcluster syncs no custom resources from its host (vcluster 0.36.1: a licensed vCluster Platform feature)' : '';
+        const composed = w.path ? '; a composed kind is served by its provider package (a pkg.crossplane.io Provider on that cluster)' : '';
+        return [report(m, w.path, `${describeCluster(cluster)} does not serve ${describeNeed(need)}: ${missingProvider(p, cluster, need, ctx.objects)}${vcluster}${composed}`)];
+      });
     });
   },
 });
@@ -151,5 +157,38 @@ export const uniqueHosts: Rule = defineRule({
   },
 });
 
+export const crossplanePipeline: Rule = defineRule({
+  id: 'cluster/crossplane-pipeline',
+  severity: 'error',
+  reason: 'a Crossplane XRD needs a Composition, and a Composition its functions, in the same cluster',
+  optOut: false,
+  explain:
+    `${PLACEMENT} A claim or composite of an XRD is composed only if a Composition for the XRD's composite kind is in the same cluster (and the XRD's defaultCompositionRef, when set, names one), and a Composition in Pipeline mode runs only if every function its steps name (functionRef.name) is installed there as a pkg.crossplane.io Function. Otherwise Crossplane reports the composite as not Ready forever and the app waiting for its database never starts. Claims need their XRD there and Composition bases their provider: cluster/served-kinds checks those. ${WHEN}`,
+  check(ctx, report) {
+    const p = ctx.placement;
+    if (!p) return [];
+    const found: PolicyFinding[] = [];
+    for (const m of ctx.objects) {
+      const cluster = placeOf(p, m.file);
+      if (!cluster) continue;
+      for (const f of compositionFunctions(m)) {
+        if (crossplaneObjectsOn(p, ctx.objects, cluster.name, 'pkg.crossplane.io', 'Function').some((o) => o.object.metadata?.name === f.name)) continue;
+        found.push(report(m, f.path, `${describeCluster(cluster)} has no Function "${f.name}" (pkg.crossplane.io); install it there with this Composition`));
+      }
+      if (m.object.kind !== 'CompositeResourceDefinition' || !String(m.object.apiVersion).startsWith('apiextensions.crossplane.io/')) continue;
+      const spec = m.object.spec as { group?: string; names?: { kind?: string }; defaultCompositionRef?: { name?: string } } | undefined;
+      const compositions = crossplaneObjectsOn(p, ctx.objects, cluster.name, 'apiextensions.crossplane.io', 'Composition')
+        .filter((c) => (c.object.spec as { compositeTypeRef?: { apiVersion?: string; kind?: string } })?.compositeTypeRef?.kind === spec?.names?.kind
+          && String((c.object.spec as { compositeTypeRef?: { apiVersion?: string } })?.compositeTypeRef?.apiVersion).startsWith(`${spec?.group}/`));
+      if (compositions.length === 0) {
+        found.push(report(m, 'spec.names.kind', `${describeCluster(cluster)} has no Composition for ${spec?.group}/${spec?.names?.kind}; its claims would never be composed`));
+      } else if (spec?.defaultCompositionRef?.name && !compositions.some((c) => c.object.metadata?.name === spec.defaultCompositionRef!.name)) {
+        found.push(report(m, 'spec.defaultCompositionRef.name', `names Composition "${spec.defaultCompositionRef.name}", which ${describeCluster(cluster)} does not have (it has: ${compositions.map((c) => c.object.metadata?.name).join(', ')})`));
+      }
+    }
+    return found;
+  },
+});
+
 /** The placement rules of the gate. */
-export const placementRules: Rule[] = [servedKinds, metricsApi, ingressController, uniqueHosts];
+export const placementRules: Rule[] = [servedKinds, metricsApi, ingressController, uniqueHosts, crossplanePipeline];

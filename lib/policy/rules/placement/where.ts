@@ -2,6 +2,7 @@ import { AddonServesDefinition, ARGOCD_SERVES } from '../../../model/addons';
 import { hostOf, PlatformCluster } from '../../../model/clusters';
 import { ARGOCD_DIR, clusterName, parseDistPath, vclusterFile } from '../../../model/layout';
 import { K8sObject, ManifestObject, PlacementContext, PolicyContext } from '../../engine';
+import { definedIn } from './crossplane';
 
 /*
  * Where dist/'s objects run, and what serves them there: the model behind the placement ("needs") rules
@@ -28,9 +29,6 @@ export function describeCluster(c: PlatformCluster): string {
   return c.kind === 'vcluster' ? `vcluster ${c.name}` : `${c.kind} cluster ${c.name}`;
 }
 
-/** The database API on a host with `databases` (crossplane/<host>/platform.yaml: the provider's and the XRD's kinds). */
-export const DATABASE_API_PROVIDER = 'the database API (crossplane/<host>/platform.yaml)';
-
 /** The hub serves Argo CD's kinds before any add-on syncs: Argo CD is installed by hand before argocd/root.yaml (bootstrap). */
 export const BOOTSTRAP_PROVIDER = 'Argo CD (installed before argocd/root.yaml: a bootstrap prerequisite)';
 
@@ -50,11 +48,15 @@ function satisfies(s: AddonServesDefinition, n: Need): boolean {
   return s.ingressClasses.includes(n.ingressClass);
 }
 
-/** What serves `need` on `cluster`: the add-ons installed there (by name), and Argo CD on the hub. Empty when nothing does. */
-export function providersOn(p: PlacementContext, cluster: PlatformCluster, need: Need): string[] {
+/**
+ * What serves `need` on `cluster`: the add-ons installed there (by name), Argo CD on the hub, and, given the
+ * object set, what its objects on that cluster define (a Crossplane XRD's kinds, a provider package's kinds:
+ * ./crossplane.ts). Empty when nothing does.
+ */
+export function providersOn(p: PlacementContext, cluster: PlatformCluster, need: Need, objects?: readonly ManifestObject[]): string[] {
   const out = p.addons.filter((d) => d.cluster.name === cluster.name && satisfies(d.addon.serves, need)).map((d) => d.addon.name);
   if (cluster.kind === 'hub' && satisfies(ARGOCD, need)) out.push(BOOTSTRAP_PROVIDER);
-  if (cluster.spec?.databases && p.databaseApi && satisfies(p.databaseApi, need)) out.push(DATABASE_API_PROVIDER);
+  if (objects) for (const d of definedIn(p, objects)) if (d.cluster === cluster.name && satisfies(d.serves, need)) out.push(d.name);
   return out;
 }
 
@@ -62,7 +64,9 @@ export function providersOn(p: PlacementContext, cluster: PlatformCluster, need:
  * Why nothing serves `need` on `cluster`, for the end of a finding: `no add-on installs it there (sealed-secrets serves it
  * and targets hosts)`, or `no add-on of the catalogue (envs/addons.ts) serves it`.
  */
-export function missingProvider(p: PlacementContext, cluster: PlatformCluster, need: Need): string {
+export function missingProvider(p: PlacementContext, cluster: PlatformCluster, need: Need, objects?: readonly ManifestObject[]): string {
+  const defined = objects ? definedIn(p, objects).filter((d) => satisfies(d.serves, need)) : [];
+  if (defined.length > 0) return `${defined.map((d) => d.name).join(', ')} defines it, on ${[...new Set(defined.map((d) => d.cluster))].join(', ')}, not on ${cluster.name}`;
   const elsewhere = new Map<string, string>();
   for (const d of p.addons) if (satisfies(d.addon.serves, need)) elsewhere.set(d.addon.name, d.addon.target);
   if (elsewhere.size === 0) return `no add-on of the catalogue (envs/addons.ts) serves it; add one that does, with ${cluster.name} in its target`;
