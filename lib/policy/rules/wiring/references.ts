@@ -4,7 +4,7 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { hostOf } from '../../../model/clusters';
-import { containersOf, defineRule, ManifestObject, PolicyContext, PolicyFinding, podSpecOf, Rule } from '../../engine';
+import { containersOf, defineRule, ManifestObject, PlacementContext, PolicyContext, PolicyFinding, podSpecOf, Rule } from '../../engine';
 import { placeOf, vclusterApplication } from '../placement/where';
 import { byScope, scopeOf } from '../objects';
 import { arr, isObj, ns } from './objects';
@@ -60,28 +60,46 @@ function provided(list: readonly ManifestObject[], kind: 'configMap' | 'secret' 
 }
 
 /**
- * A Secret a vcluster copies from its host (`sync.fromHost.secrets.mappings.byName` of its Application's values,
- * exact `<host ns>/<name>` keys): the virtual `<ns>/<name>` it becomes -> where it comes from on the host, and
- * whether the set creates it there (a Secret of that name in that namespace on the host, or an object writing
- * its connection Secret there: a Crossplane claim's `spec.writeConnectionSecretToRef`).
+ * The Secrets each vcluster copies from its host (`sync.fromHost.secrets.mappings.byName` of its Application's values,
+ * exact `<host ns>/<name>` keys): per vcluster, the virtual `<ns>/<name>` each becomes -> where it comes from on the
+ * host, and whether the set creates it there (a Secret of that name in that namespace on the host, or an object
+ * writing its connection Secret there: a Crossplane claim's `spec.writeConnectionSecretToRef`). Computed once per
+ * object set (one pass over the objects), since every pod of every vcluster asks.
  */
-function fromHostSecrets(ctx: PolicyContext, file: string): Map<string, { source: string; created: boolean }> {
-  const out = new Map<string, { source: string; created: boolean }>();
+type FromHost = Map<string, Map<string, { source: string; created: boolean }>>;
+const fromHostCache = new WeakMap<readonly ManifestObject[], WeakMap<PlacementContext, FromHost>>();
+
+function fromHostSecrets(ctx: PolicyContext & { placement: PlacementContext }): FromHost {
   const p = ctx.placement;
-  const cluster = p && placeOf(p, file);
-  if (!p || !cluster || cluster.kind !== 'vcluster') return out;
-  const byName = (vclusterApplication(ctx, cluster)?.values as any)?.sync?.fromHost?.secrets;
-  if (byName?.enabled !== true || !isObj(byName.mappings?.byName)) return out;
-  const host = hostOf(p.clusters, cluster);
-  const onHost = ctx.objects.filter((o) => placeOf(p, o.file)?.name === host.name);
-  for (const [source, target] of Object.entries(byName.mappings.byName as Record<string, unknown>)) {
-    const [hostNs, hostName] = source.split('/');
-    if (typeof target !== 'string' || !hostNs || !hostName || hostName === '*') continue;
-    const [virtualNs, virtualName] = target.split('/');
-    const created = onHost.some(({ object: o }) => o.metadata?.namespace === hostNs
-      && ((o.kind === 'Secret' && o.metadata?.name === hostName) || (o.spec as any)?.writeConnectionSecretToRef?.name === hostName));
-    out.set(`${virtualNs}/${virtualName === '*' ? hostName : virtualName}`, { source, created });
+  const hit = fromHostCache.get(ctx.objects)?.get(p);
+  if (hit) return hit;
+  const out: FromHost = new Map();
+  {
+    // What the set creates on each cluster: `<cluster>\0<namespace>\0<secret name>`.
+    const created = new Set<string>();
+    for (const { file, object: o } of ctx.objects) {
+      const cluster = placeOf(p, file);
+      if (!cluster) continue;
+      const name = o.kind === 'Secret' ? o.metadata?.name : (o.spec as any)?.writeConnectionSecretToRef?.name;
+      if (typeof name === 'string') created.add(`${cluster.name}\0${o.metadata?.namespace ?? ''}\0${name}`);
+    }
+    for (const cluster of p.clusters.vclusters) {
+      const secrets = (vclusterApplication(ctx, cluster)?.values as any)?.sync?.fromHost?.secrets;
+      if (secrets?.enabled !== true || !isObj(secrets.mappings?.byName)) continue;
+      const host = hostOf(p.clusters, cluster);
+      const copies = new Map<string, { source: string; created: boolean }>();
+      for (const [source, target] of Object.entries(secrets.mappings.byName as Record<string, unknown>)) {
+        const [hostNs, hostName] = source.split('/');
+        if (typeof target !== 'string' || !hostNs || !hostName || hostName === '*') continue;
+        const [virtualNs, virtualName] = target.split('/');
+        copies.set(`${virtualNs}/${virtualName === '*' ? hostName : virtualName}`, { source, created: created.has(`${host.name}\0${hostNs}\0${hostName}`) });
+      }
+      out.set(cluster.name, copies);
+    }
   }
+  const byPlacement = fromHostCache.get(ctx.objects) ?? new WeakMap<PlacementContext, FromHost>();
+  byPlacement.set(p, out);
+  fromHostCache.set(ctx.objects, byPlacement);
   return out;
 }
 
@@ -98,7 +116,8 @@ function referenceRule(id: string, kind: Ref['kind'], what: string, explainText:
         const pod = podSpecOf(m.object);
         if (!pod) continue;
         const have = provided(all.get(scopeOf(m)) ?? [], kind);
-        const synced = kind === 'secret' ? fromHostSecrets(ctx, m.file) : new Map();
+        const cluster = kind === 'secret' && ctx.placement ? placeOf(ctx.placement, m.file) : undefined;
+        const synced = (cluster && fromHostSecrets({ ...ctx, placement: ctx.placement! }).get(cluster.name)) ?? new Map<string, { source: string; created: boolean }>();
         for (const r of refsOf(pod)) {
           if (r.kind !== kind || have.has(r.name)) continue;
           const copy = synced.get(`${ns(m)}/${r.name}`);
