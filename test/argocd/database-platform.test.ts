@@ -8,6 +8,7 @@ import {
   CONNECTION_KEYS, DATABASE_API_CLUSTER_KINDS, databasePlatformAppFile, databasePlatformFile, ROOT_FILE, WAVES,
 } from '../../lib/model';
 import { planSynth } from '../../lib/synth';
+import { hasCustomResourceSchema, validateCustomResource } from '../../lib/policy/schemas';
 import { addons, envs, platform } from '../fixtures/example/envs';
 import { exampleInput } from '../support/example';
 import { ManifestObject } from '../../lib/policy/engine';
@@ -115,4 +116,16 @@ describe('the needs chain: a claim needs its XRD on its host, the Composition it
       `cluster/crossplane-pipeline ${US}: CompositeResourceDefinition xpostgresinstances.platform.acme.io: spec.names.kind: hub cluster host-us-east-1 has no Composition for platform.acme.io/XPostgresInstance; its claims would never be composed`,
     ]);
   });
+});
+
+test('every Crossplane object synth writes validates against its pinned CRD schema (all but the family provider\'s ProviderConfig, whose CRD is not pinned)', () => {
+  const objects = plan.files.filter((f) => f.path.startsWith('crossplane/')).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()));
+  const unchecked = objects.filter((o) => !hasCustomResourceSchema(o.apiVersion, o.kind)).map((o) => `${o.apiVersion} ${o.kind}`);
+  expect([...new Set(unchecked)]).toEqual(['aws.upbound.io/v1beta1 ProviderConfig']);
+  for (const o of objects.filter((x) => hasCustomResourceSchema(x.apiVersion, x.kind))) expect([o.kind, validateCustomResource(o)]).toEqual([o.kind, []]);
+  // The Composition's bases against the provider's CRDs (schema-only imports), as Crossplane will apply them (patches add required fields).
+  const composition = objects.find((o) => o.kind === 'Composition');
+  for (const r of composition.spec.pipeline[0].input.resources) {
+    expect([r.name, validateCustomResource(r.base).filter((f) => !/required/.test(f.message))]).toEqual([r.name, []]);
+  }
 });
