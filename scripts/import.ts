@@ -297,7 +297,7 @@ function oneLine(e: unknown): string {
 
 /**
  * The project to import into and the output streams: tests run the command in-process on a copy of the project.
- * (Not lib/cli's CommandIo: the tests also run this script as a process in a project copy without lib/.)
+ * (Not lib/cli's CommandIo: the script stays independent of the CLI; it uses only pure parts of lib/.)
  */
 export interface ImportIo {
   /** The project: its cdk8s.yaml is read, its imports/ replaced; --from is relative to it. @default the project of this script */

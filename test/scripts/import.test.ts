@@ -40,10 +40,13 @@ function expectCommittedImports(dir: string) {
   for (const [rel, bytes] of b) expect({ rel, same: a.get(rel)!.equals(bytes) }).toEqual({ rel, same: true });
 }
 
-/** A copy of the project's import inputs and imports/ (node_modules symlinked) in a temporary directory. */
+/**
+ * A copy of the project's import inputs and imports/ (node_modules symlinked) in a temporary directory; lib/ too: the
+ * import shares the CRD -> JSON Schema translation with the gate (lib/policy/crd-json-schema.ts).
+ */
 function projectCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-import-test-'));
-  for (const p of ['package.json', 'cdk8s.yaml', 'scripts', 'imports']) fs.cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true });
+  for (const p of ['package.json', 'cdk8s.yaml', 'scripts', 'lib', 'imports']) fs.cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   return dir;
 }
@@ -82,7 +85,7 @@ withCrds('npm run import', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^import: 5 API groups \(apiextensions\.crossplane\.io, argoproj\.io, bitnami\.com, external-secrets\.io, pkg\.crossplane\.io\), schemas only: Instance\.rds\.aws\.upbound\.io, SubnetGroup\.rds\.aws\.upbound\.io, Kubernetes 1\.28\.0 \(\d+ kinds\), 118 files -> imports\/ in [\d.]+ s\n$/);
     expectCommittedImports(dir);
-    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s.yaml', 'imports', 'node_modules', 'package.json', 'scripts']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s.yaml', 'imports', 'lib', 'node_modules', 'package.json', 'scripts']);
   });
 
   describe('on bad input', () => {
