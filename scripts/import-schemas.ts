@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
-import { crdVersionJsonSchema } from '../lib/policy/crd-json-schema';
+import { crdVersionJsonSchema, stableJson, stableValue } from '../lib/policy/crd-json-schema';
 
 export { toJsonSchema } from '../lib/policy/crd-json-schema';
 
@@ -223,13 +223,3 @@ export function validatorModule(rel: string, schemaJson: string, url: string, sp
   }
   return [rel.replace(/(\.schema)?\.json$/, '.validate.js'), `${tsHeader([url])}${code}\n`];
 }
-
-/** A copy of `v` with the keys of every object sorted. */
-function stableValue(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stableValue);
-  if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, stableValue((v as Record<string, unknown>)[k])]));
-}
-
-/** 2-space JSON, keys sorted at every level, trailing newline. */
-const stableJson = (value: unknown): string => `${JSON.stringify(stableValue(value), null, 2)}\n`;

@@ -73,3 +73,13 @@ export function crdVersionJsonSchema(openApi: unknown, apiVersion: string, kind:
     additionalProperties: root.additionalProperties ?? false,
   };
 }
+
+/** A copy of `v` with the keys of every object sorted. */
+export function stableValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stableValue);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, stableValue((v as Record<string, unknown>)[k])]));
+}
+
+/** 2-space JSON, keys sorted at every level, trailing newline (the generated schema files). */
+export const stableJson = (value: unknown): string => `${JSON.stringify(stableValue(value), null, 2)}\n`;
