@@ -39,7 +39,7 @@ test('every rule is made with defineRule: its explain ends with the opt-out text
   for (const r of ALL_RULES) expect([r.id, r.explain.endsWith(` ${optOutText(r.id, r.optOut !== false)}`)]).toEqual([r.id, true]);
   expect(ALL_RULES.filter((r) => r.optOut === false).map((r) => r.id).sort()).toEqual([
     'argocd/appset-expansion', 'argocd/appset-paths-exist', 'argocd/no-wildcards', 'cluster/crossplane-pipeline', 'cluster/ingress-controller', 'cluster/metrics-api', 'cluster/served-kinds', 'cluster/unique-hosts',
-    'schema/vcluster-values', 'secrets/no-plaintext',
+    'schema/claim', 'schema/composition-base', 'schema/composition-patch', 'schema/vcluster-values', 'secrets/no-plaintext',
   ]);
 });
 
