@@ -8,6 +8,11 @@
  * - `schemaOnly:` (CRD URLs) -> only those schemas (and validators), no module: for CRDs that are validated but never
  *   constructed (provider-upjet-aws v2.6.0's rds.aws.upbound.io would add 0.86 MB of .js + .d.ts nothing imports).
  * - `schemas:` (JSON schema URLs) -> imports/schemas/<repository>/<file name>, as is plus a `$comment`.
+ * - `xrdGroup:` (our own XRD, built by lib/model/database-platform.ts `databaseXrd(databaseApi(<xrdGroup>))`) -> the
+ *   claim CRD Crossplane generates from it (lib/policy/xrd-crds.ts), through `cdk8s import` like the `imports:` CRDs,
+ *   into imports/<xrdGroup>.{js,d.ts}: the claim's typed spec (PostgresInstanceSpec); and the claim's JSON schema as
+ *   the gate derives it from that XRD, precompiled (imports/schemas/xrd/<xrdGroup>/), which the gate uses instead of
+ *   compiling when the set's XRD is byte for byte this one.
  * - `kubernetes:` (the Kubernetes OpenAPI definitions of the clusters' version) -> imports/schemas/kubernetes/: strict
  *   definitions, an index and precompiled validators per kind (scripts/kubernetes-schemas.ts), for `schema/core`.
  * - each CRD schema and the vcluster values schema -> a precompiled Ajv validator next to it (standalone code,
@@ -26,6 +31,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import * as YAML from 'yaml';
+import { databaseApi } from '../lib/model/database-api';
+import { databaseXrd } from '../lib/model/database-platform';
+import { stableJson } from '../lib/policy/crd-json-schema';
+import { claimCrd, generatedCrdJsonSchema } from '../lib/policy/xrd-crds';
 import { Crd, crdSchemas, jsonHeader, tsHeader, validatorModule } from './import-schemas';
 import { enumsFromKubernetesModels, kubernetesSchemas } from './kubernetes-schemas';
 
@@ -75,7 +84,7 @@ function parseArgs(argv: readonly string[], root: string): Options {
   return { from: path.resolve(root, from), fromUrls };
 }
 
-function readConfig(root: string): { imports: string[]; schemaOnly: string[]; schemas: string[]; kubernetes: string } {
+function readConfig(root: string): { imports: string[]; schemaOnly: string[]; schemas: string[]; kubernetes: string; xrdGroup?: string } {
   const file = path.join(root, 'cdk8s.yaml');
   let config: unknown;
   try {
@@ -99,7 +108,11 @@ function readConfig(root: string): { imports: string[]; schemaOnly: string[]; sc
   if (typeof kubernetes !== 'string' || !/^https:\/\/\S+\/v\d+\.\d+\.\d+\/_definitions\.json$/.test(kubernetes)) {
     fail('cdk8s.yaml: kubernetes: must be the https URL of the Kubernetes definitions, .../v<major>.<minor>.<patch>/_definitions.json');
   }
-  return { imports, schemaOnly, schemas: list('schemas'), kubernetes };
+  const xrdGroup = (config as Record<string, unknown> | null)?.xrdGroup;
+  if (xrdGroup !== undefined && (typeof xrdGroup !== 'string' || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(xrdGroup))) {
+    fail('cdk8s.yaml: xrdGroup: must be an API group (a DNS subdomain such as platform.acme.io)');
+  }
+  return { imports, schemaOnly, schemas: list('schemas'), kubernetes, ...(xrdGroup ? { xrdGroup } : {}) };
 }
 
 const fileNameOf = (url: string): string => decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
@@ -184,6 +197,23 @@ function run(cmd: string, args: readonly string[], cwd: string): Promise<void> {
       reject(new ImportError(`${path.basename(cmd)} ${args[0]} failed: ${last}`));
     });
   });
+}
+
+/**
+ * Our database XRD's claim CRD (as Crossplane generates it), for `cdk8s import`: the claim's types come from the one
+ * schema the XRD holds. Its "url" (the generated files' header) names where it is built.
+ */
+function ourClaimCrd(group: string): Crd & { schemas: Map<string, string> } {
+  const doc = claimCrd(databaseXrd(databaseApi(group)));
+  if (!doc) fail(`lib/model/database-platform.ts: the database XRD has no claimNames`);
+  const url = `lib/model/database-platform.ts databaseXrd(databaseApi('${group}')) -> its claim CRD (lib/policy/xrd-crds.ts)`;
+  const kind = String(doc.spec.names.kind);
+  // The JSON schema the gate derives from this XRD, precompiled (lib/policy/schemas.ts uses it when the set's XRD is this one).
+  const schemas = new Map<string, string>();
+  for (const v of doc.spec.versions.filter((x) => x.served)) {
+    schemas.set(`schemas/xrd/${group}/${kind}_${v.name}.json`, stableJson({ ...generatedCrdJsonSchema(doc, v.name), $comment: jsonHeader(url) }));
+  }
+  return { url, group, kind, doc: doc as unknown as Record<string, any>, schemas };
 }
 
 /** `cdk8s import` of one API group's CRDs, compiled to .js + .d.ts (returned as file name -> content). */
@@ -329,7 +359,10 @@ export async function main(argv: readonly string[], io: ImportIo = {}): Promise<
     // Modules for the `imports:` CRDs; schemas for those and the `schemaOnly:` ones, by group (stable sort).
     const byGroup = new Map<string, Crd[]>();
     for (const crd of typed) byGroup.set(crd.group, [...(byGroup.get(crd.group) ?? []), crd]);
-    const groups = [...byGroup.keys()].sort();
+    const ours = config.xrdGroup ? ourClaimCrd(config.xrdGroup) : undefined;
+    if (ours && byGroup.has(ours.group)) fail(`cdk8s.yaml: xrdGroup: ${ours.group} is also the group of CRDs in imports:`);
+    if (ours) byGroup.set(ours.group, [ours]);
+    const groups = [...byGroup.keys()].filter((g) => g !== ours?.group).sort();
     const crds = [...typed, ...schemaOnly].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
 
     const files = new Map<string, string>();
@@ -338,7 +371,7 @@ export async function main(argv: readonly string[], io: ImportIo = {}): Promise<
       if (files.has(rel)) fail(`two sources generate imports/${rel}`);
       files.set(rel, content);
     };
-    const modules = await Promise.all(groups.map((g) => importGroup(g, byGroup.get(g)!, work)));
+    const modules = await Promise.all([...groups, ...(ours ? [ours.group] : [])].map((g) => importGroup(g, byGroup.get(g)!, work)));
     for (const m of modules) for (const [rel, content] of m) add(rel, content);
     // Each schema the policy validates with also gets its precompiled validator (<name>.validate.js).
     const validators: Array<[rel: string, schema: string, url: string, split: boolean]> = [];
@@ -347,6 +380,10 @@ export async function main(argv: readonly string[], io: ImportIo = {}): Promise<
         add(rel, content);
         validators.push([rel, content, crd.url, true]);
       }
+    }
+    for (const [rel, content] of ours?.schemas ?? []) {
+      add(rel, content);
+      validators.push([rel, content, ours!.url, false]);
     }
     for (const s of schemaSources) {
       const [rel, content] = copiedSchema(s);
@@ -368,7 +405,8 @@ export async function main(argv: readonly string[], io: ImportIo = {}): Promise<
     swapIn(root, files);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const schemasOnly = schemaOnly.length > 0 ? `, schemas only: ${schemaOnly.map((c) => `${c.kind}.${c.group}`).join(', ')}` : '';
-    out.write(`import: ${groups.length} API groups (${groups.join(', ')})${schemasOnly}, ${kubernetes}, ${files.size} files -> imports/ in ${seconds} s\n`);
+    const claims = ours ? `, our XRD's claim: ${ours.kind}.${ours.group}` : '';
+    out.write(`import: ${groups.length} API groups (${groups.join(', ')})${claims}${schemasOnly}, ${kubernetes}, ${files.size} files -> imports/ in ${seconds} s\n`);
     return 0;
   } catch (e) {
     err.write(`error: ${oneLine(e)}\n`);

@@ -1,5 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import {
+  PostgresInstanceSpec, PostgresInstanceSpecParametersDeletionPolicy, PostgresInstanceSpecParametersEngineVersion,
+  PostgresInstanceSpecParametersInstanceClass, toJson_PostgresInstanceSpec,
+} from '../../imports/platform.acme.io';
 import { connectionSecretName, DatabaseApi, DatabaseParameters } from '../model';
 
 /** Props of {@link Database}. */
@@ -31,21 +35,34 @@ export class Database extends Construct {
     const { api, parameters: p } = props;
     if (p.engine !== 'postgres') throw new Error(`Database ${props.app}: engine: "${p.engine}" has no claim kind; allowed: postgres`);
     this.secretName = connectionSecretName(props.app);
+    // The claim's type is generated from the XRD's schema (imports/platform.acme.io: `npm run import` runs cdk8s
+    // import on the claim CRD Crossplane makes of lib/model/database-platform.ts databaseXrd); its enums are the
+    // model's lists, so each value is one of them unless imports/ is stale.
+    const what = `Database ${props.app}`;
+    const spec: PostgresInstanceSpec = {
+      parameters: {
+        engineVersion: member(PostgresInstanceSpecParametersEngineVersion, p.engineVersion, `${what}: engineVersion`),
+        instanceClass: member(PostgresInstanceSpecParametersInstanceClass, p.instanceClass, `${what}: instanceClass`),
+        storageGiB: p.storageGiB,
+        multiAz: p.multiAz,
+        backupRetentionDays: p.backupRetentionDays,
+        deletionPolicy: member(PostgresInstanceSpecParametersDeletionPolicy, p.deletionPolicy, `${what}: deletionPolicy`),
+      },
+      writeConnectionSecretToRef: { name: this.secretName },
+    };
+    // apiVersion from the DatabaseApi (the platform's labelDomain), not the generated class's GVK (the import's group).
     new ApiObject(this, 'claim', {
       apiVersion: api.apiVersion,
       kind: api.claimKind,
       metadata: { name: props.app, namespace: props.namespace, ...(props.labels ? { labels: { ...props.labels } } : {}) },
-      spec: {
-        parameters: {
-          engineVersion: p.engineVersion,
-          instanceClass: p.instanceClass,
-          storageGiB: p.storageGiB,
-          multiAz: p.multiAz,
-          backupRetentionDays: p.backupRetentionDays,
-          deletionPolicy: p.deletionPolicy,
-        },
-        writeConnectionSecretToRef: { name: this.secretName },
-      },
+      spec: toJson_PostgresInstanceSpec(spec),
     });
   }
+}
+
+/** The member of a generated string enum whose value is `value`; an Error naming `what` when none is (a stale imports/). */
+function member<E extends Record<string, string>>(e: E, value: string, what: string): E[keyof E] {
+  const found = Object.values(e).find((v) => v === value);
+  if (found === undefined) throw new Error(`${what}: "${value}" is not in the XRD's schema (${Object.values(e).join(', ')}); run npm run import`);
+  return found as E[keyof E];
 }
