@@ -4,6 +4,7 @@
  * - a CRD's OpenAPI schema -> a JSON Schema 2020-12 per served version, its repeated subschemas shared through `$defs`;
  * - a JSON schema -> its precompiled Ajv validator (standalone code, CommonJS), split into one function per large
  *   subschema;
+ * - our database XRD -> its claim CRD (for cdk8s import) and the claim's JSON schema as the gate derives it;
  * - the do-not-edit headers of every generated file.
  *
  * Pure functions of their inputs (no I/O); bad input throws an Error whose message names the source.
@@ -12,7 +13,10 @@ import { createHash } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import standaloneCode from 'ajv/dist/standalone';
 import addFormats from 'ajv-formats';
+import { databaseApi } from '../lib/model/database-api';
+import { databaseXrd } from '../lib/model/database-platform';
 import { crdVersionJsonSchema, stableJson, stableValue } from '../lib/policy/crd-json-schema';
+import { claimCrd, generatedCrdJsonSchema } from '../lib/policy/xrd-crds';
 
 export { toJsonSchema } from '../lib/policy/crd-json-schema';
 
@@ -47,6 +51,23 @@ export function crdSchemas(crd: Crd): Map<string, string> {
   }
   if (files.size === 0) throw new Error(`${crd.url}: ${crd.kind} has no served version with a schema`);
   return files;
+}
+
+/**
+ * Our database XRD's claim CRD (as Crossplane generates it), for `cdk8s import`: the claim's types come from the one
+ * schema the XRD holds. Its "url" (the generated files' header) names where it is built.
+ */
+export function ourClaimCrd(group: string): Crd & { schemas: Map<string, string> } {
+  const doc = claimCrd(databaseXrd(databaseApi(group)));
+  if (!doc) throw new Error('lib/model/database-platform.ts: the database XRD has no claimNames');
+  const url = `lib/model/database-platform.ts databaseXrd(databaseApi('${group}')) -> its claim CRD (lib/policy/xrd-crds.ts)`;
+  const kind = String(doc.spec.names.kind);
+  // The JSON schema the gate derives from this XRD, precompiled (lib/policy/schemas.ts uses it when the set's XRD is this one).
+  const schemas = new Map<string, string>();
+  for (const v of doc.spec.versions.filter((x) => x.served)) {
+    schemas.set(`schemas/xrd/${group}/${kind}_${v.name}.json`, stableJson({ ...generatedCrdJsonSchema(doc, v.name), $comment: jsonHeader(url) }));
+  }
+  return { url, group, kind, doc: doc as unknown as Record<string, any>, schemas };
 }
 
 /** Where a schema keeps its subschemas: key -> 'map' (a map of schemas), 'one' (a schema) or 'list' (schemas). */

@@ -31,11 +31,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import * as YAML from 'yaml';
-import { databaseApi } from '../lib/model/database-api';
-import { databaseXrd } from '../lib/model/database-platform';
-import { stableJson } from '../lib/policy/crd-json-schema';
-import { claimCrd, generatedCrdJsonSchema } from '../lib/policy/xrd-crds';
-import { Crd, crdSchemas, jsonHeader, tsHeader, validatorModule } from './import-schemas';
+import { Crd, crdSchemas, jsonHeader, ourClaimCrd, tsHeader, validatorModule } from './import-schemas';
 import { enumsFromKubernetesModels, kubernetesSchemas } from './kubernetes-schemas';
 
 export { shareRepeatedSubschemas, splitForCodegen, toJsonSchema } from './import-schemas';
@@ -197,23 +193,6 @@ function run(cmd: string, args: readonly string[], cwd: string): Promise<void> {
       reject(new ImportError(`${path.basename(cmd)} ${args[0]} failed: ${last}`));
     });
   });
-}
-
-/**
- * Our database XRD's claim CRD (as Crossplane generates it), for `cdk8s import`: the claim's types come from the one
- * schema the XRD holds. Its "url" (the generated files' header) names where it is built.
- */
-function ourClaimCrd(group: string): Crd & { schemas: Map<string, string> } {
-  const doc = claimCrd(databaseXrd(databaseApi(group)));
-  if (!doc) fail(`lib/model/database-platform.ts: the database XRD has no claimNames`);
-  const url = `lib/model/database-platform.ts databaseXrd(databaseApi('${group}')) -> its claim CRD (lib/policy/xrd-crds.ts)`;
-  const kind = String(doc.spec.names.kind);
-  // The JSON schema the gate derives from this XRD, precompiled (lib/policy/schemas.ts uses it when the set's XRD is this one).
-  const schemas = new Map<string, string>();
-  for (const v of doc.spec.versions.filter((x) => x.served)) {
-    schemas.set(`schemas/xrd/${group}/${kind}_${v.name}.json`, stableJson({ ...generatedCrdJsonSchema(doc, v.name), $comment: jsonHeader(url) }));
-  }
-  return { url, group, kind, doc: doc as unknown as Record<string, any>, schemas };
 }
 
 /** `cdk8s import` of one API group's CRDs, compiled to .js + .d.ts (returned as file name -> content). */
