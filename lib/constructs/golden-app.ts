@@ -1,58 +1,103 @@
 import { createHash } from 'node:crypto';
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { AppInstance, CONNECTION_KEYS, connectionSecretName, VCLUSTER_DNS } from '../model';
 import { GOLDEN_APP_CONSTRUCTS as C } from './golden-app-kinds';
-import { instanceLabels, selectorLabels, syncWave } from './labels';
+import { checkGoldenAppProps, GOLDEN_APP_DEFAULTS as D, GoldenAppProps } from './golden-app-props';
+import { syncWave } from './labels';
 
-/** Props of {@link GoldenApp}. */
-export interface GoldenAppProps {
-  /** The resolved instance: everything decided (see `resolve()`). */
-  readonly instance: AppInstance;
-  /**
-   * Extra checksum inputs for the pod template (e.g. sealed secret data), so a change rolls the pods.
-   * @default {}
-   */
-  readonly checksums?: { readonly [name: string]: string };
-}
+export * from './golden-app-props';
 
 /** Private address ranges excluded from internet egress. */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'];
 
+/** A volume mounted into the app container ({@link GoldenApp.addVolume}). */
+export interface GoldenAppVolume {
+  /** The volume's name in the pod (a DNS label; not `tmp`). */
+  readonly name: string;
+  /** Where the app container sees it (absolute; not `/tmp` or below, not inside or around another mount). */
+  readonly mountPath: string;
+  /** @default true */
+  readonly readOnly?: boolean;
+  /** Where its files come from (a Kubernetes volume source: emptyDir, configMap, secret, persistentVolumeClaim, ...). */
+  readonly source: Omit<k8s.Volume, 'name'>;
+}
+
+/** A container running next to the app ({@link GoldenApp.addSidecar}, {@link GoldenApp.addInitContainer}). */
+export interface GoldenAppContainer {
+  /** A DNS label, unique in the pod. */
+  readonly name: string;
+  readonly image: string;
+  /** @default the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default the image's command */
+  readonly args?: readonly string[];
+  /** Required: every container of the pod has requests and limits. */
+  readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu: string; readonly memory: string } };
+  /** @default none */
+  readonly env?: { readonly [name: string]: string };
+  /** Mounts of the pod's volumes (added with addVolume, or `tmp`). @default none */
+  readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }[];
+}
+
 /**
- * The golden app: what the company-wide Helm chart rendered, from one AppInstance.
+ * The golden app: what a company-wide Helm chart renders for a web service, as a cdk8s construct.
  *
- * Emits, in this order (that of GOLDEN_APP_CONSTRUCTS, through which it constructs): Namespace (PSS
- * restricted), ServiceAccount (no token), ConfigMap, SealedSecret (when values are sealed), Service,
- * Deployment (PSS restricted, probes, resources, /tmp emptyDir, config checksum, zone spread when
- * asked), PodDisruptionBudget (more than one replica), HorizontalPodAutoscaler (autoscaling; the
- * Deployment then has no replicas), NetworkPolicies (default deny + the instance's allows: resolve
- * lists only the callers and callees deployed in the same env/region), Ingress (when exposed).
- * Names are the app name, selectors name+instance: no hashes, no address labels.
+ * Emits, in this order (that of GOLDEN_APP_CONSTRUCTS): Namespace (PSS restricted), ServiceAccount (no
+ * token), ConfigMap, SealedSecret (with `sealedSecret`), Service, Deployment (PSS restricted, probes,
+ * resources, a /tmp emptyDir, config checksum, zone spread when asked), PodDisruptionBudget (more than
+ * one replica), HorizontalPodAutoscaler (`autoscaling`; the Deployment then has no replicas),
+ * NetworkPolicies (default deny + the allows of `network`), Ingress (`ingress`). Names are the app's
+ * name, selectors name+instance: no hashes. Mutators (`addEnv`, `addVolume`, `addSidecar`,
+ * `addInitContainer`) change the pod before synthesis.
  */
 export class GoldenApp extends Construct {
   /** The Deployment. */
   public readonly deployment: k8s.KubeDeployment;
   /** The Service. */
   public readonly service: k8s.KubeService;
+  /** The namespace everything is in. */
+  public readonly namespace: string;
+
+  private readonly env: k8s.EnvVar[] = [];
+  private readonly volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: {} }];
+  private readonly mounts: k8s.VolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
+  private readonly initContainers: k8s.Container[] = [];
+  private readonly configKeys: ReadonlySet<string>;
+  private readonly runAsUser: number;
 
   constructor(scope: Construct, id: string, props: GoldenAppProps) {
     super(scope, id);
-    const i = props.instance;
-    validate(i);
-
-    const labels = instanceLabels(i);
-    const selector = selectorLabels(i);
-    const meta = (name: string, annotations?: Record<string, string>) => ({
-      name,
-      namespace: i.namespace,
-      labels,
-      ...(annotations ? { annotations } : {}),
-    });
+    checkGoldenAppProps(props);
+    const name = props.name;
+    const namespace = (this.namespace = props.namespace ?? name);
+    const l = props.labels ?? {};
+    const instance = l.instance ?? name;
+    const tag = props.image.includes('@') ? undefined : props.image.slice(props.image.lastIndexOf(':') + 1);
+    const version = l.version ?? (tag && /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/.test(tag) ? tag : undefined);
+    const labels: Record<string, string> = {
+      'app.kubernetes.io/name': name,
+      'app.kubernetes.io/instance': instance,
+      ...(version ? { 'app.kubernetes.io/version': version } : {}),
+      'app.kubernetes.io/component': l.component ?? D.component,
+      'app.kubernetes.io/part-of': l.partOf ?? name,
+      'app.kubernetes.io/managed-by': l.managedBy ?? D.managedBy,
+      ...l.extra,
+    };
+    const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': instance };
+    const meta = (objectName: string, annotations?: Record<string, string>) => ({ name: objectName, namespace, labels, ...(annotations ? { annotations } : {}) });
+    const config = props.config ?? {};
+    this.configKeys = new Set(Object.keys(config));
+    const runAsUser = (this.runAsUser = props.runAsUser ?? D.runAsUser);
+    const servicePort = props.servicePort ?? D.servicePort;
+    const replicas = props.replicas ?? D.replicas;
+    const health = { ...D.health, ...props.health };
+    const resources = { requests: props.resources?.requests ?? D.resources.requests, limits: props.resources?.limits ?? D.resources.limits };
+    const metrics = props.metrics ? { port: props.metrics.port ?? props.port, path: props.metrics.path ?? D.metricsPath } : undefined;
 
     new C.namespace(this, 'namespace', {
       metadata: {
-        name: i.namespace,
+        name: namespace,
         labels: {
           ...labels,
           'pod-security.kubernetes.io/enforce': 'restricted',
@@ -63,104 +108,81 @@ export class GoldenApp extends Construct {
       },
     });
 
-    new C.serviceAccount(this, 'service-account', {
-      metadata: meta(i.app, syncWave(-1)),
-      automountServiceAccountToken: false,
-    });
+    new C.serviceAccount(this, 'service-account', { metadata: meta(name, syncWave(-1)), automountServiceAccountToken: false });
+    new C.configMap(this, 'config', { metadata: meta(name, syncWave(-1)), data: { ...config } });
 
-    new C.configMap(this, 'config', {
-      metadata: meta(i.app, syncWave(-1)),
-      data: { ...i.config },
-    });
-
-    const sealed = i.sealedSecret;
+    const sealed = props.sealedSecret;
     if (sealed) {
       new C.sealedSecret(this, 'sealed-secret', {
-        name: sealed.name,
-        namespace: i.namespace,
+        name: sealed.name ?? name,
+        namespace,
         scope: sealed.scope,
-        encryptedData: sealed.data,
+        encryptedData: sealed.encryptedData,
         labels,
         annotations: syncWave(-1),
       });
     }
 
     this.service = new C.service(this, 'service', {
-      metadata: meta(i.app),
+      metadata: meta(name),
       spec: {
         type: 'ClusterIP',
         selector,
-        ports: [{ name: 'http', port: i.servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        ports: [{ name: 'http', port: servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       },
     });
 
-    const checksums: Record<string, string> = { 'checksum/config': sha256(stableJson(i.config)) };
+    const checksums: Record<string, string> = { 'checksum/config': sha256(stableJson(config)) };
     // A re-sealed value (rotation) changes the ciphertext, so the pods roll.
-    if (sealed) checksums['checksum/secrets'] = sha256(stableJson(sealed.data));
-    for (const [name, value] of Object.entries(props.checksums ?? {}).sort()) {
-      if (name === 'config' || name === 'secrets') {
-        throw new Error(`GoldenApp ${i.instance}: checksums.${name}: reserved for the ${name === 'config' ? 'ConfigMap' : 'SealedSecret'} checksum; pick another name`);
+    if (sealed) checksums['checksum/secrets'] = sha256(stableJson(sealed.encryptedData));
+    for (const [key, value] of Object.entries(props.checksums ?? {}).sort()) {
+      if (key === 'config' || key === 'secrets') {
+        throw new Error(`GoldenApp ${instance}: checksums.${key}: reserved for the ${key === 'config' ? 'ConfigMap' : 'SealedSecret'} checksum; pick another name`);
       }
-      checksums[`checksum/${name}`] = value;
+      checksums[`checksum/${key}`] = value;
     }
     const podAnnotations: Record<string, string> = { ...checksums };
-    if (i.metrics) {
+    if (metrics) {
       podAnnotations['prometheus.io/scrape'] = 'true';
-      podAnnotations['prometheus.io/port'] = String(i.metrics.port);
-      podAnnotations['prometheus.io/path'] = i.metrics.path;
+      podAnnotations['prometheus.io/port'] = String(metrics.port);
+      podAnnotations['prometheus.io/path'] = metrics.path;
     }
 
-    const ports: k8s.ContainerPort[] = [{ name: 'http', containerPort: i.port, protocol: 'TCP' }];
-    if (i.metrics && i.metrics.port !== i.port) ports.push({ name: 'metrics', containerPort: i.metrics.port, protocol: 'TCP' });
+    const ports: k8s.ContainerPort[] = [{ name: 'http', containerPort: props.port, protocol: 'TCP' }];
+    if (metrics && metrics.port !== props.port) ports.push({ name: 'metrics', containerPort: metrics.port, protocol: 'TCP' });
 
-    // The database's variables, one non-optional secretKeyRef each: until the claim's Secret (synced into the
-    // vcluster from the host) has every key, the container waits in CreateContainerConfigError and starts by
-    // itself once they exist. envFrom would start it without them, and env never changes after start.
-    const env: k8s.EnvVar[] = [
-      ...(i.portEnv ? [{ name: i.portEnv, value: String(i.port) }] : []),
-      ...(i.database ? CONNECTION_KEYS.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: connectionSecretName(i.app), key } } })) : []),
-    ];
+    if (props.portEnv) this.env.push({ name: props.portEnv, value: String(props.port) });
+    // Variables read one by one from Secrets the app does not own (e.g. its database's): non-optional, so until
+    // the Secret has every key the container waits in CreateContainerConfigError and then starts by itself
+    // (envFrom would start it without them, and env never changes after start).
+    for (const s of props.secretEnv ?? []) {
+      for (const key of s.keys) this.env.push({ name: key, valueFrom: { secretKeyRef: { name: s.secretName, key } } });
+    }
     const http = (path: string) => ({ path, port: k8s.IntOrString.fromString('http') });
     const startupPeriod = 5;
     const container: k8s.Container = {
-      name: i.app,
-      image: i.image.ref,
+      name,
+      image: props.image,
       imagePullPolicy: 'IfNotPresent',
-      ...(i.command ? { command: [...i.command] } : {}),
-      ...(i.args ? { args: [...i.args] } : {}),
+      ...(props.command ? { command: [...props.command] } : {}),
+      ...(props.args ? { args: [...props.args] } : {}),
       ports,
-      ...(env.length > 0 ? { env } : {}),
-      envFrom: [{ configMapRef: { name: i.app } }, ...(sealed ? [{ secretRef: { name: sealed.name } }] : [])],
+      env: Lazy.any({ produce: () => (this.env.length > 0 ? this.env : undefined) }) as unknown as k8s.EnvVar[],
+      envFrom: [{ configMapRef: { name } }, ...(sealed ? [{ secretRef: { name: sealed.name ?? name } }] : [])],
       resources: {
-        requests: { cpu: k8s.Quantity.fromString(i.resources.requests.cpu), memory: k8s.Quantity.fromString(i.resources.requests.memory) },
-        limits: { cpu: k8s.Quantity.fromString(i.resources.limits.cpu), memory: k8s.Quantity.fromString(i.resources.limits.memory) },
+        requests: { cpu: k8s.Quantity.fromString(resources.requests.cpu), memory: k8s.Quantity.fromString(resources.requests.memory) },
+        limits: { cpu: k8s.Quantity.fromString(resources.limits.cpu), memory: k8s.Quantity.fromString(resources.limits.memory) },
       },
-      ...(i.health.startupSeconds > 0
-        ? {
-            startupProbe: {
-              httpGet: http(i.health.liveness),
-              periodSeconds: startupPeriod,
-              timeoutSeconds: 3,
-              failureThreshold: Math.ceil(i.health.startupSeconds / startupPeriod),
-            },
-          }
+      ...(health.startupSeconds > 0
+        ? { startupProbe: { httpGet: http(health.liveness), periodSeconds: startupPeriod, timeoutSeconds: 3, failureThreshold: Math.ceil(health.startupSeconds / startupPeriod) } }
         : {}),
-      livenessProbe: { httpGet: http(i.health.liveness), periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
-      readinessProbe: { httpGet: http(i.health.readiness), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: i.runAsUser,
-        runAsGroup: i.runAsUser,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+      livenessProbe: { httpGet: http(health.liveness), periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+      readinessProbe: { httpGet: http(health.readiness), periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+      securityContext: restrictedContainer(runAsUser),
+      volumeMounts: this.mounts,
     };
 
-    const spread: k8s.TopologySpreadConstraint[] | undefined = i.spreadAcrossZones
+    const spread: k8s.TopologySpreadConstraint[] | undefined = props.spreadAcrossZones
       ? ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
           maxSkew: 1,
           topologyKey,
@@ -170,9 +192,9 @@ export class GoldenApp extends Construct {
       : undefined;
 
     this.deployment = new C.deployment(this, 'deployment', {
-      metadata: meta(i.app),
+      metadata: meta(name),
       spec: {
-        ...(i.autoscaling ? {} : { replicas: i.replicas }),
+        ...(props.autoscaling ? {} : { replicas }),
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
         strategy: {
@@ -182,42 +204,37 @@ export class GoldenApp extends Construct {
         template: {
           metadata: { labels, annotations: podAnnotations },
           spec: {
-            serviceAccountName: i.app,
+            serviceAccountName: name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: i.runAsUser,
-              runAsGroup: i.runAsUser,
-              fsGroup: i.runAsUser,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: { runAsNonRoot: true, runAsUser, runAsGroup: runAsUser, fsGroup: runAsUser, seccompProfile: { type: 'RuntimeDefault' } },
+            initContainers: Lazy.any({ produce: () => (this.initContainers.length > 0 ? this.initContainers : undefined) }) as unknown as k8s.Container[],
             containers: [container],
-            volumes: [{ name: 'tmp', emptyDir: {} }],
+            volumes: this.volumes,
             ...(spread ? { topologySpreadConstraints: spread } : {}),
           },
         },
       },
     });
 
-    const minReplicas = i.autoscaling ? i.autoscaling.minReplicas : i.replicas;
+    const minReplicas = props.autoscaling ? props.autoscaling.minReplicas : replicas;
     if (minReplicas > 1) {
       new C.podDisruptionBudget(this, 'pdb', {
-        metadata: meta(i.app),
+        metadata: meta(name),
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
       });
     }
 
-    if (i.autoscaling) {
+    if (props.autoscaling) {
       new C.horizontalPodAutoscaler(this, 'hpa', {
-        metadata: meta(i.app),
+        metadata: meta(name),
         spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: i.app },
-          minReplicas: i.autoscaling.minReplicas,
-          maxReplicas: i.autoscaling.maxReplicas,
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+          minReplicas: props.autoscaling.minReplicas,
+          maxReplicas: props.autoscaling.maxReplicas,
           metrics: [{
             type: 'Resource',
-            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: i.autoscaling.cpuUtilization } },
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.cpuUtilization ?? D.cpuUtilization } },
           }],
         },
       });
@@ -228,79 +245,112 @@ export class GoldenApp extends Construct {
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
 
+    const n = props.network ?? {};
     const nsSelector = (ns: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
     const tcp = (port: number) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
     const ingressRules: k8s.NetworkPolicyIngressRule[] = [];
-    if (i.network.ingressControllerNamespace) {
-      ingressRules.push({ from: [nsSelector(i.network.ingressControllerNamespace)], ports: [tcp(i.port)] });
-    }
-    if (i.network.monitoringNamespace && i.metrics) {
-      ingressRules.push({ from: [nsSelector(i.network.monitoringNamespace)], ports: [tcp(i.metrics.port)] });
-    }
-    if (i.network.allowFrom.length > 0) {
-      ingressRules.push({ from: i.network.allowFrom.map(nsSelector), ports: [tcp(i.port)] });
-    }
-    // DNS: the vcluster's CoreDNS, as the host sees it after the syncer's translation (VCLUSTER_DNS).
+    if (n.ingressControllerNamespace) ingressRules.push({ from: [nsSelector(n.ingressControllerNamespace)], ports: [tcp(props.port)] });
+    if (n.monitoringNamespace && metrics) ingressRules.push({ from: [nsSelector(n.monitoringNamespace)], ports: [tcp(metrics.port)] });
+    if (n.allowFrom && n.allowFrom.length > 0) ingressRules.push({ from: n.allowFrom.map(nsSelector), ports: [tcp(props.port)] });
+    const dns = n.dns ?? D.dns;
     const egressRules: k8s.NetworkPolicyEgressRule[] = [{
-      to: [{ ...nsSelector(VCLUSTER_DNS.namespace), podSelector: { matchLabels: { ...VCLUSTER_DNS.podLabels } } }],
-      ports: [
-        { protocol: 'UDP', port: k8s.IntOrString.fromNumber(VCLUSTER_DNS.port) },
-        { protocol: 'TCP', port: k8s.IntOrString.fromNumber(VCLUSTER_DNS.port) },
-      ],
+      to: [{ ...nsSelector(dns.namespace), podSelector: { matchLabels: { ...dns.podLabels } } }],
+      ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(dns.port) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(dns.port) }],
     }];
-    for (const callee of i.network.allowTo) egressRules.push({ to: [nsSelector(callee.app)], ports: [tcp(callee.port)] });
-    // The database: its subnets on its port (an ipBlock, which the vcluster syncer keeps verbatim).
-    if (i.network.database) {
-      egressRules.push({ to: i.network.database.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(i.network.database.port)] });
-    }
-    if (i.network.internetEgress) {
-      egressRules.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }], ports: [tcp(443)] });
-    }
+    for (const callee of n.allowTo ?? []) egressRules.push({ to: [nsSelector(callee.namespace)], ports: [tcp(callee.port)] });
+    // Address ranges on a port (e.g. the database's subnets): ipBlocks, which a vcluster's syncer keeps verbatim.
+    for (const e of n.egressCidrs ?? []) egressRules.push({ to: e.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(e.port)] });
+    if (n.internetEgress) egressRules.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: PRIVATE_RANGES } }], ports: [tcp(443)] });
     new C.networkPolicy(this, 'network-policy', {
-      metadata: meta(i.app),
-      spec: {
-        podSelector: { matchLabels: selector },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: ingressRules,
-        egress: egressRules,
-      },
+      metadata: meta(name),
+      spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress: ingressRules, egress: egressRules },
     });
 
-    if (i.ingress) {
-      const ing = i.ingress;
+    if (props.ingress) {
+      const ing = props.ingress;
       new C.ingress(this, 'ingress', {
-        metadata: meta(i.app, ing.clusterIssuer ? { 'cert-manager.io/cluster-issuer': ing.clusterIssuer } : undefined),
+        metadata: meta(name, ing.clusterIssuer ? { 'cert-manager.io/cluster-issuer': ing.clusterIssuer } : undefined),
         spec: {
-          ingressClassName: ing.className,
-          tls: [{ hosts: [ing.host], secretName: ing.tlsSecretName }],
+          ...(ing.className ? { ingressClassName: ing.className } : {}),
+          tls: [{ hosts: [ing.host], secretName: ing.tlsSecretName ?? `${name}-tls` }],
           rules: [{
             host: ing.host,
-            http: {
-              paths: [{
-                path: ing.path,
-                pathType: 'Prefix',
-                backend: { service: { name: i.app, port: { name: 'http' } } },
-              }],
-            },
+            http: { paths: [{ path: ing.path ?? '/', pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } }] },
           }],
         },
       });
     }
   }
+
+  /** Adds an environment variable to the app container (a value, or one key of a Secret). Names are unique, config's included. */
+  public addEnv(name: string, value: string | { readonly secretKeyRef: { readonly name: string; readonly key: string } }): void {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`GoldenApp ${this.node.id}: addEnv: "${name}" is not an environment variable name`);
+    if (this.env.some((e) => e.name === name) || this.configKeys.has(name)) throw new Error(`GoldenApp ${this.node.id}: addEnv: "${name}" is already set`);
+    this.env.push(typeof value === 'string' ? { name, value } : { name, valueFrom: { secretKeyRef: { name: value.secretKeyRef.name, key: value.secretKeyRef.key } } });
+  }
+
+  /** Adds a volume to the pod and mounts it into the app container. Mount paths may not overlap; /tmp stays the app's scratch space. */
+  public addVolume(volume: GoldenAppVolume): void {
+    const where = `GoldenApp ${this.node.id}: addVolume ${volume.name}`;
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(volume.name)) throw new Error(`${where}: name: not a DNS label`);
+    if (this.volumes.some((v) => v.name === volume.name)) throw new Error(`${where}: name: a volume of that name exists`);
+    if (!volume.mountPath.startsWith('/')) throw new Error(`${where}: mountPath: "${volume.mountPath}" is not absolute`);
+    const clash = this.mounts.find((m) => isWithin(volume.mountPath, m.mountPath) || isWithin(m.mountPath, volume.mountPath));
+    if (clash) throw new Error(`${where}: mountPath: "${volume.mountPath}" overlaps "${clash.mountPath}" (volume ${clash.name})`);
+    this.volumes.push({ name: volume.name, ...volume.source });
+    this.mounts.push({ name: volume.name, mountPath: volume.mountPath, readOnly: volume.readOnly ?? true });
+  }
+
+  /** Adds a native sidecar (an init container with restartPolicy Always: it starts first and runs beside the app), PSS restricted. */
+  public addSidecar(c: GoldenAppContainer): void {
+    this.addPodContainer(c, 'addSidecar', true);
+  }
+
+  /** Adds an init container (runs to completion before the app starts), PSS restricted. */
+  public addInitContainer(c: GoldenAppContainer): void {
+    this.addPodContainer(c, 'addInitContainer', false);
+  }
+
+  private addPodContainer(c: GoldenAppContainer, method: string, sidecar: boolean): void {
+    const where = `GoldenApp ${this.node.id}: ${method} ${c.name}`;
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(c.name) || c.name === this.node.id) throw new Error(`${where}: name: not a DNS label, or taken`);
+    if (this.initContainers.some((x) => x.name === c.name)) throw new Error(`${where}: name: a container of that name exists`);
+    for (const m of c.volumeMounts ?? []) if (!this.volumes.some((v) => v.name === m.name)) throw new Error(`${where}: volumeMounts: no volume "${m.name}" (add it with addVolume)`);
+    this.initContainers.push({
+      name: c.name,
+      image: c.image,
+      ...(c.command ? { command: [...c.command] } : {}),
+      ...(c.args ? { args: [...c.args] } : {}),
+      ...(sidecar ? { restartPolicy: 'Always' } : {}),
+      ...(c.env ? { env: Object.entries(c.env).map(([name, value]) => ({ name, value })) } : {}),
+      resources: {
+        requests: { cpu: k8s.Quantity.fromString(c.resources.requests.cpu), memory: k8s.Quantity.fromString(c.resources.requests.memory) },
+        limits: { cpu: k8s.Quantity.fromString(c.resources.limits.cpu), memory: k8s.Quantity.fromString(c.resources.limits.memory) },
+      },
+      securityContext: restrictedContainer(this.runAsUser),
+      ...(c.volumeMounts ? { volumeMounts: c.volumeMounts.map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: m.readOnly ?? true })) } : {}),
+    });
+  }
 }
 
-function validate(i: AppInstance): void {
-  const fail = (field: string, why: string): never => {
-    throw new Error(`GoldenApp ${i.instance}: ${field}: ${why}`);
+/** The container security context of Pod Security `restricted`, read-only root, as the given user. */
+function restrictedContainer(runAsUser: number): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser,
+    runAsGroup: runAsUser,
+    seccompProfile: { type: 'RuntimeDefault' },
   };
-  if (!Number.isInteger(i.replicas) || i.replicas < 0) fail('replicas', `must be a non-negative integer, got ${i.replicas}`);
-  if (!Number.isInteger(i.port) || i.port < 1 || i.port > 65535) fail('port', `must be 1-65535, got ${i.port}`);
-  if (i.runAsUser < 1) fail('runAsUser', 'must be a non-root user id (1 or more)');
-  if (i.autoscaling && i.autoscaling.minReplicas > i.autoscaling.maxReplicas) fail('autoscaling', 'minReplicas above maxReplicas');
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(i.app)) fail('app', `"${i.app}" is not a DNS label`);
-  if (i.ingress && !i.network.ingressControllerNamespace) {
-    fail('network.ingressControllerNamespace', 'is required when the app is exposed (its NetworkPolicy must let the controller in)');
-  }
+}
+
+/** True when `path` is `dir` or below it. */
+function isWithin(path: string, dir: string): boolean {
+  const d = dir.endsWith('/') ? dir : `${dir}/`;
+  return path === dir || path.startsWith(d);
 }
 
 function sha256(s: string): string {
@@ -308,6 +358,6 @@ function sha256(s: string): string {
 }
 
 /** JSON with sorted keys, so the checksum does not depend on key order. */
-function stableJson(obj: Record<string, string>): string {
+function stableJson(obj: { readonly [key: string]: string }): string {
   return JSON.stringify(Object.keys(obj).sort().map((k) => [k, obj[k]]));
 }

@@ -1,28 +1,3 @@
-import { AppInstance } from '../model';
-
-/** The Kubernetes recommended labels plus the platform's team/env/region labels, for every object. */
-export function instanceLabels(i: AppInstance): Record<string, string> {
-  return {
-    'app.kubernetes.io/name': i.app,
-    'app.kubernetes.io/instance': i.instance,
-    'app.kubernetes.io/version': i.version,
-    'app.kubernetes.io/component': i.component,
-    'app.kubernetes.io/part-of': i.partOf,
-    'app.kubernetes.io/managed-by': i.managedBy,
-    [`${i.labelDomain}/team`]: i.team,
-    [`${i.labelDomain}/env`]: i.env,
-    [`${i.labelDomain}/region`]: i.region,
-  };
-}
-
-/** Selector labels: name + instance only (immutable in a Deployment, so never the version). */
-export function selectorLabels(i: AppInstance): Record<string, string> {
-  return {
-    'app.kubernetes.io/name': i.app,
-    'app.kubernetes.io/instance': i.instance,
-  };
-}
-
 /** The Argo CD sync wave annotation (the one helper: the golden app and the control plane use it). */
 export function syncWave(wave: number): Record<string, string> {
   return { 'argocd.argoproj.io/sync-wave': String(wave) };

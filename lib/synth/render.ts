@@ -1,5 +1,6 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { GoldenApp } from '../constructs/golden-app';
+import { goldenAppPropsOf } from './golden-app-props';
 import {
   AppInstance, directoriesOf, EnvironmentRegistry, instanceFile, planControlPlane, README_FILE, repoDirectories, resolve, ResolveInput, ResolveResult,
 } from '../model';
@@ -54,7 +55,7 @@ export function instancePath(i: Pick<AppInstance, 'env' | 'region' | 'app'>): st
 export function renderInstance(instance: AppInstance): OutputFile {
   const app = new App({ outdir: '/nonexistent' });
   const chart = new Chart(app, instance.instance, { disableResourceNameHashes: true });
-  new GoldenApp(chart, 'app', { instance });
+  new GoldenApp(chart, 'app', goldenAppPropsOf(instance));
   const objects = chart.toJson();
   assertNoPlaintextSecrets(instancePath(instance), objects);
   return { path: instancePath(instance), content: header(instance) + Yaml.stringify(...objects), objects: objects.length, docs: objects };

@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { GoldenApp } from '../../lib/constructs/golden-app';
 import { AppInstance } from '../../lib/model';
+import { goldenAppPropsOf } from '../../lib/synth/golden-app-props';
 
 /** A synthesized Kubernetes object, as plain JSON (what ends up in the YAML). */
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
@@ -9,7 +10,7 @@ export type K8sObject = { apiVersion: string; kind: string; metadata: { name: st
 export function synthInstance(instance: AppInstance, checksums?: { [name: string]: string }): K8sObject[] {
   const app = new App({ outdir: '/nonexistent' });
   const chart = new Chart(app, instance.instance, { disableResourceNameHashes: true });
-  new GoldenApp(chart, 'app', { instance, ...(checksums ? { checksums } : {}) });
+  new GoldenApp(chart, 'app', { ...goldenAppPropsOf(instance), ...(checksums ? { checksums } : {}) });
   return chart.toJson() as K8sObject[];
 }
 
