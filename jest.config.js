@@ -8,6 +8,7 @@
 const E2E = [
   '<rootDir>/test/bin/',
   '<rootDir>/test/cli/',
+  '<rootDir>/test/package/',
   '<rootDir>/test/release/race.test.ts',
   '<rootDir>/test/release/bot-sequence.test.ts',
   '<rootDir>/test/release/push-committed.test.ts',
