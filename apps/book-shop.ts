@@ -16,4 +16,16 @@ export const bookShop = defineApp({
     CATALOGUE_PAGE_SIZE: '24',
   },
   featureFlags: { newCheckout: false },
+  workloads: {
+    // Sends order e-mails from the queue; liveness: the process answers, readiness: it reaches the queue.
+    mailer: {
+      kind: 'worker',
+      command: ['python', '-m', 'shop.mailer'],
+      replicas: 2,
+      health: { liveness: { command: ['python', '-m', 'shop.mailer', '--alive'] }, readiness: { command: ['python', '-m', 'shop.mailer', '--ready'] } },
+      resources: { cpu: '250m', memory: '256Mi' },
+    },
+    // Rebuilds the search index of the catalogue every night.
+    reindex: { kind: 'cron', schedule: '30 2 * * *', timeZone: 'Europe/Berlin', command: ['python', '-m', 'shop.reindex'], activeDeadlineSeconds: 3600 },
+  },
 });

@@ -13,4 +13,15 @@ export const echo = defineApp({
   config: {
     ECHO_MAX_BODY_BYTES: '65536',
   },
+  workloads: {
+    // The echo journal: keeps what it echoed on a volume of its own per replica.
+    journal: {
+      kind: 'stateful',
+      command: ['python', '-m', 'echo.journal'],
+      port: 9090,
+      health: { liveness: '/live', readiness: '/ready' },
+      volumes: { entries: { size: '1Gi', mountPath: '/var/lib/echo' } },
+      resources: { cpu: '100m', memory: '128Mi' },
+    },
+  },
 });

@@ -14,6 +14,8 @@ export const incidentAssistantBackend = defineApp({
   network: { internetEgress: true }, // calls the OpenAI API
   secrets: ['OPENAI_API_KEY'],
   database: { engine: 'postgres', version: '16', size: 'small' },
+  // Migrates the schema before each sync applies the new version (an Argo CD PreSync hook).
+  workloads: { migrate: { kind: 'job', hook: 'PreSync', command: ['alembic', 'upgrade', 'head'] } },
   config: {
     OPENAI_MODEL: 'gpt-4o-mini',
   },

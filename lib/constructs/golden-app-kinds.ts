@@ -3,7 +3,8 @@ import { SealedSecret } from './sealed-secret';
 
 /**
  * The constructs the golden app builds, in its construction order (the order of the objects in an instance's YAML):
- * the one list of what an app instance can hold. The golden app constructs through it, and each env's AppProject
+ * the one list of what an app instance can hold (synth sorts each instance's objects by it: the other workloads'
+ * objects join those of their kind). The golden app constructs through it, and each env's AppProject
  * permits exactly these kinds ({@link GOLDEN_APP_KINDS}, lib/constructs/argocd/env-project.ts). A new kind of object
  * in the golden app goes here first.
  */
@@ -14,6 +15,10 @@ export const GOLDEN_APP_CONSTRUCTS = {
   sealedSecret: SealedSecret,
   service: k8s.KubeService,
   deployment: k8s.KubeDeployment,
+  // The app's other workloads (apps/<app>.ts `workloads`).
+  statefulSet: k8s.KubeStatefulSet,
+  cronJob: k8s.KubeCronJob,
+  job: k8s.KubeJob,
   podDisruptionBudget: k8s.KubePodDisruptionBudget,
   horizontalPodAutoscaler: k8s.KubeHorizontalPodAutoscalerV2,
   networkPolicy: k8s.KubeNetworkPolicy,

@@ -1,4 +1,5 @@
 import { SealScope } from '../model/secrets';
+import type { GoldenAppWorkload } from './golden-app-workloads';
 
 /**
  * The props of {@link GoldenApp} (./golden-app.ts): its own, small and typed, in the cdk8s-plus style, so
@@ -148,6 +149,8 @@ export interface GoldenAppProps {
   readonly ingress?: GoldenAppIngress;
   /** Prometheus scraping (annotations on the pods and a NetworkPolicy allow). @default none */
   readonly metrics?: { /** @default the app port */ readonly port?: number; /** @default '/metrics' */ readonly path?: string };
+  /** Workloads besides the web one, by name (a worker, a stateful set, a cron job, a job). @default none */
+  readonly workloads?: { readonly [name: string]: GoldenAppWorkload };
   /** Extra checksum inputs for the pod template (a change rolls the pods). @default {} */
   readonly checksums?: { readonly [name: string]: string };
 }

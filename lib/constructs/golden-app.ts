@@ -5,8 +5,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { GOLDEN_APP_CONSTRUCTS as C } from './golden-app-kinds';
 import { checkGoldenAppProps, GOLDEN_APP_DEFAULTS as D, GoldenAppProps } from './golden-app-props';
 import { syncWave } from './labels';
+import { addWorkload, GoldenAppWorkload, SharedPod } from './golden-app-workloads';
 
 export * from './golden-app-props';
+export type { GoldenAppWorkload } from './golden-app-workloads';
 
 /** Private address ranges excluded from internet egress. */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'];
@@ -58,6 +60,12 @@ export class GoldenApp extends Construct {
   public readonly service: k8s.KubeService;
   /** The namespace everything is in. */
   public readonly namespace: string;
+
+  /**
+   * What the app's other workloads share with its web pods (./golden-app-workloads.ts).
+   * @internal
+   */
+  public readonly shared!: SharedPod;
 
   private readonly env: k8s.EnvVar[] = [];
   private readonly volumes: k8s.Volume[] = [{ name: 'tmp', emptyDir: {} }];
@@ -191,6 +199,7 @@ export class GoldenApp extends Construct {
         }))
       : undefined;
 
+    const envFrom = container.envFrom!;
     this.deployment = new C.deployment(this, 'deployment', {
       metadata: meta(name),
       spec: {
@@ -265,6 +274,13 @@ export class GoldenApp extends Construct {
       metadata: meta(name),
       spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress: ingressRules, egress: egressRules },
     });
+    (this as { shared: SharedPod }).shared = {
+      // The checksums only: the scrape annotations are the web pods' (the other workloads serve no metrics port).
+      name, namespace, instance, labels, image: props.image, runAsUser, podAnnotations: { ...checksums }, envFrom, egress: egressRules,
+      env: Lazy.any({ produce: () => (this.env.length > 0 ? this.env : undefined) }) as unknown as k8s.EnvVar[],
+      resources,
+      spreadAcrossZones: props.spreadAcrossZones ?? false,
+    };
 
     if (props.ingress) {
       const ing = props.ingress;
@@ -280,6 +296,13 @@ export class GoldenApp extends Construct {
         },
       });
     }
+
+    for (const [workload, spec] of Object.entries(props.workloads ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) this.addWorkload(workload, spec);
+  }
+
+  /** Adds a workload besides the web one (a worker, a stateful set, a cron job or a job) sharing the app's image, config and secrets. */
+  public addWorkload(name: string, workload: GoldenAppWorkload): void {
+    addWorkload(this, name, workload);
   }
 
   /** Adds an environment variable to the app container (a value, or one key of a Secret). Names are unique, config's included. */

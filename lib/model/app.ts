@@ -1,6 +1,7 @@
 import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } from './check';
 import { checkDatabaseSpec, DatabaseSpec } from './database';
 import { CONNECTION_KEYS } from './database-api';
+import { checkWorkloads, WorkloadSpec } from './workloads';
 import { callerFile, ConfigError } from './errors';
 import { checkSettings, InstanceSettings, SETTINGS_KEYS } from './settings';
 
@@ -102,6 +103,12 @@ export interface AppSpec<N extends string = string> extends InstanceSettings {
    */
   readonly database?: DatabaseSpec;
   /**
+   * Workloads besides the web one, by name: a queue `worker`, a `stateful` set, a `cron` job, a one-off
+   * `job` (e.g. a PreSync migration). Each runs the app's image with its config, secrets and database.
+   * @default none
+   */
+  readonly workloads?: { readonly [name: string]: WorkloadSpec };
+  /**
    * Non-root user (and group) the container runs as.
    * @default 10001
    */
@@ -135,7 +142,7 @@ const URL_PATH = /^\/[A-Za-z0-9/._~%-]*$/;
 
 const APP_KEYS = [
   'name', 'team', 'description', 'partOf', 'component', 'image', 'port', 'portEnv', 'servicePort', 'command', 'args',
-  'health', 'network', 'metrics', 'secrets', 'database', 'runAsUser', 'policy', ...SETTINGS_KEYS,
+  'health', 'network', 'metrics', 'secrets', 'database', 'workloads', 'runAsUser', 'policy', ...SETTINGS_KEYS,
 ] as const;
 
 /**
@@ -206,6 +213,7 @@ export function checkApp(spec: unknown, file: string | undefined): void {
     (Array.isArray(s.secrets) ? s.secrets : []).forEach((k: unknown, i: number) => { if (taken(k)) c.fail(`secrets[${i}]`, `"${k}" ${set}`); });
     if (taken(s.portEnv)) c.fail('portEnv', `"${s.portEnv}" ${set}`);
   }
+  if (s.workloads !== undefined) checkWorkloads(c, s.workloads, 'workloads');
   c.optionalInteger(s.runAsUser, 'runAsUser', 1, 2147483647);
   if (s.policy !== undefined) {
     const pol = c.object(s.policy, 'policy');

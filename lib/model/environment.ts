@@ -6,6 +6,7 @@ import { unknownApp, unknownRegion } from './names';
 import { checkSettings, InstanceSettings, LogLevel, ResourcesSpec, SETTINGS_KEYS } from './settings';
 import { TagPolicy } from './tag-policy';
 import { VclusterValues } from './vcluster-values';
+import { checkWorkloadOverrides, WorkloadOverride, WorkloadSpec } from './workloads';
 
 /** A region of an environment (one cluster / vcluster). */
 export interface RegionSpec {
@@ -69,6 +70,8 @@ export interface VclusterSpec {
 export type AppOverride<R extends string> = InstanceSettings & {
   /** Overrides for one region of this environment. */
   readonly regions?: { readonly [K in R]?: InstanceSettings };
+  /** Per workload of the app (apps/<app>.ts `workloads`): replicas of a worker or stateful set, `suspend` of a cron job. */
+  readonly workloads?: { readonly [name: string]: WorkloadOverride };
 };
 
 /** Where and how apps run: one file per environment in envs/. */
@@ -194,8 +197,9 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
       }
       if (o === undefined) continue;
       const ov = c.object(o, p);
-      c.keys(ov, p, [...SETTINGS_KEYS, 'regions']);
+      c.keys(ov, p, [...SETTINGS_KEYS, 'regions', 'workloads']);
       checkSettings(c, ov, p);
+      if (ov.workloads !== undefined) checkWorkloadOverrides(c, ov.workloads, joinPath(p, 'workloads'), (apps as Record<string, { workloads?: { [name: string]: WorkloadSpec } }>)[app]?.workloads);
       if (ov.regions !== undefined) {
         const rs = c.object(ov.regions, joinPath(p, 'regions'));
         for (const [r, ro] of Object.entries(rs)) {

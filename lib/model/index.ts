@@ -26,4 +26,5 @@ export * from './metrics-server';
 export * from './database-api';
 export * from './database-platform';
 export * from './database';
+export * from './workloads';
 export * from './placement';

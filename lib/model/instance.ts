@@ -1,5 +1,6 @@
 import { DatabaseParameters } from './database-api';
 import { SealScope } from './secrets';
+import { ResolvedWorkload } from './workloads';
 
 /**
  * One app in one environment and region, everything decided: the only input of the golden app.
@@ -77,6 +78,8 @@ export interface AppInstance {
   };
   /** The app's database here, as its claim's parameters (the app's engine, version and size through the env's profile), when the app has one. */
   readonly database?: DatabaseParameters;
+  /** Its workloads besides the web one (apps/<app>.ts `workloads`, with the env's overrides), sorted by name. */
+  readonly workloads: readonly ResolvedWorkload[];
   readonly runAsUser: number;
   /** Policy rules this app opts out of, each with its reason. */
   readonly policyAllows: readonly { readonly rule: string; readonly reason: string }[];

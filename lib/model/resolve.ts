@@ -3,6 +3,7 @@ import { AppDefinition, AppRegistry, sourceOf } from './app';
 import { databaseParameters, missingDatabaseProfile, missingHostDatabases } from './database';
 import { CONNECTION_KEYS, DATABASE_PORTS } from './database-api';
 import { hostForRegion } from './clusters';
+import { resolveWorkloads, WorkloadOverride } from './workloads';
 import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
 import { ConfigError, joinPath } from './errors';
 import { AppInstance, NotReleased } from './instance';
@@ -273,6 +274,8 @@ function buildInstance(
     sync: { automated: env.sync.automated, prune: env.sync.prune ?? true, selfHeal: env.sync.selfHeal ?? true },
     secrets: [...(app.secrets ?? [])],
     ...(database ? { database } : {}),
+    workloads: resolveWorkloads(app.workloads, (envAppOverride as { workloads?: { [name: string]: WorkloadOverride } }).workloads,
+      { requests: { cpu: cpu.request, memory: memory.request }, limits: { cpu: cpu.limit, memory: memory.limit } }),
     runAsUser: app.runAsUser ?? 10001,
     policyAllows: (app.policy?.allow ?? []).map((a) => ({ rule: a.rule, reason: a.reason })),
     labelDomain: platform.labelDomain,

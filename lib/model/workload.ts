@@ -1,5 +1,6 @@
 import { AppInstance } from './instance';
 import { parseCpu, parseMemory } from './quantity';
+import { workloadPods } from './workloads';
 
 /**
  * What one vcluster (one env/region) will run, summed over its resolved instances: the input from
@@ -8,7 +9,7 @@ import { parseCpu, parseMemory } from './quantity';
 export interface VclusterWorkload {
   /** Whether any instance has a HorizontalPodAutoscaler (so the vcluster needs a metrics API). */
   readonly autoscaling: boolean;
-  /** Pods at full scale: the sum over instances of max(replicas, autoscaling.maxReplicas). */
+  /** Pods at full scale: the sum over instances of max(replicas, autoscaling.maxReplicas), plus their other workloads' pods. */
   readonly maxPods: number;
   /** Containers at full scale (the golden app runs one container per pod). */
   readonly maxContainers: number;
@@ -43,6 +44,13 @@ export function summarizeWorkload(instances: readonly AppInstance[]): VclusterWo
     // resolve() has validated the quantities (CPU_ALLOWED / MEMORY_ALLOWED), so they parse.
     cpuMillis += pods * (parseCpu(i.resources.limits.cpu) ?? 0);
     memoryBytes += pods * (parseMemory(i.resources.limits.memory) ?? 0);
+    // Its other workloads: a worker's or stateful set's replicas, one run of a job (two where cron runs may overlap).
+    for (const w of i.workloads) {
+      const n = workloadPods(w);
+      maxPods += n;
+      cpuMillis += n * (parseCpu(w.resources.limits.cpu) ?? 0);
+      memoryBytes += n * (parseMemory(w.resources.limits.memory) ?? 0);
+    }
     if (i.ingress) ingressPorts.add(i.port);
     if (i.metrics) metricsPorts.add(i.metrics.port);
   }

@@ -46,5 +46,6 @@ export function goldenAppPropsOf(i: AppInstance): GoldenAppProps {
     },
     ...(i.ingress ? { ingress: { ...i.ingress } } : {}),
     ...(i.metrics ? { metrics: { ...i.metrics } } : {}),
+    ...(i.workloads.length > 0 ? { workloads: Object.fromEntries(i.workloads.map(({ name, ...w }) => [name, w])) } : {}),
   };
 }

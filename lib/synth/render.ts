@@ -1,5 +1,6 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { GoldenApp } from '../constructs/golden-app';
+import { GOLDEN_APP_KINDS } from '../constructs/golden-app-kinds';
 import { goldenAppPropsOf } from './golden-app-props';
 import {
   AppInstance, directoriesOf, EnvironmentRegistry, instanceFile, planControlPlane, README_FILE, repoDirectories, resolve, ResolveInput, ResolveResult,
@@ -56,7 +57,9 @@ export function renderInstance(instance: AppInstance): OutputFile {
   const app = new App({ outdir: '/nonexistent' });
   const chart = new Chart(app, instance.instance, { disableResourceNameHashes: true });
   new GoldenApp(chart, 'app', goldenAppPropsOf(instance));
-  const objects = chart.toJson();
+  // In GOLDEN_APP_KINDS order (stable: the web objects first within a kind, then each workload's).
+  const position = (o: { apiVersion?: string; kind?: string }) => GOLDEN_APP_KINDS.findIndex((k) => k.kind === o.kind && (k.group === '' ? !String(o.apiVersion).includes('/') : String(o.apiVersion).startsWith(`${k.group}/`)));
+  const objects = chart.toJson().map((o, i) => ({ o, i })).sort((a, b) => position(a.o) - position(b.o) || a.i - b.i).map((x) => x.o);
   assertNoPlaintextSecrets(instancePath(instance), objects);
   return { path: instancePath(instance), content: header(instance) + Yaml.stringify(...objects), objects: objects.length, docs: objects };
 }

@@ -46,9 +46,14 @@ describe('the example: prod-us-east-1 runs book-shop autoscaled to 12 and three 
     ]);
     const w = summarizeWorkload(instances);
     expect(w.autoscaling).toBe(true);
-    expect(w.maxPods).toBe(21);
-    // book-shop 12 x 1000m + echo 3 x 500m + the assistant's 2 x 3 x 1000m
-    expect(w.limits.cpuMillis).toBe(12 * 1000 + 3 * 500 + 6 * 1000);
+    // ... plus the other workloads: book-shop's mailer (2 x 250m) and nightly reindex run (1 x 1000m), echo's journal
+    // (1 x 100m), the backend's migration (1 x 1000m)
+    expect(instances.flatMap((i) => i.workloads.map((x) => `${i.app}/${x.name} ${x.kind}`))).toEqual([
+      'book-shop/mailer worker', 'book-shop/reindex cron', 'echo/journal stateful', 'incident-assistant-backend/migrate job',
+    ]);
+    expect(w.maxPods).toBe(21 + 5);
+    // book-shop 12 x 1000m + echo 3 x 500m + the assistant's 2 x 3 x 1000m, + the workloads' 2 x 250m + 1000m + 100m + 1000m
+    expect(w.limits.cpuMillis).toBe(12 * 1000 + 3 * 500 + 6 * 1000 + 2 * 250 + 2 * 1000 + 100);
   });
 
   test('metricsServer is on (book-shop has an HPA), proxying to the Service the host\'s metrics-server add-on creates', () => {
@@ -61,8 +66,8 @@ describe('the example: prod-us-east-1 runs book-shop autoscaled to 12 and three 
 
   test('the quota admits full scale + 25% rollout surge + the vcluster pod and CoreDNS (the chart default was 20)', () => {
     const quota = prodUs.policies.resourceQuota.quota;
-    expect(Number(quota['count/pods'])).toBe(Math.ceil(21 * 1.25) + 2);
-    expect(parseCpu(quota['limits.cpu'])).toBeGreaterThanOrEqual((12 * 1000 + 3 * 500 + 6 * 1000) * 1.25);
+    expect(Number(quota['count/pods'])).toBe(Math.ceil(26 * 1.25) + 2);
+    expect(parseCpu(quota['limits.cpu'])).toBeGreaterThanOrEqual((12 * 1000 + 3 * 500 + 6 * 1000 + 2 * 250 + 2 * 1000 + 100) * 1.25);
     expect(parseMemory(quota['limits.memory'])).toBeGreaterThanOrEqual(21 * 2 ** 30 * 1.25);
     expect(quota['requests.cpu']).toBe(quota['limits.cpu']);
   });

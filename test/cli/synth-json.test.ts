@@ -57,7 +57,9 @@ test('policy errors: the failure object carries every finding as data; nothing i
   expect(o.findings.length).toBeGreaterThan(0);
   expect(o.findings.map((f) => `${f.rule} ${f.file} ${f.object} ${f.path}`).sort()).toEqual([
     'images/registry apps/prod/eu-west-1/echo/echo.yaml Deployment echo/echo spec.template.spec.containers[0].image',
+    'images/registry apps/prod/eu-west-1/echo/echo.yaml StatefulSet echo/echo-journal spec.template.spec.containers[0].image',
     'images/registry apps/prod/us-east-1/echo/echo.yaml Deployment echo/echo spec.template.spec.containers[0].image',
+    'images/registry apps/prod/us-east-1/echo/echo.yaml StatefulSet echo/echo-journal spec.template.spec.containers[0].image',
   ]);
   expect(repo.snapshotTree()).toEqual(before);
 });

@@ -24,18 +24,31 @@ const files = plan.files.filter((f) => f.path.startsWith('apps/') && f.path.ends
   }),
 }));
 const all = files.flatMap((f) => f.objects.map((o) => ({ file: f.path, o })));
-const deployments = all.filter(({ o }) => o.kind === 'Deployment');
+/** The app an instance file belongs to (apps/<env>/<region>/<app>/<app>.yaml). */
+const appOf = (file: string) => file.split('/')[3];
+/** Every long-running workload: the web Deployments, the workers' Deployments, the StatefulSets. */
+const deployments = all.filter(({ o }) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+/** Every pod template: those of the long-running workloads, the CronJobs' and the Jobs'. */
+const podTemplates = all.flatMap(({ file, o }) => {
+  const template = o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template : ['Deployment', 'StatefulSet', 'Job'].includes(o.kind) ? o.spec.template : undefined;
+  return template ? [{ file, o, pod: template.spec, longRunning: o.kind === 'Deployment' || o.kind === 'StatefulSet' }] : [];
+});
 
 test('there is one file per instance and every object parses', () => {
   expect(files).toHaveLength(plan.resolved.instances.length);
   expect(all.length).toBe(plan.files.filter((f) => f.path.startsWith('apps/')).reduce((n, f) => n + f.objects, 0));
-  expect(deployments).toHaveLength(plan.resolved.instances.length);
+  // One web Deployment per instance (named after the app), and one object per other workload.
+  expect(all.filter(({ file, o }) => o.kind === 'Deployment' && o.metadata.name === appOf(file))).toHaveLength(plan.resolved.instances.length);
+  const workloads = plan.resolved.instances.flatMap((i) => i.workloads.map((w) => `${i.env}/${i.region}/${i.app}-${w.name} ${w.kind}`)).sort();
+  const kindOf: Record<string, string> = { Deployment: 'worker', StatefulSet: 'stateful', CronJob: 'cron', Job: 'job' };
+  expect(all.filter(({ file, o }) => kindOf[o.kind] && o.metadata.name !== appOf(file))
+    .map(({ file, o }) => `${file.split('/').slice(1, 3).join('/')}/${o.metadata.labels!['app.kubernetes.io/name']} ${kindOf[o.kind]}`).sort()).toEqual(workloads);
+  expect(new Set(workloads.map((w) => w.split(' ')[1]))).toEqual(new Set(['worker', 'stateful', 'cron', 'job']));
 });
 
 test('every pod spec meets Pod Security Standards "restricted"', () => {
-  for (const { file, o } of deployments) {
-    const pod = o.spec.template.spec;
-    const where = `${file}: Deployment ${o.metadata.name}`;
+  for (const { file, o, pod, longRunning } of podTemplates) {
+    const where = `${file}: ${o.kind} ${o.metadata.name}`;
     expect([where, pod.securityContext.runAsNonRoot]).toEqual([where, true]);
     expect([where, pod.securityContext.seccompProfile.type]).toEqual([where, 'RuntimeDefault']);
     expect([where, pod.hostNetwork ?? false, pod.hostPID ?? false, pod.hostIPC ?? false]).toEqual([where, false, false, false]);
@@ -50,7 +63,7 @@ test('every pod spec meets Pod Security Standards "restricted"', () => {
       expect([where, c.volumeMounts.some((m: { mountPath: string }) => m.mountPath === '/tmp')]).toEqual([where, true]);
       expect([where, c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.cpu && c.resources.limits.memory])
         .toEqual([where, expect.any(String)]);
-      expect([where, c.readinessProbe && c.livenessProbe]).toEqual([where, expect.anything()]);
+      if (longRunning) expect([where, c.readinessProbe && c.livenessProbe]).toEqual([where, expect.anything()]);
     }
   }
   for (const { o } of all.filter(({ o }) => o.kind === 'Namespace')) {
@@ -58,18 +71,19 @@ test('every pod spec meets Pod Security Standards "restricted"', () => {
   }
 });
 
-test('every multi-replica Deployment has a PDB; autoscaled ones have an HPA and no static replicas', () => {
+test('every multi-replica Deployment and StatefulSet has a PDB; autoscaled ones have an HPA and no static replicas', () => {
   for (const f of files) {
-    const deploy = f.objects.find((o) => o.kind === 'Deployment')!;
-    const hpa = f.objects.find((o) => o.kind === 'HorizontalPodAutoscaler');
-    const pdb = f.objects.find((o) => o.kind === 'PodDisruptionBudget');
-    const minReplicas = hpa ? hpa.spec.minReplicas : deploy.spec.replicas;
-    if (hpa) {
-      expect([f.path, deploy.spec.replicas]).toEqual([f.path, undefined]);
-      expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deploy.metadata.name });
+    for (const deploy of f.objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')) {
+      const where = `${f.path}: ${deploy.kind} ${deploy.metadata.name}`;
+      const hpa = f.objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec.scaleTargetRef.name === deploy.metadata.name);
+      const pdb = f.objects.find((o) => o.kind === 'PodDisruptionBudget' && JSON.stringify(o.spec.selector.matchLabels) === JSON.stringify(deploy.spec.selector.matchLabels));
+      const minReplicas = hpa ? hpa.spec.minReplicas : deploy.spec.replicas;
+      if (hpa) {
+        expect([where, deploy.spec.replicas]).toEqual([where, undefined]);
+        expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deploy.metadata.name });
+      }
+      expect([where, minReplicas > 1 ? 'pdb' : 'none']).toEqual([where, pdb ? 'pdb' : 'none']);
     }
-    expect([f.path, minReplicas > 1 ? 'pdb' : 'none']).toEqual([f.path, pdb ? 'pdb' : 'none']);
-    if (pdb) expect(pdb.spec.selector.matchLabels).toEqual(deploy.spec.selector.matchLabels);
   }
   // the example repo exercises both sides
   expect(deployments.some(({ o }) => o.spec.replicas > 1)).toBe(true);
@@ -83,9 +97,11 @@ test('every object carries the recommended labels; names are stable; no cdk8s ad
   ];
   for (const { file, o } of all) {
     for (const label of required) expect([file, o.kind, label, typeof o.metadata.labels?.[label]]).toEqual([file, o.kind, label, 'string']);
-    const app = o.metadata.labels!['app.kubernetes.io/name'];
-    expect([file, o.kind, [app, 'default-deny'].includes(o.metadata.name)]).toEqual([file, o.kind, true]);
-    if (o.kind !== 'Namespace') expect([file, o.kind, o.metadata.namespace]).toEqual([file, o.kind, app]);
+    // Named after the app, or after the app and one of its workloads (`<app>-<workload>`, the name label too).
+    const name = o.metadata.labels!['app.kubernetes.io/name'];
+    expect([file, o.kind, name === appOf(file) || name.startsWith(`${appOf(file)}-`)]).toEqual([file, o.kind, true]);
+    expect([file, o.kind, [name, 'default-deny'].includes(o.metadata.name) || (o.kind === 'Job' && o.metadata.name.startsWith(`${name}-`))]).toEqual([file, o.kind, true]);
+    if (o.kind !== 'Namespace') expect([file, o.kind, o.metadata.namespace]).toEqual([file, o.kind, appOf(file)]);
   }
   expect(plan.files.map((f) => f.content).join('\n')).not.toMatch(/cdk8s\.io\/metadata\.addr/);
 });
@@ -106,7 +122,7 @@ test('prod images are pinned by digest and no image uses latest', () => {
   }
 });
 
-test('prod spreads pods over zones; dev does not', () => {
+test('prod spreads long-running pods over zones; dev does not', () => {
   for (const { file, o } of deployments) {
     const keys = (o.spec.template.spec.topologySpreadConstraints ?? []).map((t: { topologyKey: string }) => t.topologyKey);
     if (file.startsWith('apps/prod/')) expect(keys).toContain('topology.kubernetes.io/zone');

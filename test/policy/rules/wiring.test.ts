@@ -190,9 +190,9 @@ test('references/secrets: a Secret copied in from the host counts only when the 
   // Without the claim in prod: the copy has no source, and the finding names it.
   const withoutClaim = all.filter((m) => m.file !== 'databases/prod/us-east-1/incident-assistant-backend.yaml');
   const found = secretFindings(withoutClaim);
-  expect(found).toHaveLength(5); // DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD
+  expect(found).toHaveLength(10); // DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD: in the web pod and in the migration Job's
   expect(found[0]).toBe('apps/prod/us-east-1/incident-assistant-backend/incident-assistant-backend.yaml: spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name: '
     + 'Secret "incident-assistant-backend-db" is copied into the vcluster from db-prod-us-east-1/incident-assistant-backend-db on its host (sync.fromHost.secrets), and nothing in the set creates that: expected a Secret there, or a claim writing its connection Secret there (spec.writeConnectionSecretToRef)');
   // Without placement (a directory validated without the platform), nothing is known to be copied in.
-  expect(runPolicy(wiringRules, context(all)).filter((f) => f.rule === 'references/secrets')).toHaveLength(15);
+  expect(runPolicy(wiringRules, context(all)).filter((f) => f.rule === 'references/secrets')).toHaveLength(30);
 });
