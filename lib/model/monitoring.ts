@@ -158,7 +158,7 @@ export function goldenAlerts(i: AppInstance, s: AppSeries): AlertRule[] {
       for: '10m',
       labels: labels('critical'),
       annotations: {
-        summary: `${where}: more than ${e.threshold * 100}% of requests fail with 5xx`,
+        summary: `${where}: more than ${parseFloat((e.threshold * 100).toFixed(6))}% of requests fail with 5xx`,
         description: `{{ $value | humanizePercentage }} of ${e.metric} over 5 minutes had a 5xx ${e.statusLabel}.`,
       },
     });
