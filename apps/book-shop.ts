@@ -9,7 +9,8 @@ export const bookShop = defineApp({
   port: 8000,
   health: { liveness: '/health/live', readiness: '/health/ready' },
   expose: { subdomain: 'books' },
-  metrics: true,
+  // Scraped on its port at /metrics; alert when more than 5% of requests fail with a 5xx status (label `code`).
+  metrics: { errorRatio: { metric: 'http_requests_total', threshold: 0.05 } },
   autoscaling: { maxReplicas: 6, cpuUtilization: 70 },
   config: {
     CURRENCY: 'EUR',

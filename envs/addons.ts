@@ -1,6 +1,6 @@
 import {
   AddonSpec, APPLICATION_HEALTH_KEY, databaseApi, databaseHealthChecks, ARGOCD_SERVES, APPLICATION_HEALTH_LUA, ArgoCdValues, CertManagerValues, defineAddons, ExternalSecretsValues, hostClusterCredentials,
-  CrossplaneValues, KubePrometheusStackValues, MetricsServerValues, SealedSecretsValues, TraefikValues,
+  CrossplaneValues, KUBE_STATE_METRICS_LABELS, KubePrometheusStackValues, MetricsServerValues, SealedSecretsValues, TraefikValues,
 } from '../lib/model';
 import { platform } from './platform';
 
@@ -154,7 +154,9 @@ export const addons = defineAddons({
 
   // Prometheus, Alertmanager and Grafana on each host. Six of its CRDs exceed the 262144-byte annotation
   // limit of client-side apply: ServerSideApply. It selects every ServiceMonitor/PodMonitor/rule, not
-  // only its release's. Its exporter Services for the control plane live in kube-system.
+  // only its release's: the apps' monitors, alerts and dashboards in the vclusters' host namespaces
+  // (lib/model/monitoring.ts; Grafana's sidecar searches every namespace by default). Its exporter
+  // Services for the control plane live in kube-system.
   'kube-prometheus-stack': {
     repoURL: 'https://prometheus-community.github.io/helm-charts',
     chart: 'kube-prometheus-stack',
@@ -174,6 +176,8 @@ export const addons = defineAddons({
           scrapeConfigSelectorNilUsesHelmValues: false,
         },
       },
+      // The apps' alerts and dashboards find their pods on the host by their instance label in kube_pod_labels.
+      'kube-state-metrics': { metricLabelsAllowlist: KUBE_STATE_METRICS_LABELS },
     },
     extraNamespaces: ['kube-system'],
     clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING, VALIDATING_WEBHOOK, MUTATING_WEBHOOK],

@@ -147,8 +147,15 @@ export interface GoldenAppProps {
   readonly network?: GoldenAppNetwork;
   /** @default none: not exposed */
   readonly ingress?: GoldenAppIngress;
-  /** Prometheus scraping (annotations on the pods and a NetworkPolicy allow). @default none */
-  readonly metrics?: { /** @default the app port */ readonly port?: number; /** @default '/metrics' */ readonly path?: string };
+  /** Prometheus scraping (a NetworkPolicy allow, and scrape annotations on the pods). @default none */
+  readonly metrics?: {
+    /** @default the app port */
+    readonly port?: number;
+    /** @default '/metrics' */
+    readonly path?: string;
+    /** The `prometheus.io/scrape|port|path` pod annotations; off where a ServiceMonitor or PodMonitor scrapes the pods. @default true */
+    readonly annotations?: boolean;
+  };
   /** Workloads besides the web one, by name (a worker, a stateful set, a cron job, a job). @default none */
   readonly workloads?: { readonly [name: string]: GoldenAppWorkload };
   /** Extra checksum inputs for the pod template (a change rolls the pods). @default {} */

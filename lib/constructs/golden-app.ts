@@ -150,7 +150,7 @@ export class GoldenApp extends Construct {
       checksums[`checksum/${key}`] = value;
     }
     const podAnnotations: Record<string, string> = { ...checksums };
-    if (metrics) {
+    if (metrics && props.metrics?.annotations !== false) {
       podAnnotations['prometheus.io/scrape'] = 'true';
       podAnnotations['prometheus.io/port'] = String(metrics.port);
       podAnnotations['prometheus.io/path'] = metrics.path;

@@ -2,6 +2,7 @@ import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } fro
 import { checkDatabaseSpec, DatabaseSpec } from './database';
 import { CONNECTION_KEYS } from './database-api';
 import { checkWorkloads, WorkloadSpec } from './workloads';
+import { checkErrorRatio, ErrorRatioSpec } from './monitoring';
 import { callerFile, ConfigError } from './errors';
 import { checkSettings, InstanceSettings, SETTINGS_KEYS } from './settings';
 
@@ -46,6 +47,11 @@ export interface MetricsSpec {
    * @default '/metrics'
    */
   readonly path?: string;
+  /**
+   * Alert when the share of 5xx responses exceeds a threshold: the app's request counter and its status label
+   * (the alert is written where the app is monitored through kube-prometheus-stack).
+   */
+  readonly errorRatio?: ErrorRatioSpec;
 }
 
 /** An explicit, documented exception to a policy rule for this app. */
@@ -93,7 +99,7 @@ export interface AppSpec<N extends string = string> extends InstanceSettings {
   readonly health: HealthSpec;
   /** Network allowances beyond the default deny. */
   readonly network?: NetworkSpec;
-  /** Prometheus scraping; `true` uses the app port and `/metrics`. */
+  /** Prometheus scraping (and alerts and a dashboard where the host runs kube-prometheus-stack); `true` uses the app port and `/metrics`. */
   readonly metrics?: MetricsSpec | boolean;
   /** Secret keys the app needs as environment variables (values are sealed into envs/secrets.ts). */
   readonly secrets?: readonly string[];
@@ -196,9 +202,10 @@ export function checkApp(spec: unknown, file: string | undefined): void {
   }
   if (s.metrics !== undefined && typeof s.metrics !== 'boolean') {
     const m = c.object(s.metrics, 'metrics');
-    c.keys(m, 'metrics', ['port', 'path']);
+    c.keys(m, 'metrics', ['port', 'path', 'errorRatio']);
     c.optionalInteger(m.port, 'metrics.port', 1, 65535);
     c.optionalString(m.path, 'metrics.path', { pattern: URL_PATH, allowed: 'an absolute URL path such as "/metrics"' });
+    if (m.errorRatio !== undefined) checkErrorRatio(c, m.errorRatio, 'metrics.errorRatio');
   }
   if (s.secrets !== undefined) {
     const keys = c.stringArray(s.secrets, 'secrets', { pattern: ENV_NAME, allowed: `environment variable names (${ENV_NAME_ALLOWED})` });

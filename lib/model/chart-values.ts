@@ -84,21 +84,56 @@ export interface CertManagerValues {
   readonly podDisruptionBudget?: { readonly enabled?: boolean };
 }
 
-/** prometheus-community/helm-charts@kube-prometheus-stack-88.5.3:charts/kube-prometheus-stack/values.yaml. */
+/** A Kubernetes label selector, as charts take them (`{}` selects everything). */
+export interface LabelSelector {
+  readonly matchLabels?: { readonly [key: string]: string };
+  readonly matchExpressions?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }[];
+}
+
+/**
+ * prometheus-community/helm-charts@kube-prometheus-stack-88.5.3:charts/kube-prometheus-stack/values.yaml. The keys
+ * lib/model/kube-prometheus-stack.ts reads (what the Prometheus, the operator, Grafana's sidecar and
+ * kube-state-metrics watch) are all here, so an override of one of them is seen by the monitoring checks.
+ */
 export interface KubePrometheusStackValues {
+  /** The release namespace of the chart's own objects (Prometheus among them); "" = the release's. */
+  readonly namespaceOverride?: string;
   readonly crds?: { readonly enabled?: boolean };
-  readonly grafana?: { readonly enabled?: boolean };
+  readonly grafana?: {
+    readonly enabled?: boolean;
+    readonly namespaceOverride?: string;
+    readonly sidecar?: {
+      /** The dashboards sidecar: loads ConfigMaps labelled `label` (with `labelValue`) from `searchNamespace` ("ALL", a list, or null: Grafana's). */
+      readonly dashboards?: { readonly enabled?: boolean; readonly label?: string; readonly labelValue?: string; readonly searchNamespace?: string | readonly string[] | null };
+    };
+  };
+  readonly prometheusOperator?: {
+    /** `--namespaces`: the operator reads only these (none set: every namespace). */
+    readonly namespaces?: { readonly releaseNamespace?: boolean; readonly additional?: readonly string[] };
+    /** `--deny-namespaces`. */
+    readonly denyNamespaces?: readonly string[];
+  };
   readonly prometheus?: {
+    readonly enabled?: boolean;
     readonly prometheusSpec?: {
       readonly replicas?: number;
       readonly serviceMonitorSelectorNilUsesHelmValues?: boolean;
+      readonly serviceMonitorSelector?: LabelSelector;
+      readonly serviceMonitorNamespaceSelector?: LabelSelector;
       readonly podMonitorSelectorNilUsesHelmValues?: boolean;
+      readonly podMonitorSelector?: LabelSelector;
+      readonly podMonitorNamespaceSelector?: LabelSelector;
       readonly ruleSelectorNilUsesHelmValues?: boolean;
+      readonly ruleSelector?: LabelSelector;
+      readonly ruleNamespaceSelector?: LabelSelector;
       readonly probeSelectorNilUsesHelmValues?: boolean;
       readonly scrapeConfigSelectorNilUsesHelmValues?: boolean;
     };
   };
   readonly alertmanager?: { readonly alertmanagerSpec?: { readonly replicas?: number } };
+  readonly kubeStateMetrics?: { readonly enabled?: boolean };
+  /** The kube-state-metrics subchart (8.4.0): `metricLabelsAllowlist` entries such as `pods=[app.kubernetes.io/instance]`. */
+  readonly 'kube-state-metrics'?: { readonly metricLabelsAllowlist?: readonly string[] };
 }
 
 /** crossplane/crossplane@v2.3.4:cluster/charts/crossplane/values.yaml. */

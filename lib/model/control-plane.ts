@@ -1,11 +1,13 @@
 import { AddonCatalogue, AddonDeployment, planAddons } from './addons';
+import { HostPrometheus, hostPrometheus } from './kube-prometheus-stack';
 import { sourceOf } from './app';
-import { hostForRegion, PlatformClusters, platformClusters } from './clusters';
+import { hostForRegion, hostOf, PlatformClusters, platformClusters } from './clusters';
 import { EnvironmentRegistry } from './environment';
 import { DatabaseParameters } from './database-api';
 import { ConfigError } from './errors';
+import { AppMonitoring, appMonitoring } from './monitoring';
 import { clusterName } from './layout';
-import { ResolveResult } from './resolve';
+import type { ResolveResult } from './resolve';
 import { PlatformDefinition } from './platform';
 import { VclusterValues } from './vcluster-values';
 import { summarizeWorkload, VclusterWorkload } from './workload';
@@ -21,6 +23,8 @@ export interface ControlPlaneRegion {
   readonly workload: VclusterWorkload;
   /** The databases of the region's apps (claims on the region's host), by app name. */
   readonly databases: readonly { readonly app: string; readonly team: string; readonly parameters: DatabaseParameters }[];
+  /** The host-side monitoring of the region's apps scraped through a monitor (lib/model/monitoring.ts), by app name. */
+  readonly monitoring: readonly AppMonitoring[];
 }
 
 /** A released app of an environment: who owns it and where it runs. */
@@ -56,9 +60,14 @@ export interface ControlPlane {
 
 /** Derives the control plane from the environments, the resolved instances and the add-on catalogue. Pure. */
 export function planControlPlane(platform: PlatformDefinition, envs: EnvironmentRegistry, resolved: ResolveResult, addons?: AddonCatalogue): ControlPlane {
-  const planned = planEnvs(envs, resolved);
   const clusters = planClusters(platform, envs);
-  return { platform, envs: planned, clusters, addons: planAddons(addons, clusters) };
+  const deployments = planAddons(addons, clusters);
+  const prometheusOf = (cluster: string): HostPrometheus | undefined => {
+    const vcluster = clusters.vclusters.find((v) => v.name === cluster);
+    return vcluster && hostPrometheus(deployments, hostOf(clusters, vcluster));
+  };
+  const planned = planEnvs(envs, resolved, prometheusOf, addons && sourceOf(addons));
+  return { platform, envs: planned, clusters, addons: deployments };
 }
 
 /**
@@ -70,6 +79,23 @@ export function planClusters(platform: PlatformDefinition, envs: EnvironmentRegi
     env.regionNames.map((region) => ({ env: env.name, region, cluster: clusterName(env.name, region), source: sourceOf(env) })));
   checkTopology(platform, sites);
   return platformClusters(sites, platform.hosts);
+}
+
+/**
+ * The kube-prometheus-stack on the host of each env/region (undefined: none, or no add-on catalogue), for resolve.
+ * The clusters and add-ons are planned as for the control plane (planClusters, planAddons), once, on first use.
+ */
+export function prometheusOfRegions(platform: PlatformDefinition, envs: EnvironmentRegistry, addons: AddonCatalogue | undefined): (env: string, region: string) => HostPrometheus | undefined {
+  let planned: { clusters: ReturnType<typeof planClusters>; deployments: ReturnType<typeof planAddons> } | undefined;
+  return (env, region) => {
+    if (!addons) return undefined;
+    if (!planned) {
+      const clusters = planClusters(platform, envs);
+      planned = { clusters, deployments: planAddons(addons, clusters) };
+    }
+    const vcluster = planned.clusters.vclusters.find((v) => v.name === clusterName(env, region));
+    return vcluster ? hostPrometheus(planned.deployments, hostOf(planned.clusters, vcluster)) : undefined;
+  };
 }
 
 /** Every env/region has a host in its region, and no host is named like a vcluster (both are Argo CD cluster names). */
@@ -86,7 +112,7 @@ function checkTopology(platform: PlatformDefinition, sites: readonly { env: stri
   }
 }
 
-function planEnvs(envs: EnvironmentRegistry, resolved: ResolveResult): ControlPlaneEnv[] {
+function planEnvs(envs: EnvironmentRegistry, resolved: ResolveResult, prometheusOf: (cluster: string) => HostPrometheus | undefined, addonsFile?: string): ControlPlaneEnv[] {
   return Object.values(envs).map((env) => {
     const regions = env.regionNames.map((region) => {
       const cluster = clusterName(env.name, region);
@@ -97,7 +123,10 @@ function planEnvs(envs: EnvironmentRegistry, resolved: ResolveResult): ControlPl
       const here = resolved.instances.filter((i) => i.env === env.name && i.region === region);
       const workload = summarizeWorkload(here);
       const databases = here.filter((i) => i.database).sort((a, b) => (a.app < b.app ? -1 : 1)).map((i) => ({ app: i.app, team: i.team, parameters: i.database! }));
-      return { region, cluster, vclusterNamespace, workload, databases };
+      const monitored = here.filter((i) => i.metrics && i.metrics.via !== 'annotations');
+      const hp = monitored.length > 0 ? prometheusOf(cluster) : undefined;
+      const monitoring = hp ? monitored.map((i) => appMonitoring(i, { cluster, vclusterNamespace }, hp, addonsFile)) : [];
+      return { region, cluster, vclusterNamespace, workload, databases, monitoring };
     });
     const byApp = new Map<string, { team: string; regions: string[] }>();
     for (const i of resolved.instances) {

@@ -1,4 +1,5 @@
 import { DatabaseParameters } from './database-api';
+import type { MetricsVia } from './monitoring';
 import { SealScope } from './secrets';
 import { ResolvedWorkload } from './workloads';
 
@@ -63,7 +64,19 @@ export interface AppInstance {
     /** The app's database, when it has one: its host's database subnets and the engine's port (egress allowed there only). */
     readonly database?: { readonly cidrs: readonly string[]; readonly port: number };
   };
-  readonly metrics?: { readonly port: number; readonly path: string };
+  /** Prometheus scraping, when the app serves metrics. */
+  readonly metrics?: {
+    readonly port: number;
+    readonly path: string;
+    /**
+     * How the host's Prometheus finds them (lib/model/monitoring.ts `metricsVia`): a ServiceMonitor or PodMonitor in the
+     * vcluster's host namespace when the host runs kube-prometheus-stack (the pods then carry no scrape annotations),
+     * else the `prometheus.io/scrape`, `port` and `path` pod annotations.
+     */
+    readonly via: MetricsVia;
+    /** The 5xx ratio alert, when the app declares its request counter (defaults filled in). */
+    readonly errorRatio?: { readonly metric: string; readonly statusLabel: string; readonly threshold: number };
+  };
   readonly spreadAcrossZones: boolean;
   readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
   /** Secret keys the app declares it needs (each must have a sealed value). */

@@ -20,6 +20,8 @@
  *                                            the root app): network-policies.yaml (every vcluster whose
  *                                            network policy is on), registration.yaml (the push of its
  *                                            kubeconfig, on a host other than the hub)
+ * vcluster-host/<env>-<region>/<part>-<app>.yaml  an app's objects there: monitoring-<app>.yaml (its
+ *                                            monitor, alerts and dashboard, lib/model/monitoring.ts)
  * ```
  */
 
@@ -76,6 +78,18 @@ export type VclusterHostPart = keyof typeof VCLUSTER_HOST_FILES;
 export const vclusterHostFile = (env: string, region: string, part: VclusterHostPart): string =>
   `${vclusterHostDir(env, region)}/${VCLUSTER_HOST_FILES[part]}`;
 /**
+ * The parts of a vcluster's host-side directory that hold one app's objects, each in `<part>-<app>.yaml` (Argo CD's
+ * directory source is not recursive: the files sit directly in the directory).
+ */
+export const VCLUSTER_HOST_APP_PARTS = [
+  /** The app's ServiceMonitor or PodMonitor, PrometheusRule and Grafana dashboard ConfigMap (lib/model/monitoring.ts). */
+  'monitoring',
+] as const;
+export type VclusterHostAppPart = (typeof VCLUSTER_HOST_APP_PARTS)[number];
+/** An app's file of a vcluster's host-side directory: `vcluster-host/<env>-<region>/<part>-<app>.yaml`. */
+export const vclusterHostAppFile = (env: string, region: string, part: VclusterHostAppPart, app: string): string =>
+  `${vclusterHostDir(env, region)}/${part}-${app}.yaml`;
+/**
  * An add-on's Argo CD Application for one cluster of the platform (hub, host or vcluster, by its name in
  * lib/model/clusters.ts): `argocd/addons/<cluster>/<addon>.yaml`.
  */
@@ -103,6 +117,7 @@ export type DistFile =
   | { readonly kind: 'appset'; readonly env: string }
   | { readonly kind: 'vcluster'; readonly env: string; readonly region: string }
   | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string; readonly part: VclusterHostPart }
+  | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string; readonly part: VclusterHostAppPart; readonly app: string }
   | { readonly kind: 'addon'; readonly cluster: string; readonly addon: string }
   | { readonly kind: 'database-api'; readonly host: string }
   | { readonly kind: 'database-api-app'; readonly host: string }
@@ -129,8 +144,14 @@ export function parseDistPath(rel: string): DistFile | undefined {
   if (s[0] === APPS_DIR && s.length === 5) return { kind: 'instance', env: s[1], region: s[2], app: s[3], file: s[4] };
   if (s[0] === VCLUSTER_HOST_DIR && s.length === 3) {
     const m = CLUSTER.exec(s[1]);
+    if (!m) return undefined;
     const part = (Object.keys(VCLUSTER_HOST_FILES) as VclusterHostPart[]).find((k) => VCLUSTER_HOST_FILES[k] === s[2]);
-    return m && part ? { kind: 'vcluster-host', env: m[1], region: m[2], part } : undefined;
+    if (part) return { kind: 'vcluster-host', env: m[1], region: m[2], part };
+    for (const p of VCLUSTER_HOST_APP_PARTS) {
+      const app = s[2].startsWith(`${p}-`) ? YAML.exec(s[2].slice(p.length + 1))?.[1] : undefined;
+      if (app) return { kind: 'vcluster-host', env: m[1], region: m[2], part: p, app };
+    }
+    return undefined;
   }
   if (s[0] === CROSSPLANE_DIR && s.length === 3 && s[2] === 'platform.yaml') return { kind: 'database-api', host: s[1] };
   if (s[0] === DATABASES_DIR && s.length === 4) {

@@ -8,7 +8,10 @@ import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
 import { ConfigError, joinPath } from './errors';
 import { AppInstance, NotReleased } from './instance';
 import { PlatformDefinition } from './platform';
+import { HostPrometheus } from './kube-prometheus-stack';
 import { instanceName } from './layout';
+import { metricsVia } from './monitoring';
+import { prometheusOfRegions } from './control-plane';
 import { unknownApp } from './names';
 import { checkReleases } from './release-check';
 import { AnyReleases, ImageRelease } from './releases';
@@ -70,6 +73,8 @@ export function resolve(input: ResolveInput): ResolveResult {
   const secretsFile = input.secretsFile ?? 'envs/secrets.ts';
   checkSecrets(secrets, apps, envs, secretsFile);
   const callers = checkCalls(apps);
+  // The kube-prometheus-stack on each region's host decides how the apps' metrics are scraped (metricsVia).
+  const prometheusOf = prometheusOfRegions(platform, envs, input.addons);
 
   // First where each app is deployed (has a release), then the instances: a NetworkPolicy allow toward
   // or from a peer is emitted only in the env/regions where that peer is deployed too, so an app
@@ -95,7 +100,7 @@ export function resolve(input: ResolveInput): ResolveResult {
     const app = apps[name];
     const deployed = (peer: string) => peers.has(peer);
     const network = { callers: (callers.get(name) ?? []).filter(deployed), callees: (app.network?.calls ?? []).filter(deployed) };
-    const instance = buildInstance(platform, apps, app, env, region, release, network);
+    const instance = buildInstance(platform, apps, app, env, region, release, network, app.metrics ? prometheusOf(env.name, region) : undefined);
     return withSecrets(instance, app, secrets[name]?.[env.name]?.[region], secretsFile);
   });
   return { instances, notReleased };
@@ -145,6 +150,7 @@ function buildInstance(
   region: string,
   release: ImageRelease,
   peers: { readonly callers: readonly string[]; readonly callees: readonly string[] },
+  prometheus: HostPrometheus | undefined,
 ): AppInstance {
   const override = env.apps?.[app.name] as (InstanceSettings & { regions?: Record<string, InstanceSettings> }) | undefined;
   const { regions: regionOverrides, ...envAppOverride } = override ?? {};
@@ -227,9 +233,18 @@ function buildInstance(
     if (shadowed) blame('config', joinPath('config', shadowed), `is set from the database's connection Secret (${CONNECTION_KEYS.join(', ')}); pick another name`);
   }
 
-  const metrics = app.metrics
-    ? { port: (typeof app.metrics === 'object' && app.metrics.port) || app.port, path: (typeof app.metrics === 'object' && app.metrics.path) || '/metrics' }
-    : undefined;
+  let metrics: AppInstance['metrics'];
+  if (app.metrics) {
+    const spec = typeof app.metrics === 'object' ? app.metrics : {};
+    const port = spec.port || app.port;
+    const e = spec.errorRatio;
+    metrics = {
+      port,
+      path: spec.path || '/metrics',
+      via: metricsVia(prometheus, port, app.port),
+      ...(e ? { errorRatio: { metric: e.metric, statusLabel: e.statusLabel ?? 'code', threshold: e.threshold ?? 0.05 } } : {}),
+    };
+  }
 
   const image = {
     repository: app.image,

@@ -45,7 +45,8 @@ export function goldenAppPropsOf(i: AppInstance): GoldenAppProps {
       dns: { namespace: VCLUSTER_DNS.namespace, podLabels: { ...VCLUSTER_DNS.podLabels }, port: VCLUSTER_DNS.port },
     },
     ...(i.ingress ? { ingress: { ...i.ingress } } : {}),
-    ...(i.metrics ? { metrics: { ...i.metrics } } : {}),
+    // Scrape annotations only where no ServiceMonitor/PodMonitor does the job (the host's kube-prometheus-stack).
+    ...(i.metrics ? { metrics: { port: i.metrics.port, path: i.metrics.path, annotations: i.metrics.via === 'annotations' } } : {}),
     ...(i.workloads.length > 0 ? { workloads: Object.fromEntries(i.workloads.map(({ name, ...w }) => [name, w])) } : {}),
   };
 }

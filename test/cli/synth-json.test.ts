@@ -28,7 +28,7 @@ test('success: what was written, counted from the registries', async () => {
 });
 
 test('--check: up to date is ok: true; stale is the failure object with the stale, missing and extra files', async () => {
-  expect(parse((await repo.cli('synth', ['--check', '--json'])).stdout)).toMatchObject({ ok: true, check: true, files: 58 });
+  expect(parse((await repo.cli('synth', ['--check', '--json'])).stdout)).toMatchObject({ ok: true, check: true, files: 65 });
   repo.edit('envs/prod.ts', 'replicas: 3,', 'replicas: 4,');
   const r = await repo.cli('synth', ['--check', '--json']);
   expect(r.code).toBe(1);
@@ -43,6 +43,17 @@ test('bad input: the failure object names the file, line and field', async () =>
   const r = await repo.cli('synth', ['--json']);
   expect(r.code).toBe(1);
   expect(parse(r.stdout)).toEqual({ ok: false, exit: 1, error: { message: expect.stringMatching(/^apps\/echo\.ts:10: replica: unknown key/), file: 'apps/echo.ts', line: 10, field: 'replica' } });
+});
+
+test('bad input in metrics.errorRatio: one line naming the app file, its line and the field', async () => {
+  repo.edit('apps/book-shop.ts', 'threshold: 0.05', 'threshold: 5');
+  const r = await repo.cli('synth', ['--json']);
+  expect(r.code).toBe(1);
+  expect(parse(r.stdout)).toEqual({
+    ok: false, exit: 1,
+    error: { message: 'apps/book-shop.ts:13: metrics.errorRatio.threshold: must be a number between 0 and 1 (exclusive), e.g. 0.05 for 5%, got 5', file: 'apps/book-shop.ts', line: 13, field: 'metrics.errorRatio.threshold' },
+  });
+  repo.edit('apps/book-shop.ts', 'threshold: 5', 'threshold: 0.05');
 });
 
 test('policy errors: the failure object carries every finding as data; nothing is written', async () => {

@@ -101,6 +101,20 @@ export function syncPod(vc: Vcluster, vns: Namespace, name: string, labels: Labe
   return { name, namespace: vc.hostNamespace, labels: { ...labels, ...copied, [NAMESPACE_LABEL]: vns.name, [MARKER]: vc.name }, ip };
 }
 
+/**
+ * A Service of virtual namespace `vns` as synced to the host (services/translate.go `translate`: `HostMetadata` keeps
+ * its labels and adds the namespace and marker labels; the selector's labels are kept, since the golden app's hold no
+ * `release` key). Only the labels, the ports and the selector: what a ServiceMonitor on the host can see.
+ */
+export function syncService(vc: Vcluster, vns: string, service: any): { namespace: string; labels: Labels; ports: any[]; selector: Labels } {
+  return {
+    namespace: vc.hostNamespace.name,
+    labels: { ...(service.metadata.labels ?? {}), [NAMESPACE_LABEL]: vns, [MARKER]: vc.name },
+    ports: service.spec.ports,
+    selector: { ...(service.spec.selector ?? {}), [NAMESPACE_LABEL]: vns, [MARKER]: vc.name },
+  };
+}
+
 function translateNamespaceSelector(vc: Vcluster, sel: Selector): Selector {
   if (!sel) return undefined;
   return {

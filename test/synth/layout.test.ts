@@ -36,6 +36,11 @@ test('each file holds what its path says: the instance, the env\'s AppProject an
         case 'vcluster':
           return names.includes(`Application/vcluster-${clusterName(p.env, p.region)}`);
         case 'vcluster-host':
+          if (p.part === 'monitoring') {
+            // One app's monitor, alerts and dashboard, every object labelled with the app's instance.
+            return /^(ServiceMonitor|PodMonitor)\//.test(names[0]) && names.includes(`PrometheusRule/${p.app}`) && names.includes(`ConfigMap/${p.app}-dashboard`)
+              && objects.every((o) => o.metadata.labels?.['app.kubernetes.io/instance'] === `${p.env}-${p.region}-${p.app}`);
+          }
           return p.part === 'registration' ? names.includes('PushSecret/argocd-registration') : names.length > 0 && names.every((n) => n.startsWith('NetworkPolicy/'));
         case 'addon':
           return names.length === 1 && names[0] === `Application/${addonApplicationName(p.cluster, p.addon)}`;

@@ -6,6 +6,7 @@ import { AddonCatalogue } from '../../../lib/model';
 import { K8sObject, ManifestObject, PlacementContext, PolicyFinding, Rule } from '../../../lib/policy/engine';
 import { platformPlacement, policyContext } from '../../../lib/policy/gate';
 import { ingressController, metricsApi, placementRules, servedKinds, uniqueHosts } from '../../../lib/policy/rules/placement';
+import { prometheusSelects } from '../../../lib/policy/rules/placement/monitoring';
 import { EXAMPLE } from '../../support/repo';
 
 /** The frozen example's golden dist/, as the gate reads it. */
@@ -188,5 +189,42 @@ describe('cluster/unique-hosts', () => {
       'apps/dev/us-east-1/echo-copy/echo-copy.yaml: Ingress echo/echo-copy: spec.rules[0].http.paths[0].path: echo.dev.acme.io/ is already claimed on IngressClass traefik of hub cluster host-us-east-1 by apps/dev/us-east-1/echo/echo.yaml (spec.rules[0].http.paths[0].path); give each Ingress its own host or path',
     ]);
     expect(run(uniqueHosts, [...dev, copy((o) => (o.spec.rules[0].http.paths[0].path = '/other'))])).toEqual([]);
+  });
+});
+
+describe('cluster/prometheus-selects', () => {
+  const isMonitoring = (m: ManifestObject) => /^vcluster-host\/[^/]+\/monitoring-/.test(m.file);
+  /** The placement with kube-prometheus-stack's values changed on every host. */
+  const withStack = (values: (v: any) => any): PlacementContext => platformPlacement(platform, envs, catalogueWith('kube-prometheus-stack', (a) => ({ ...a, values: values(structuredClone(a.values)) }))); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  it('passes on the example: each host\'s stack reads every app\'s monitor and rule, and its Grafana loads every dashboard', () => {
+    expect(objects.filter(isMonitoring).map((m) => m.object.kind).sort()).toEqual([...Array(7).fill('ConfigMap'), ...Array(7).fill('PrometheusRule'), ...Array(7).fill('ServiceMonitor')]);
+    expect(run(prometheusSelects)).toEqual([]);
+  });
+
+  it('reports every monitor and rule when the stack selects only its release\'s (the chart\'s default), naming the values key', () => {
+    const found = run(prometheusSelects, objects, withStack((v) => ({ ...v, prometheus: {} })));
+    expect(found.map((f) => f.object).filter((o) => o.startsWith('ServiceMonitor')).length).toBe(7);
+    expect(found.map((f) => f.object).filter((o) => o.startsWith('PrometheusRule')).length).toBe(7);
+    expect(brief(found)[0]).toBe(
+      'vcluster-host/dev-us-east-1/monitoring-book-shop.yaml: ServiceMonitor vcluster-dev-us-east-1/book-shop: metadata.labels: hub cluster host-us-east-1 never reads this ServiceMonitor: kube-prometheus-stack\'s Prometheus reads ServiceMonitors matching {"matchLabels":{"release":"kube-prometheus-stack"}} (prometheus.prometheusSpec.serviceMonitorSelector, serviceMonitorSelectorNilUsesHelmValues)',
+    );
+  });
+
+  it('reads the host namespace\'s labels from the set (the vcluster Application\'s managedNamespaceMetadata, the hub\'s Namespace object)', () => {
+    const byEnv = withStack((v) => ({ ...v, prometheus: { prometheusSpec: { ...v.prometheus.prometheusSpec, ruleNamespaceSelector: { matchLabels: { 'platform.acme.io/env': 'prod' } } } } }));
+    expect(run(prometheusSelects, objects, byEnv).map((f) => f.file)).toEqual([
+      'vcluster-host/dev-us-east-1/monitoring-book-shop.yaml', 'vcluster-host/dev-us-east-1/monitoring-incident-assistant-backend.yaml',
+      'vcluster-host/staging-us-east-1/monitoring-book-shop.yaml', 'vcluster-host/staging-us-east-1/monitoring-incident-assistant-backend.yaml',
+    ]);
+  });
+
+  it('reports a dashboard the sidecar does not load (label value, or its own namespace only)', () => {
+    const planted = edited((m) => isMonitoring(m) && isKind('ConfigMap')(m) && m.file.includes('dev-us-east-1/monitoring-book-shop'), (o) => (o.metadata.labels.grafana_dashboard = '0'));
+    expect(brief(run(prometheusSelects, planted))).toEqual([
+      'vcluster-host/dev-us-east-1/monitoring-book-shop.yaml: ConfigMap vcluster-dev-us-east-1/book-shop-dashboard: metadata.labels: hub cluster host-us-east-1\'s Grafana never loads this dashboard: kube-prometheus-stack\'s Grafana sidecar loads ConfigMaps labelled grafana_dashboard: "1" (grafana.sidecar.dashboards.label, labelValue)',
+    ]);
+    const own = withStack((v) => ({ ...v, grafana: { ...v.grafana, sidecar: { dashboards: { searchNamespace: null } } } }));
+    expect(run(prometheusSelects, objects, own).length).toBe(7);
   });
 });

@@ -2,6 +2,7 @@ import { hostOf } from '../../../model/clusters';
 import { defineRule, ManifestObject, PolicyFinding, Rule } from '../../engine';
 import { isBuiltinKind } from '../schema-core';
 import { compositionBases, compositionFunctions, crossplaneObjectsOn } from './crossplane';
+import { prometheusSelects } from './monitoring';
 import {
   describeCluster, describeNeed, ingressPlacement, METRICS_SERVER, missingProvider, Need, placeOf, providersOn, vclusterApplication, valueAt,
 } from './where';
@@ -191,4 +192,4 @@ export const crossplanePipeline: Rule = defineRule({
 });
 
 /** The placement rules of the gate. */
-export const placementRules: Rule[] = [servedKinds, metricsApi, ingressController, uniqueHosts, crossplanePipeline];
+export const placementRules: Rule[] = [servedKinds, metricsApi, ingressController, uniqueHosts, crossplanePipeline, prometheusSelects];
