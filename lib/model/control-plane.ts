@@ -7,6 +7,7 @@ import { ConfigError } from './errors';
 import { clusterName } from './layout';
 import { ResolveResult } from './resolve';
 import { PlatformDefinition } from './platform';
+import { HostRoute, hostServiceName } from './routes';
 import { VclusterValues } from './vcluster-values';
 import { summarizeWorkload, VclusterWorkload } from './workload';
 
@@ -21,6 +22,8 @@ export interface ControlPlaneRegion {
   readonly workload: VclusterWorkload;
   /** The databases of the region's apps (claims on the region's host), by app name. */
   readonly databases: readonly { readonly app: string; readonly team: string; readonly parameters: DatabaseParameters }[];
+  /** The HTTPRoutes of the region's apps routed by the Gateway API (host-side, in the vcluster's namespace), by app name. */
+  readonly routes: readonly HostRoute[];
 }
 
 /** A released app of an environment: who owns it and where it runs. */
@@ -96,8 +99,19 @@ function planEnvs(envs: EnvironmentRegistry, resolved: ResolveResult): ControlPl
       }
       const here = resolved.instances.filter((i) => i.env === env.name && i.region === region);
       const workload = summarizeWorkload(here);
-      const databases = here.filter((i) => i.database).sort((a, b) => (a.app < b.app ? -1 : 1)).map((i) => ({ app: i.app, team: i.team, parameters: i.database! }));
-      return { region, cluster, vclusterNamespace, workload, databases };
+      const byApp = [...here].sort((a, b) => (a.app < b.app ? -1 : 1));
+      const databases = byApp.filter((i) => i.database).map((i) => ({ app: i.app, team: i.team, parameters: i.database! }));
+      const routes = byApp.filter((i) => i.route).map((i): HostRoute => ({
+        app: i.app,
+        team: i.team,
+        namespace: vclusterNamespace,
+        host: i.route!.host,
+        path: i.route!.path,
+        gateway: i.route!.gateway,
+        // The golden app's Service is named after the app, in the app's namespace inside the vcluster.
+        service: { name: hostServiceName(i.app, i.namespace, cluster), port: i.servicePort },
+      }));
+      return { region, cluster, vclusterNamespace, workload, databases, routes };
     });
     const byApp = new Map<string, { team: string; regions: string[] }>();
     for (const i of resolved.instances) {

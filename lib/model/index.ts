@@ -22,6 +22,8 @@ export { closest, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } fro
 export * from './workload';
 export * from './vcluster-sizing';
 export * from './vcluster-network';
+export * from './vcluster-names';
+export * from './routes';
 export * from './metrics-server';
 export * from './database-api';
 export * from './database-platform';

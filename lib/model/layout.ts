@@ -20,6 +20,7 @@
  *                                            the root app): network-policies.yaml (every vcluster whose
  *                                            network policy is on), registration.yaml (the push of its
  *                                            kubeconfig, on a host other than the hub)
+ * vcluster-host/<env>-<region>/<part>-<app>.yaml  an app's objects there: route-<app>.yaml (its HTTPRoute)
  * ```
  */
 
@@ -76,6 +77,15 @@ export type VclusterHostPart = keyof typeof VCLUSTER_HOST_FILES;
 export const vclusterHostFile = (env: string, region: string, part: VclusterHostPart): string =>
   `${vclusterHostDir(env, region)}/${VCLUSTER_HOST_FILES[part]}`;
 /**
+ * The per-app files of a vcluster's host-side directory (directly in it: Argo CD directory sources are not
+ * recursive), `<part>-<app>.yaml`: `route`, the app's HTTPRoute (lib/model/routes.ts).
+ */
+export const VCLUSTER_HOST_APP_PARTS = ['route'] as const;
+export type VclusterHostAppPart = (typeof VCLUSTER_HOST_APP_PARTS)[number];
+/** An app's file in a vcluster's host-side directory: `vcluster-host/<env>-<region>/<part>-<app>.yaml`. */
+export const vclusterHostAppFile = (env: string, region: string, part: VclusterHostAppPart, app: string): string =>
+  `${vclusterHostDir(env, region)}/${part}-${app}.yaml`;
+/**
  * An add-on's Argo CD Application for one cluster of the platform (hub, host or vcluster, by its name in
  * lib/model/clusters.ts): `argocd/addons/<cluster>/<addon>.yaml`.
  */
@@ -102,7 +112,8 @@ export type DistFile =
   | { readonly kind: 'project'; readonly env: string }
   | { readonly kind: 'appset'; readonly env: string }
   | { readonly kind: 'vcluster'; readonly env: string; readonly region: string }
-  | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string; readonly part: VclusterHostPart }
+  | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string; readonly part: VclusterHostPart; readonly app?: undefined }
+  | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string; readonly part: VclusterHostAppPart; /** The app of a per-app part. */ readonly app: string }
   | { readonly kind: 'addon'; readonly cluster: string; readonly addon: string }
   | { readonly kind: 'database-api'; readonly host: string }
   | { readonly kind: 'database-api-app'; readonly host: string }
@@ -130,7 +141,10 @@ export function parseDistPath(rel: string): DistFile | undefined {
   if (s[0] === VCLUSTER_HOST_DIR && s.length === 3) {
     const m = CLUSTER.exec(s[1]);
     const part = (Object.keys(VCLUSTER_HOST_FILES) as VclusterHostPart[]).find((k) => VCLUSTER_HOST_FILES[k] === s[2]);
-    return m && part ? { kind: 'vcluster-host', env: m[1], region: m[2], part } : undefined;
+    if (m && part) return { kind: 'vcluster-host', env: m[1], region: m[2], part };
+    const appPart = VCLUSTER_HOST_APP_PARTS.find((p) => s[2].startsWith(`${p}-`));
+    const app = appPart && YAML.exec(s[2].slice(appPart.length + 1))?.[1];
+    return m && appPart && app ? { kind: 'vcluster-host', env: m[1], region: m[2], part: appPart, app } : undefined;
   }
   if (s[0] === CROSSPLANE_DIR && s.length === 3 && s[2] === 'platform.yaml') return { kind: 'database-api', host: s[1] };
   if (s[0] === DATABASES_DIR && s.length === 4) {

@@ -1,6 +1,6 @@
 import {
   addonFile, appsetFile, directoriesOf, envInstancesPattern, inDist, inRepo, instanceDir, instanceFile, instanceOf, isDistTree, parseDistPath,
-  parseInstanceDir, projectFile, README_FILE, regionSegment, repoDirectories, ROOT_FILE, vclusterFile, vclusterHostFile,
+  parseInstanceDir, projectFile, README_FILE, regionSegment, repoDirectories, ROOT_FILE, vclusterFile, vclusterHostAppFile, vclusterHostFile,
 } from '../../lib/model';
 
 /** lib/model/layout.ts: the one home of dist/ paths, written and read back. */
@@ -13,6 +13,8 @@ describe('dist/ layout', () => {
     expect(vclusterFile('staging', 'eu-west-1')).toBe('argocd/vclusters/staging-eu-west-1.yaml');
     expect(vclusterHostFile('prod', 'eu-west-1', 'registration')).toBe('vcluster-host/prod-eu-west-1/registration.yaml');
     expect(vclusterHostFile('prod', 'eu-west-1', 'networkPolicies')).toBe('vcluster-host/prod-eu-west-1/network-policies.yaml');
+    // Per-app files sit directly in the directory (Argo CD directory sources are not recursive).
+    expect(vclusterHostAppFile('prod', 'eu-west-1', 'route', 'book-shop')).toBe('vcluster-host/prod-eu-west-1/route-book-shop.yaml');
     expect(addonFile('hub', 'traefik')).toBe('argocd/addons/hub/traefik.yaml');
     expect(ROOT_FILE).toBe('argocd/root.yaml');
     expect(README_FILE).toBe('README.md');
@@ -33,6 +35,7 @@ describe('dist/ layout', () => {
     expect(parseDistPath(vclusterFile(env, region))).toEqual({ kind: 'vcluster', env, region });
     expect(parseDistPath(vclusterHostFile(env, region, 'registration'))).toEqual({ kind: 'vcluster-host', env, region, part: 'registration' });
     expect(parseDistPath(vclusterHostFile(env, region, 'networkPolicies'))).toEqual({ kind: 'vcluster-host', env, region, part: 'networkPolicies' });
+    expect(parseDistPath(vclusterHostAppFile(env, region, 'route', app))).toEqual({ kind: 'vcluster-host', env, region, part: 'route', app });
     expect(parseDistPath(addonFile(`${env}-${region}`, 'sealed-secrets'))).toEqual({ kind: 'addon', cluster: `${env}-${region}`, addon: 'sealed-secrets' });
     expect(parseDistPath(ROOT_FILE)).toEqual({ kind: 'root' });
     expect(parseDistPath(README_FILE)).toEqual({ kind: 'readme' });
@@ -43,7 +46,7 @@ describe('dist/ layout', () => {
     for (const p of ['apps/dev/us-east-1/x.yaml', 'apps/dev/us-east-1/echo/sub/x.yaml', 'apps//us-east-1/echo/echo.yaml', 'dist/apps/dev/us-east-1/echo/echo.yaml', 'argocd/apps/dev/r/a/a.yaml']) {
       expect([p, instanceOf(p)]).toEqual([p, undefined]);
     }
-    for (const p of ['argocd/appsets/dev/other.yaml', 'argocd/projects/dev/x.yaml', 'argocd/vclusters/nodash.yaml', 'argocd/addons/hub.yaml', 'argocd/addons/hub/x/y.yaml', 'argocd/root.yml', 'vcluster-host/prod-eu-west-1/other.yaml', 'readme.md', 'x/README.md', '']) {
+    for (const p of ['argocd/appsets/dev/other.yaml', 'argocd/projects/dev/x.yaml', 'argocd/vclusters/nodash.yaml', 'argocd/addons/hub.yaml', 'argocd/addons/hub/x/y.yaml', 'argocd/root.yml', 'vcluster-host/prod-eu-west-1/other.yaml', 'vcluster-host/prod-eu-west-1/route-.yaml', 'vcluster-host/prod-eu-west-1/route-a.yml', 'vcluster-host/prod-eu-west-1/x/route-a.yaml', 'vcluster-host/nodash/route-a.yaml', 'readme.md', 'x/README.md', '']) {
       expect([p, parseDistPath(p)]).toEqual([p, undefined]);
     }
     expect(parseInstanceDir('apps/dev/us-east-1')).toBeUndefined();
