@@ -1,13 +1,14 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AppRoute } from '../constructs/app-route';
 import { Database } from '../constructs/database';
 import {
   AddonApplication, DatabasePlatform, DatabasePlatformApplication, DatabasesApplication, EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterHostApplication,
   VclusterHostRegistration, VclusterNetworkPolicies, VclusterRegistration,
 } from '../constructs/argocd';
 import {
-  appsetFile, ConfigError, databaseApi, databaseClaimFile, databaseNamespace, databasePlatformAppFile, databasePlatformFile, databasesAppFile, ControlPlane, ControlPlaneEnv, networkPolicyEnabled, projectFile, ROOT_FILE, vclusterFile, vclusterHostFile,
-  VclusterNetworkPolicy, vclusterPlacement,
+  appsetFile, ConfigError, databaseApi, databaseClaimFile, databaseNamespace, databasePlatformAppFile, databasePlatformFile, databasesAppFile, ControlPlane, ControlPlaneEnv, networkPolicyEnabled, projectFile, ROOT_FILE, vclusterFile,
+  vclusterHostAppFile, vclusterHostFile, VclusterNetworkPolicy, vclusterPlacement,
 } from '../model';
 import { validateVclusterValues } from '../policy/schemas';
 import { assertNoPlaintextSecrets } from './gate';
@@ -23,6 +24,17 @@ function renderFile(path: string, build: (chart: Construct) => void): OutputFile
   const objects = chart.toJson();
   assertNoPlaintextSecrets(path, objects);
   return { path, content: HEADER + Yaml.stringify(...objects), objects: objects.length, docs: objects };
+}
+
+/** Labels of an app's objects on its region's host (its database claim, its route). */
+function hostLabels(cp: ControlPlane, env: string, region: string, app: string, team: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': app,
+    'app.kubernetes.io/managed-by': cp.platform.managedBy,
+    [`${cp.platform.labelDomain}/team`]: team,
+    [`${cp.platform.labelDomain}/env`]: env,
+    [`${cp.platform.labelDomain}/region`]: region,
+  };
 }
 
 /**
@@ -42,7 +54,8 @@ function checkVcluster(env: ControlPlaneEnv, values: Record<string, unknown>): v
  * Application, the one object applied by hand), projects/<env>.yaml, appsets/<env>/services.yaml,
  * vclusters/<env>-<region>.yaml, addons/<cluster>/<addon>.yaml; and each vcluster's host-side files,
  * vcluster-host/<env>-<region>/network-policies.yaml (unless its network policy is off) and, on a host
- * other than the hub, registration.yaml, with the Application that syncs them in its vclusters/ file;
+ * other than the hub, registration.yaml, and route-<app>.yaml for each app routed by the Gateway API, with the
+ * Application that syncs them in its vclusters/ file;
  * for each host with `databases`, crossplane/<host>/platform.yaml and its Application argocd/crossplane/<host>.yaml.
  */
 export function renderControlPlane(cp: ControlPlane): OutputFile[] {
@@ -63,7 +76,8 @@ export function renderControlPlane(cp: ControlPlane): OutputFile[] {
         checkVcluster(env, vcluster.requested);
         networkPolicy = vcluster.networkPolicy;
         new VclusterRegistration(chart, 'registration', { controlPlane: cp, env, region });
-        if (remote || networkPolicyEnabled(networkPolicy)) new VclusterHostApplication(chart, 'host', { controlPlane: cp, env, region });
+        // Whenever the host-side directory has a file (Argo CD would report an empty directory as an error).
+        if (remote || networkPolicyEnabled(networkPolicy) || region.routes.length > 0) new VclusterHostApplication(chart, 'host', { controlPlane: cp, env, region });
       }));
       if (networkPolicyEnabled(networkPolicy)) {
         files.push(renderFile(vclusterHostFile(env.name, region.region, 'networkPolicies'), (chart) =>
@@ -72,17 +86,22 @@ export function renderControlPlane(cp: ControlPlane): OutputFile[] {
       if (remote) {
         files.push(renderFile(vclusterHostFile(env.name, region.region, 'registration'), (chart) => new VclusterHostRegistration(chart, 'host', { controlPlane: cp, env, region })));
       }
+      for (const r of region.routes) {
+        const labels = hostLabels(cp, env.name, region.region, r.app, r.team);
+        files.push(renderFile(vclusterHostAppFile(env.name, region.region, 'route', r.app), (chart) =>
+          new AppRoute(chart, 'route', {
+            name: r.app, namespace: r.namespace, hostnames: [r.host], path: r.path, gateway: r.gateway, backend: r.service, labels,
+            // Synced at the registration wave (-1), before the app's Service exists (its ApplicationSet is at wave 3):
+            // until then the controller reports ResolvedRefs False, which Argo CD's HTTPRoute health check turns into
+            // Degraded; counted in the Application's health, that would stop the root app's waves before the apps.
+            ignoreArgoHealth: true,
+          })));
+      }
       if (region.databases.length > 0) {
         files.push(renderFile(databasesAppFile(env.name, region.region), (chart) => new DatabasesApplication(chart, 'databases', { controlPlane: cp, env, region })));
         const api = databaseApi(cp.platform.labelDomain);
         for (const d of region.databases) {
-          const labels = {
-            'app.kubernetes.io/name': d.app,
-            'app.kubernetes.io/managed-by': cp.platform.managedBy,
-            [`${cp.platform.labelDomain}/team`]: d.team,
-            [`${cp.platform.labelDomain}/env`]: env.name,
-            [`${cp.platform.labelDomain}/region`]: region.region,
-          };
+          const labels = hostLabels(cp, env.name, region.region, d.app, d.team);
           files.push(renderFile(databaseClaimFile(env.name, region.region, d.app), (chart) =>
             new Database(chart, 'database', { api, app: d.app, namespace: databaseNamespace(region.cluster), parameters: d.parameters, labels })));
         }

@@ -36,6 +36,7 @@ test('each file holds what its path says: the instance, the env\'s AppProject an
         case 'vcluster':
           return names.includes(`Application/vcluster-${clusterName(p.env, p.region)}`);
         case 'vcluster-host':
+          if (p.part === 'route') return names.length === 1 && names[0] === `HTTPRoute/${p.app}`;
           return p.part === 'registration' ? names.includes('PushSecret/argocd-registration') : names.length > 0 && names.every((n) => n.startsWith('NetworkPolicy/'));
         case 'addon':
           return names.length === 1 && names[0] === `Application/${addonApplicationName(p.cluster, p.addon)}`;
