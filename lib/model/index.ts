@@ -24,6 +24,7 @@ export * from './vcluster-sizing';
 export * from './vcluster-network';
 export * from './vcluster-names';
 export * from './routes';
+export * from './gateways';
 export * from './metrics-server';
 export * from './database-api';
 export * from './database-platform';

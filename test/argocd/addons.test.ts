@@ -23,7 +23,7 @@ describe('add-on Applications (fixture repository)', () => {
   test('one file per add-on per target cluster: argo-cd on the hub, host add-ons (ESO among them) on every host, sealed-secrets in every vcluster', () => {
     const expected = [
       addonFile(HUB, 'argo-cd'),
-      ...HOSTS.flatMap((h) => ['crossplane', 'external-secrets', 'metrics-server', 'traefik', 'cert-manager', 'kube-prometheus-stack'].map((a) => addonFile(h, a))),
+      ...HOSTS.flatMap((h) => ['crossplane', 'external-secrets', 'metrics-server', 'gateway-api', 'traefik', 'cert-manager', 'kube-prometheus-stack'].map((a) => addonFile(h, a))),
       ...vclusters.map((v) => addonFile(v, 'sealed-secrets')),
     ].sort();
     expect(addonApps.map((a) => a.file).sort()).toEqual(expected);
@@ -52,11 +52,11 @@ describe('add-on Applications (fixture repository)', () => {
     expect(app.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
   });
 
-  test('ServerSideApply exactly where the add-on asks for it (kube-prometheus-stack\'s CRDs exceed the annotation limit)', () => {
+  test('ServerSideApply exactly where the add-on asks for it (kube-prometheus-stack\'s and Gateway API\'s CRDs exceed the annotation limit)', () => {
     const ssa = addonApps.filter((a) => a.app.spec.syncPolicy.syncOptions.includes('ServerSideApply=true')).map((a) => a.app.metadata.name).sort();
     expect(ssa).toEqual([
-      'addon-host-eu-west-1-external-secrets', 'addon-host-eu-west-1-kube-prometheus-stack',
-      'addon-host-us-east-1-argo-cd', 'addon-host-us-east-1-external-secrets', 'addon-host-us-east-1-kube-prometheus-stack',
+      'addon-host-eu-west-1-external-secrets', 'addon-host-eu-west-1-gateway-api', 'addon-host-eu-west-1-kube-prometheus-stack',
+      'addon-host-us-east-1-argo-cd', 'addon-host-us-east-1-external-secrets', 'addon-host-us-east-1-gateway-api', 'addon-host-us-east-1-kube-prometheus-stack',
     ]);
   });
 
@@ -129,11 +129,12 @@ describe('bad input in addons.ts: one error naming the file and the field', () =
 
 test('an add-on declares what it serves (for the gate\'s cluster/* rules); nothing by default', () => {
   const byName = new Map(addons.addons.map((a) => [a.name, a.serves]));
-  expect(byName.get('sealed-secrets')).toEqual({ kinds: { 'bitnami.com': ['SealedSecret'] }, apis: [], ingressClasses: [] });
-  expect(byName.get('metrics-server')).toEqual({ kinds: {}, apis: ['metrics.k8s.io'], ingressClasses: [] });
+  const none = { apis: [], ingressClasses: [], gatewayClasses: [], gateways: [] };
+  expect(byName.get('sealed-secrets')).toEqual({ ...none, kinds: { 'bitnami.com': ['SealedSecret'] } });
+  expect(byName.get('metrics-server')).toEqual({ ...none, kinds: {}, apis: ['metrics.k8s.io'] });
   // The class traefik serves is the one its values create.
   const traefik = addons.addons.find((a) => a.name === 'traefik')!;
   expect(traefik.serves.ingressClasses).toEqual([(traefik.values as { ingressClass: { name: string } }).ingressClass.name]);
   const plain = defineAddons({ x: { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1', namespace: 'x', target: 'hosts' } });
-  expect(plain.addons[0].serves).toEqual({ kinds: {}, apis: [], ingressClasses: [] });
+  expect(plain.addons[0].serves).toEqual({ ...none, kinds: {} });
 });
