@@ -1,4 +1,5 @@
 import { hostOf, PlatformCluster } from '../../../model/clusters';
+import { clusterName, parseDistPath } from '../../../model/layout';
 import { defineRule, ManifestObject, PolicyFinding, Rule } from '../../engine';
 import { isBuiltinKind } from '../schema-core';
 import { compositionBases, compositionFunctions, crossplaneObjectsOn } from './crossplane';
@@ -161,14 +162,17 @@ export const uniqueHosts: Rule = defineRule({
       const cluster = placeOf(p, m.file);
       if (!cluster) continue;
       if (isGatewayApi(m, 'HTTPRoute') && cluster.kind !== 'vcluster') {
+        // Whose route it is: a vcluster's (its host-side directory), or the cluster's own.
+        const owner = parseDistPath(m.file);
+        const claimant = owner?.kind === 'vcluster-host' ? clusterName(owner.env, owner.region) : cluster.name;
         const hostnames = (m.object.spec as { hostnames?: unknown } | undefined)?.hostnames;
         (Array.isArray(hostnames) ? hostnames : []).forEach((host: unknown, i) => {
           if (typeof host !== 'string') return;
           const field = `spec.hostnames[${i}]`;
           const key = [cluster.name, host].join('\0');
           const first = hostClaims.get(key);
-          if (first) clash(m, field, host, cluster, first, cluster.name);
-          else hostClaims.set(key, { m, path: field, cluster: cluster.name, kind: 'HTTPRoute' });
+          if (first) clash(m, field, host, cluster, first, claimant);
+          else hostClaims.set(key, { m, path: field, cluster: claimant, kind: 'HTTPRoute' });
         });
         continue;
       }
