@@ -11,8 +11,9 @@ import {
 /*
  * The placement ("needs") rules: place every object of dist/ on the cluster it is applied to (./where.ts) and
  * require what it needs there: its kind served, a metrics API for an HPA, a controller for an Ingress's class, an
- * HTTPRoute's parent Gateway and backends (./routes.ts), and each host+path claimed once per controller. They run when the context knows the platform's clusters and add-ons
- * (synth, and npm run validate of a directory with the dist/ layout); other input is skipped, like the expansion
+ * HTTPRoute's parent Gateway and backends (./routes.ts), and each host+path claimed once per controller. They run
+ * when the context knows the platform's clusters and add-ons (synth, and npm run validate of a directory with the
+ * dist/ layout); other input is skipped, like the expansion
  * check. No opt-out: the cluster, not the app, decides whether the object can run.
  */
 
