@@ -1,6 +1,6 @@
 import {
   AddonSpec, APPLICATION_HEALTH_KEY, databaseApi, databaseHealthChecks, ARGOCD_SERVES, APPLICATION_HEALTH_LUA, ArgoCdValues, CertManagerValues, defineAddons, ExternalSecretsValues, hostClusterCredentials,
-  CrossplaneValues, KUBE_STATE_METRICS_LABELS, KubePrometheusStackValues, MetricsServerValues, SealedSecretsValues, TraefikValues,
+  CrossplaneValues, KUBE_STATE_METRICS_LABELS, KubePrometheusStackValues, MetricsServerValues, SealedSecretsValues, TRAEFIK_GATEWAY_CLASS, traefikChartGateway, TraefikValues,
 } from '../lib/model';
 import { platform } from './platform';
 
@@ -26,6 +26,42 @@ const MUTATING_WEBHOOK = { group: 'admissionregistration.k8s.io', kind: 'Mutatin
 
 /** The IngressClass the hosts' controller creates and serves (the envs' `ingress.className`). */
 const INGRESS_CLASS = 'traefik';
+
+/*
+ * The hosts' Gateway (the envs' `ingress.gateway`: the parentRef of the HTTPRoutes synth emits in each vcluster's host
+ * namespace), rendered by the traefik chart (templates/gateway.yaml @ v41.3.0) in Traefik's namespace, with the
+ * chart's GatewayClass "traefik" (controllerName traefik.io/gateway-controller). Listener `websecure` is prod's: port
+ * 8443 is the chart's websecure entryPoint (Traefik binds a listener to the entryPoint of its port), it terminates TLS
+ * for *.acme.io with the certificate cert-manager's Gateway shim issues into Secret wildcard-acme-io-tls from the
+ * Gateway's cluster-issuer annotation (one Certificate per listener with a hostname and certificateRefs; a wildcard
+ * needs a DNS-01 ClusterIssuer), and it admits routes from prod's vcluster namespaces only (their labels: the
+ * Namespace of each vcluster). The chart's default listener `web` (8000, HTTP) stays, admitting its own namespace only.
+ * Another env moving to the Gateway API adds its listener here (its hostname and namespaces) and names it in its
+ * `ingress.gateway.sectionName`.
+ */
+const GATEWAY_NAME = 'traefik-gateway';
+const TRAEFIK_VALUES = {
+  ingressClass: { enabled: true, name: INGRESS_CLASS },
+  providers: { kubernetesIngress: { enabled: true }, kubernetesGateway: { enabled: true } },
+  gatewayClass: { enabled: true, name: TRAEFIK_GATEWAY_CLASS },
+  gateway: {
+    enabled: true,
+    name: GATEWAY_NAME,
+    annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-dns' },
+    listeners: {
+      websecure: {
+        port: 8443,
+        protocol: 'HTTPS',
+        hostname: '*.acme.io',
+        mode: 'Terminate',
+        certificateRefs: [{ group: '', kind: 'Secret', name: 'wildcard-acme-io-tls' }],
+        namespacePolicy: { from: 'Selector', selector: { matchLabels: { [`${platform.labelDomain}/env`]: 'prod' } } },
+      },
+    },
+  },
+  deployment: { replicas: 2 },
+  podDisruptionBudget: { enabled: true, minAvailable: 1 },
+} as const satisfies TraefikValues;
 
 export const addons = defineAddons({
   // Argo CD manages itself. The chart ships Argo CD v3.4.4 (our CRDs and imports are v3.5.1; see
@@ -114,22 +150,48 @@ export const addons = defineAddons({
     description: 'metrics-server (metrics.k8s.io for HPAs, also inside the vclusters)',
   } satisfies AddonSpec<MetricsServerValues>,
 
-  // The ingress controller of each host: serves the Ingresses the vclusters sync to it.
+  // The Gateway API CRDs (standard channel) on each host, before Traefik and cert-manager watch them: the traefik
+  // chart ships none since 41 (its crds/ holds traefik.io and hub.traefik.io only). Released as files, not a chart:
+  // the upstream directory at the tag the schemas in imports/ come from. HTTPRoute's CRD (429 KB) is over the
+  // annotation limit of client-side apply. Also applies the release's ValidatingAdmissionPolicy against
+  // older or experimental Gateway API CRDs (gateway.networking.k8s.io_vap_safeupgrades.yaml).
+  'gateway-api': {
+    repoURL: 'https://github.com/kubernetes-sigs/gateway-api.git',
+    path: 'config/crd/standard',
+    version: 'v1.6.1',
+    namespace: 'kube-system',
+    target: 'hosts',
+    syncWave: -5,
+    serverSideApply: true,
+    clusterResources: [
+      CRD, { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' }, { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
+    ],
+    serves: {
+      kinds: {
+        'gateway.networking.k8s.io': [
+          'BackendTLSPolicy', 'Gateway', 'GatewayClass', 'GRPCRoute', 'HTTPRoute', 'ListenerSet', 'ReferenceGrant', 'TCPRoute', 'TLSRoute', 'UDPRoute',
+        ],
+      },
+    },
+    description: 'Gateway API v1.6.1 CRDs, standard channel (HTTPRoute, Gateway, ...)',
+  } satisfies AddonSpec,
+
+  // The ingress controller of each host: serves the Ingresses the vclusters sync to it, and (Gateway provider)
+  // the HTTPRoutes synth emits host-side, from the same pods.
   traefik: {
     repoURL: 'https://traefik.github.io/charts',
     chart: 'traefik',
     version: '41.3.0',
     namespace: platform.ingressControllerNamespace,
     target: 'hosts',
-    values: {
-      ingressClass: { enabled: true, name: INGRESS_CLASS },
-      providers: { kubernetesIngress: { enabled: true } },
-      deployment: { replicas: 2 },
-      podDisruptionBudget: { enabled: true, minAvailable: 1 },
-    },
-    clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING, { group: 'networking.k8s.io', kind: 'IngressClass' }],
+    values: TRAEFIK_VALUES,
+    clusterResources: [
+      CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING, { group: 'networking.k8s.io', kind: 'IngressClass' }, { group: 'gateway.networking.k8s.io', kind: 'GatewayClass' },
+    ],
     serves: {
       ingressClasses: [INGRESS_CLASS],
+      gatewayClasses: [TRAEFIK_GATEWAY_CLASS],
+      gateways: [traefikChartGateway(TRAEFIK_VALUES, platform.ingressControllerNamespace)!],
       kinds: {
         'traefik.io': [
           'IngressRoute', 'IngressRouteTCP', 'IngressRouteUDP', 'Middleware', 'MiddlewareTCP', 'ServersTransport', 'ServersTransportTCP', 'TLSOption', 'TLSStore',
@@ -137,7 +199,7 @@ export const addons = defineAddons({
         ],
       },
     },
-    description: 'Traefik ingress controller (IngressClass "traefik")',
+    description: 'Traefik ingress controller (IngressClass "traefik") and Gateway controller (GatewayClass "traefik", Gateway traefik-gateway)',
   } satisfies AddonSpec<TraefikValues>,
 
   'cert-manager': {
@@ -146,10 +208,12 @@ export const addons = defineAddons({
     version: 'v1.21.1',
     namespace: 'cert-manager',
     target: 'hosts',
-    values: { crds: { enabled: true } },
+    // The Gateway shim issues the certificate of each listener of an annotated Gateway (the Gateway API CRDs are
+    // installed at wave -5, before cert-manager starts watching Gateways).
+    values: { crds: { enabled: true }, config: { gatewayAPI: { enabled: true } } },
     clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING, VALIDATING_WEBHOOK, MUTATING_WEBHOOK],
     serves: { kinds: { 'cert-manager.io': ['Certificate', 'CertificateRequest', 'Issuer', 'ClusterIssuer'], 'acme.cert-manager.io': ['Order', 'Challenge'] } },
-    description: 'cert-manager (TLS for the Ingresses)',
+    description: 'cert-manager (TLS for the Ingresses and the Gateway listeners)',
   } satisfies AddonSpec<CertManagerValues>,
 
   // Prometheus, Alertmanager and Grafana on each host. Six of its CRDs exceed the 262144-byte annotation

@@ -19,7 +19,15 @@ export const prod = defineEnvironment(apps, {
     spreadAcrossZones: true,
   },
   sync: { automated: false },
-  ingress: { domain: 'acme.io', className: 'traefik', clusterIssuer: 'letsencrypt' },
+  // Ingresses by default (class traefik, certificates from cert-manager per Ingress); apps whose override says
+  // `expose: { kind: 'gateway' }` get an HTTPRoute on the hosts' Gateway instead, whose listener websecure
+  // terminates TLS (envs/addons.ts).
+  ingress: {
+    domain: 'acme.io',
+    className: 'traefik',
+    clusterIssuer: 'letsencrypt',
+    gateway: { name: 'traefik-gateway', namespace: 'traefik', sectionName: 'websecure' },
+  },
   tags: { allow: [TagPatterns.release], requireDigest: true },
   // Production pulls only from the organization's registry (policy rule images/registry).
   registries: ['ghcr.io/acme/'],
@@ -38,6 +46,8 @@ export const prod = defineEnvironment(apps, {
   apps: {
     'book-shop': {
       autoscaling: { maxReplicas: 12 },
+      // Routed by the Gateway API in prod (an HTTPRoute on each region's host, no Ingress); dev and staging keep the Ingress.
+      expose: { kind: 'gateway' },
       regions: {
         'eu-west-1': { autoscaling: { minReplicas: 2, maxReplicas: 8 } },
       },

@@ -2,6 +2,7 @@ import { deepFreeze, setSource, sourceOf } from './app';
 import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
 import { ADDON_WAVES, PlatformCluster, PlatformClusters } from './clusters';
 import { ConfigError, callerFile } from './errors';
+import { checkGateways, GatewayDeclaration } from './gateways';
 import { addonApplicationName, addonFile } from './layout';
 import { unknownEnvironment, unknownRegion } from './names';
 import { mergeValues } from './vcluster-values';
@@ -35,9 +36,10 @@ export interface ClusterResource {
 
 /**
  * What an add-on makes a cluster serve, for the placement ("needs") checks of the policy gate
- * (lib/policy/rules/placement.ts): the kinds its CRDs define, the aggregated APIs it registers and the
- * IngressClasses its controller serves. Written by hand from the chart at its pinned version (its CRDs,
- * APIService and IngressClass templates): we do not render the charts.
+ * (lib/policy/rules/placement.ts): the kinds its CRDs define, the aggregated APIs it registers, the
+ * IngressClasses and GatewayClasses its controller serves and the Gateways it creates. Written by hand from
+ * the chart at its pinned version (its CRDs, APIService, IngressClass, GatewayClass and Gateway templates):
+ * we do not render the charts.
  */
 export interface AddonServes {
   /** Kinds its CRDs define, by API group: `{ 'bitnami.com': ['SealedSecret'] }`. */
@@ -46,6 +48,10 @@ export interface AddonServes {
   readonly apis?: readonly string[];
   /** Names of the IngressClasses whose Ingresses its controller serves. */
   readonly ingressClasses?: readonly string[];
+  /** Names of the GatewayClasses whose Gateways its controller serves. */
+  readonly gatewayClasses?: readonly string[];
+  /** The Gateways it creates (e.g. from the chart's values: lib/model/gateways.ts `traefikChartGateway`). */
+  readonly gateways?: readonly GatewayDeclaration[];
 }
 
 /** {@link AddonServes} with every list present. */
@@ -53,6 +59,8 @@ export interface AddonServesDefinition {
   readonly kinds: { readonly [group: string]: readonly string[] };
   readonly apis: readonly string[];
   readonly ingressClasses: readonly string[];
+  readonly gatewayClasses: readonly string[];
+  readonly gateways: readonly GatewayDeclaration[];
 }
 
 /**
@@ -62,13 +70,22 @@ export interface AddonServesDefinition {
  */
 export const ARGOCD_SERVES: AddonServes = { kinds: { 'argoproj.io': ['Application', 'ApplicationSet', 'AppProject'] } };
 
-/** One add-on: a pinned Helm chart installed into a namespace of each of its target clusters. */
+/**
+ * One add-on: a pinned Helm chart, or a directory of plain manifests of a Git repository at a tag (e.g. the
+ * Gateway API CRDs, which are released as files, not as a chart), installed into a namespace of each of its
+ * target clusters.
+ */
 export interface AddonSpec<V extends object = Record<string, unknown>> {
-  /** Helm repository: `https://...` (classic repository index) or `oci://registry/path`. */
+  /** Helm repository (`https://...`, a classic repository index, or `oci://registry/path`), or the Git repository of `path`. */
   readonly repoURL: string;
-  /** Chart name in the repository. */
-  readonly chart: string;
-  /** Exact chart version (`1.2.3` or `v1.2.3`, as the chart publishes it); no ranges. */
+  /** Chart name in the repository (a Helm add-on; exactly one of `chart` and `path`). */
+  readonly chart?: string;
+  /**
+   * A directory of the Git repository `repoURL` whose manifests Argo CD applies as they are (a directory
+   * source, not recursive), instead of a chart; `values`, `envs` and `releaseName` do not apply.
+   */
+  readonly path?: string;
+  /** Exact chart version (`1.2.3` or `v1.2.3`, as the chart publishes it), or the Git tag of `path`; no ranges. */
   readonly version: string;
   /** Namespace of the release on each target cluster (created by the sync). */
   readonly namespace: string;
@@ -113,7 +130,10 @@ export interface AddonSpec<V extends object = Record<string, unknown>> {
 export interface AddonDefinition {
   readonly name: string;
   readonly repoURL: string;
-  readonly chart: string;
+  /** The chart (a Helm add-on), or undefined for a Git directory add-on (`path`). */
+  readonly chart?: string;
+  /** The Git directory (a directory add-on). */
+  readonly path?: string;
   readonly version: string;
   readonly namespace: string;
   readonly target: AddonTarget;
@@ -140,7 +160,9 @@ const REPO = /^(https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~%-]+)*\/?|oci:\/\
 const CHART = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
 const GROUP = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$/;
 const KIND = /^[A-Z][A-Za-z0-9]{0,62}$/;
-const SPEC_KEYS = ['repoURL', 'chart', 'version', 'namespace', 'target', 'releaseName', 'values', 'envs', 'serverSideApply', 'syncWave', 'prune', 'clusterResources', 'extraNamespaces', 'serves', 'description'];
+/** A directory of a repository: relative, no "." or ".." segments. */
+const REPO_PATH = /^(?!.*(^|\/)\.{1,2}(\/|$))[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+const SPEC_KEYS = ['repoURL', 'chart', 'path', 'version', 'namespace', 'target', 'releaseName', 'values', 'envs', 'serverSideApply', 'syncWave', 'prune', 'clusterResources', 'extraNamespaces', 'serves', 'description'];
 
 /**
  * Defines the add-on catalogue, keyed by add-on name. Write each add-on `{ ... } satisfies
@@ -160,6 +182,12 @@ export function defineAddons(spec: { readonly [name: string]: AddonSpec<object> 
     const waves = ADDON_WAVES[target];
     const values = a.values === undefined ? {} : c.object(a.values, `${name}.values`);
     const envs = a.envs === undefined ? {} : c.object(a.envs, `${name}.envs`);
+    if ((a.chart === undefined) === (a.path === undefined)) c.fail(a.chart === undefined ? `${name}.chart` : `${name}.path`, 'give exactly one of chart (a Helm chart) and path (a directory of the Git repository repoURL)');
+    if (a.path !== undefined) {
+      for (const helmOnly of ['values', 'envs', 'releaseName'] as const) {
+        if (a[helmOnly] !== undefined) c.fail(`${name}.${helmOnly}`, `applies to a Helm chart only; ${name} applies the manifests of ${String(a.path)} as they are`);
+      }
+    }
     if (a.envs !== undefined && target !== 'vclusters') {
       c.fail(`${name}.envs`, `per-env overrides apply only to add-ons whose target is "vclusters" (a ${target === 'hub' ? 'hub' : 'host'} cluster serves every env); put the values in ${name}.values`);
     }
@@ -180,8 +208,9 @@ export function defineAddons(spec: { readonly [name: string]: AddonSpec<object> 
     return {
       name,
       repoURL: c.string(a.repoURL, `${name}.repoURL`, { pattern: REPO, allowed: 'a Helm repository URL such as "https://charts.jetstack.io" or "oci://ghcr.io/org/charts"' }),
-      chart: c.string(a.chart, `${name}.chart`, { pattern: CHART, allowed: 'a chart name such as "cert-manager"' }),
-      version: c.string(a.version, `${name}.version`, { pattern: CHART_VERSION, allowed: 'an exact chart version such as "2.9.0" or "v1.21.1" (no ranges)' }),
+      ...(a.chart !== undefined ? { chart: c.string(a.chart, `${name}.chart`, { pattern: CHART, allowed: 'a chart name such as "cert-manager"' }) } : {}),
+      ...(a.path !== undefined ? { path: c.string(a.path, `${name}.path`, { pattern: REPO_PATH, allowed: 'a directory of the repository such as "config/crd/standard"' }) } : {}),
+      version: c.string(a.version, `${name}.version`, { pattern: CHART_VERSION, allowed: `an exact ${a.path !== undefined ? 'Git tag' : 'chart version'} such as "2.9.0" or "v1.21.1" (no ranges)` }),
       namespace: c.string(a.namespace, `${name}.namespace`, { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED }),
       target,
       releaseName: c.optionalString(a.releaseName, `${name}.releaseName`, { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED }) ?? name,
@@ -201,9 +230,9 @@ export function defineAddons(spec: { readonly [name: string]: AddonSpec<object> 
 
 /** Checks an add-on's `serves`, filling in empty lists. */
 export function checkServes(c: Checker, value: unknown, path: string): AddonServesDefinition {
-  if (value === undefined) return { kinds: {}, apis: [], ingressClasses: [] };
+  if (value === undefined) return { kinds: {}, apis: [], ingressClasses: [], gatewayClasses: [], gateways: [] };
   const o = c.object(value, path);
-  c.keys(o, path, ['kinds', 'apis', 'ingressClasses']);
+  c.keys(o, path, ['kinds', 'apis', 'ingressClasses', 'gatewayClasses', 'gateways']);
   const kinds: Record<string, string[]> = {};
   for (const [group, list] of Object.entries(o.kinds === undefined ? {} : c.object(o.kinds, `${path}.kinds`))) {
     if (!GROUP.test(group) || group === '') c.fail(`${path}.kinds.${group}`, 'must be a custom resource API group such as "bitnami.com"');
@@ -211,7 +240,9 @@ export function checkServes(c: Checker, value: unknown, path: string): AddonServ
   }
   const apis = o.apis === undefined ? [] : c.stringArray(o.apis, `${path}.apis`, { pattern: GROUP, allowed: 'an API group such as "metrics.k8s.io"' });
   const ingressClasses = o.ingressClasses === undefined ? [] : c.stringArray(o.ingressClasses, `${path}.ingressClasses`, { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
-  return { kinds, apis, ingressClasses };
+  const gatewayClasses = o.gatewayClasses === undefined ? [] : c.stringArray(o.gatewayClasses, `${path}.gatewayClasses`, { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
+  const gateways = o.gateways === undefined ? [] : checkGateways(c, o.gateways, `${path}.gateways`);
+  return { kinds, apis, ingressClasses, gatewayClasses, gateways };
 }
 
 function arrayOf(c: Checker, value: unknown, path: string): unknown[] {

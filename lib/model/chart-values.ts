@@ -1,3 +1,4 @@
+import type { LabelSelector } from './selectors';
 /**
  * Types of the Helm chart values the add-on catalogue sets (envs/addons.ts), one per chart. They list
  * only keys we use or expect to override, each checked against the chart's values.yaml at the pinned
@@ -73,22 +74,57 @@ export interface TraefikValues {
   readonly podDisruptionBudget?: { readonly enabled?: boolean; readonly minAvailable?: number | string };
   /** The IngressClass the chart creates; `name` defaults to the release's fullname. */
   readonly ingressClass?: { readonly enabled?: boolean; readonly isDefaultClass?: boolean; readonly name?: string };
-  readonly providers?: { readonly kubernetesIngress?: { readonly enabled?: boolean } };
+  readonly providers?: {
+    readonly kubernetesIngress?: { readonly enabled?: boolean };
+    /** The Gateway API provider (off by default); needs the Gateway API CRDs on the cluster: the chart does not ship them. */
+    readonly kubernetesGateway?: { readonly enabled?: boolean; readonly experimentalChannel?: boolean; readonly nativeLBByDefault?: boolean };
+  };
+  /** The GatewayClass the chart renders (templates/gatewayclass.yaml: with the Gateway provider on; controllerName traefik.io/gateway-controller). */
+  readonly gatewayClass?: { readonly enabled?: boolean; readonly name?: string; readonly labels?: { readonly [key: string]: string } };
+  /** The Gateway the chart renders (templates/gateway.yaml: with the Gateway provider on). */
+  readonly gateway?: {
+    readonly enabled?: boolean;
+    /** Default "traefik-gateway". */
+    readonly name?: string;
+    /** Default: the release namespace. */
+    readonly namespace?: string;
+    /** E.g. `cert-manager.io/cluster-issuer` (cert-manager's Gateway shim issues each listener's certificate). */
+    readonly annotations?: { readonly [key: string]: string };
+    /** By name (the routes' `sectionName`); the chart's default `web` (port 8000, HTTP) is merged in unless set to null. */
+    readonly listeners?: { readonly [name: string]: TraefikGatewayListener | null };
+  };
   readonly resources?: ChartResources;
+}
+
+/** One listener of the traefik chart's Gateway (templates/gateway.yaml renders each key it knows). */
+export interface TraefikGatewayListener {
+  /** A port of the chart's `ports` (an entryPoint's port: web 8000, websecure 8443), or the render fails. */
+  readonly port: number;
+  readonly protocol: 'HTTP' | 'HTTPS';
+  readonly hostname?: string;
+  /** allowedRoutes.namespaces (default: the Gateway's namespace only). */
+  readonly namespacePolicy?: {
+    readonly from: 'All' | 'Same' | 'Selector';
+    readonly selector?: { readonly matchLabels?: { readonly [key: string]: string } };
+  };
+  /** Required with HTTPS (the render fails without); Secrets in the Gateway's namespace. */
+  readonly certificateRefs?: readonly { readonly group?: ''; readonly kind?: 'Secret'; readonly name: string }[];
+  readonly mode?: 'Terminate' | 'Passthrough';
 }
 
 /** cert-manager/cert-manager@v1.21.1:deploy/charts/cert-manager/values.yaml. */
 export interface CertManagerValues {
   readonly crds?: { readonly enabled?: boolean; readonly keep?: boolean };
+  /**
+   * The controller's ControllerConfiguration (templates/controller-config.yaml; apiVersion and kind default to
+   * controller.config.cert-manager.io/v1alpha1 ControllerConfiguration). `gatewayAPI.enabled` turns on the Gateway
+   * shim (pkg/apis/config/controller/v1alpha1/types.go GatewayAPIConfig; `enableGatewayAPI` is its deprecated alias).
+   */
+  readonly config?: { readonly gatewayAPI?: { readonly enabled?: boolean } };
   readonly replicaCount?: number;
   readonly podDisruptionBudget?: { readonly enabled?: boolean };
 }
 
-/** A Kubernetes label selector, as charts take them (`{}` selects everything). */
-export interface LabelSelector {
-  readonly matchLabels?: { readonly [key: string]: string };
-  readonly matchExpressions?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }[];
-}
 
 /**
  * prometheus-community/helm-charts@kube-prometheus-stack-88.5.3:charts/kube-prometheus-stack/values.yaml. The keys

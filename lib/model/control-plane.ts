@@ -9,6 +9,7 @@ import { AppMonitoring, appMonitoring } from './monitoring';
 import { clusterName } from './layout';
 import type { ResolveResult } from './resolve';
 import { PlatformDefinition } from './platform';
+import { HostRoute, hostServiceName } from './routes';
 import { VclusterValues } from './vcluster-values';
 import { summarizeWorkload, VclusterWorkload } from './workload';
 
@@ -25,6 +26,8 @@ export interface ControlPlaneRegion {
   readonly databases: readonly { readonly app: string; readonly team: string; readonly parameters: DatabaseParameters }[];
   /** The host-side monitoring of the region's apps scraped through a monitor (lib/model/monitoring.ts), by app name. */
   readonly monitoring: readonly AppMonitoring[];
+  /** The HTTPRoutes of the region's apps routed by the Gateway API (host-side, in the vcluster's namespace), by app name. */
+  readonly routes: readonly HostRoute[];
 }
 
 /** A released app of an environment: who owns it and where it runs. */
@@ -122,11 +125,22 @@ function planEnvs(envs: EnvironmentRegistry, resolved: ResolveResult, prometheus
       }
       const here = resolved.instances.filter((i) => i.env === env.name && i.region === region);
       const workload = summarizeWorkload(here);
-      const databases = here.filter((i) => i.database).sort((a, b) => (a.app < b.app ? -1 : 1)).map((i) => ({ app: i.app, team: i.team, parameters: i.database! }));
+      const byApp = [...here].sort((a, b) => (a.app < b.app ? -1 : 1));
+      const databases = byApp.filter((i) => i.database).map((i) => ({ app: i.app, team: i.team, parameters: i.database! }));
       const monitored = here.filter((i) => i.metrics && i.metrics.via !== 'annotations');
       const hp = monitored.length > 0 ? prometheusOf(cluster) : undefined;
       const monitoring = hp ? monitored.map((i) => appMonitoring(i, { cluster, vclusterNamespace }, hp, addonsFile)) : [];
-      return { region, cluster, vclusterNamespace, workload, databases, monitoring };
+      const routes = byApp.filter((i) => i.route).map((i): HostRoute => ({
+        app: i.app,
+        team: i.team,
+        namespace: vclusterNamespace,
+        host: i.route!.host,
+        path: i.route!.path,
+        gateway: i.route!.gateway,
+        // The golden app's Service is named after the app, in the app's namespace inside the vcluster.
+        service: { name: hostServiceName(i.app, i.namespace, cluster), port: i.servicePort },
+      }));
+      return { region, cluster, vclusterNamespace, workload, databases, monitoring, routes };
     });
     const byApp = new Map<string, { team: string; regions: string[] }>();
     for (const i of resolved.instances) {

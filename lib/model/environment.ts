@@ -3,6 +3,7 @@ import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
 import { checkDatabaseProfile, DatabaseProfile } from './database';
 import { callerFile, joinPath } from './errors';
 import { unknownApp, unknownRegion } from './names';
+import { checkGatewaySpec, GatewaySpec, ROUTE_KINDS, RouteKind } from './routes';
 import { checkSettings, InstanceSettings, LogLevel, ResourcesSpec, SETTINGS_KEYS } from './settings';
 import { TagPolicy } from './tag-policy';
 import { VclusterValues } from './vcluster-values';
@@ -48,12 +49,23 @@ export interface IngressSpec {
   /** Domain under which exposed apps get `<app>.<domain>`. */
   readonly domain: string;
   /**
-   * IngressClass name.
+   * How exposed apps are routed here: an Ingress inside the vcluster (`'ingress'`), or a Gateway API
+   * HTTPRoute on the host attached to `gateway` (`'gateway'`). An app's `expose.kind` overrides it.
+   * @default 'ingress'
+   */
+  readonly kind?: RouteKind;
+  /**
+   * IngressClass name (Ingresses).
    * @default 'nginx'
    */
   readonly className?: string;
-  /** cert-manager ClusterIssuer that issues the TLS certificate (annotation), if any. */
+  /** cert-manager ClusterIssuer that issues the TLS certificate (Ingress annotation), if any. */
   readonly clusterIssuer?: string;
+  /**
+   * The Gateway the HTTPRoutes attach to (kind `'gateway'`); its listener terminates TLS.
+   * @default `{ name: 'traefik-gateway', namespace: <platform ingressControllerNamespace>, sectionName: 'websecure' }`
+   */
+  readonly gateway?: GatewaySpec;
 }
 
 /** The vcluster each region of the environment runs its apps in. */
@@ -161,8 +173,10 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
   c.optionalBoolean(sync.selfHeal, 'sync.selfHeal');
 
   const ingress = c.object(s.ingress, 'ingress');
-  c.keys(ingress, 'ingress', ['domain', 'className', 'clusterIssuer']);
+  c.keys(ingress, 'ingress', ['domain', 'kind', 'className', 'clusterIssuer', 'gateway']);
   c.string(ingress.domain, 'ingress.domain', { pattern: DOMAIN, allowed: DOMAIN_ALLOWED });
+  if (ingress.kind !== undefined) c.oneOf(ingress.kind, 'ingress.kind', ROUTE_KINDS);
+  if (ingress.gateway !== undefined) checkGatewaySpec(c, ingress.gateway, 'ingress.gateway');
   c.optionalString(ingress.className, 'ingress.className', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
   c.optionalString(ingress.clusterIssuer, 'ingress.clusterIssuer', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
 

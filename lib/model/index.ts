@@ -22,6 +22,9 @@ export { closest, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } fro
 export * from './workload';
 export * from './vcluster-sizing';
 export * from './vcluster-network';
+export * from './routes';
+export * from './gateways';
+export * from './selectors';
 export * from './metrics-server';
 export * from './vcluster-sync';
 export * from './kube-prometheus-stack';

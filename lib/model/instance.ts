@@ -1,5 +1,6 @@
 import { DatabaseParameters } from './database-api';
 import type { MetricsVia } from './monitoring';
+import { GatewayRef } from './routes';
 import { SealScope } from './secrets';
 import { ResolvedWorkload } from './workloads';
 
@@ -44,6 +45,10 @@ export interface AppInstance {
   readonly health: { readonly liveness: string; readonly readiness: string; readonly startupSeconds: number };
   /** ConfigMap data (sorted keys), consumed as environment variables. */
   readonly config: { readonly [key: string]: string };
+  /**
+   * The app's Ingress inside the vcluster, when it is exposed with kind `'ingress'` (the golden app renders it).
+   * Absent when the app is routed by an HTTPRoute instead (`route`): exposed apps have exactly one of the two.
+   */
   readonly ingress?: {
     readonly host: string;
     readonly path: string;
@@ -51,8 +56,19 @@ export interface AppInstance {
     readonly tlsSecretName: string;
     readonly clusterIssuer?: string;
   };
+  /**
+   * The app's Gateway API HTTPRoute, when it is exposed with kind `'gateway'`: rendered HOST-SIDE by synth
+   * (dist/vcluster-host/<env>-<region>/route-<app>.yaml), not by the golden app, and no Ingress is emitted.
+   * TLS is terminated by the Gateway's listener.
+   */
+  readonly route?: {
+    readonly host: string;
+    readonly path: string;
+    /** The parentRef: the env's Gateway on the region's host. */
+    readonly gateway: GatewayRef;
+  };
   readonly network: {
-    /** Namespace of the ingress controller, when exposed. */
+    /** Namespace of the ingress controller (which serves the Ingresses and the Gateways), when exposed. */
     readonly ingressControllerNamespace?: string;
     /** Namespace of Prometheus, when scraped. */
     readonly monitoringNamespace?: string;

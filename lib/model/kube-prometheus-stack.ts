@@ -1,5 +1,6 @@
 import { AddonDeployment } from './addons';
-import { KubePrometheusStackValues, LabelSelector } from './chart-values';
+import { KubePrometheusStackValues } from './chart-values';
+import { LabelSelector, selectorMatches } from './selectors';
 import { PlatformCluster } from './clusters';
 
 /**
@@ -117,15 +118,6 @@ export function exportsLabel(hp: HostPrometheus, resource: string, key: string):
   return keys.includes('*') || keys.includes(key);
 }
 
-/** Whether a label selector (Kubernetes semantics; `{}` selects everything) selects `labels`. */
-export function selectorMatches(sel: LabelSelector, labels: { readonly [key: string]: string }): boolean {
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  return (sel.matchExpressions ?? []).every((e) => {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const inValues = has && (e.values ?? []).includes(labels[e.key]);
-    return e.operator === 'In' ? inValues : e.operator === 'NotIn' ? !inValues : e.operator === 'Exists' ? has : !has;
-  });
-}
 
 /**
  * Why the host's Prometheus does not read a `kind` object with `labels` in `namespace` (whose labels are

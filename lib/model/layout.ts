@@ -21,7 +21,8 @@
  *                                            network policy is on), registration.yaml (the push of its
  *                                            kubeconfig, on a host other than the hub)
  * vcluster-host/<env>-<region>/<part>-<app>.yaml  an app's objects there: monitoring-<app>.yaml (its
- *                                            monitor, alerts and dashboard, lib/model/monitoring.ts)
+ *                                            monitor, alerts and dashboard, lib/model/monitoring.ts),
+ *                                            route-<app>.yaml (its HTTPRoute, lib/model/routes.ts)
  * ```
  */
 
@@ -84,6 +85,8 @@ export const vclusterHostFile = (env: string, region: string, part: VclusterHost
 export const VCLUSTER_HOST_APP_PARTS = [
   /** The app's ServiceMonitor or PodMonitor, PrometheusRule and Grafana dashboard ConfigMap (lib/model/monitoring.ts). */
   'monitoring',
+  /** The app's HTTPRoute (lib/model/routes.ts). */
+  'route',
 ] as const;
 export type VclusterHostAppPart = (typeof VCLUSTER_HOST_APP_PARTS)[number];
 /** An app's file of a vcluster's host-side directory: `vcluster-host/<env>-<region>/<part>-<app>.yaml`. */
@@ -116,8 +119,8 @@ export type DistFile =
   | { readonly kind: 'project'; readonly env: string }
   | { readonly kind: 'appset'; readonly env: string }
   | { readonly kind: 'vcluster'; readonly env: string; readonly region: string }
-  | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string; readonly part: VclusterHostPart }
-  | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string; readonly part: VclusterHostAppPart; readonly app: string }
+  | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string; readonly part: VclusterHostPart; readonly app?: undefined }
+  | { readonly kind: 'vcluster-host'; readonly env: string; readonly region: string; readonly part: VclusterHostAppPart; /** The app of a per-app part. */ readonly app: string }
   | { readonly kind: 'addon'; readonly cluster: string; readonly addon: string }
   | { readonly kind: 'database-api'; readonly host: string }
   | { readonly kind: 'database-api-app'; readonly host: string }
@@ -146,12 +149,10 @@ export function parseDistPath(rel: string): DistFile | undefined {
     const m = CLUSTER.exec(s[1]);
     if (!m) return undefined;
     const part = (Object.keys(VCLUSTER_HOST_FILES) as VclusterHostPart[]).find((k) => VCLUSTER_HOST_FILES[k] === s[2]);
-    if (part) return { kind: 'vcluster-host', env: m[1], region: m[2], part };
-    for (const p of VCLUSTER_HOST_APP_PARTS) {
-      const app = s[2].startsWith(`${p}-`) ? YAML.exec(s[2].slice(p.length + 1))?.[1] : undefined;
-      if (app) return { kind: 'vcluster-host', env: m[1], region: m[2], part: p, app };
-    }
-    return undefined;
+    if (m && part) return { kind: 'vcluster-host', env: m[1], region: m[2], part };
+    const appPart = VCLUSTER_HOST_APP_PARTS.find((p) => s[2].startsWith(`${p}-`));
+    const app = appPart && YAML.exec(s[2].slice(appPart.length + 1))?.[1];
+    return m && appPart && app ? { kind: 'vcluster-host', env: m[1], region: m[2], part: appPart, app } : undefined;
   }
   if (s[0] === CROSSPLANE_DIR && s.length === 3 && s[2] === 'platform.yaml') return { kind: 'database-api', host: s[1] };
   if (s[0] === DATABASES_DIR && s.length === 4) {

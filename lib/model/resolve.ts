@@ -9,6 +9,7 @@ import { ConfigError, joinPath } from './errors';
 import { AppInstance, NotReleased } from './instance';
 import { PlatformDefinition } from './platform';
 import { HostPrometheus } from './kube-prometheus-stack';
+import { gatewayRef } from './routes';
 import { instanceName } from './layout';
 import { metricsVia } from './monitoring';
 import { prometheusOfRegions } from './control-plane';
@@ -203,19 +204,26 @@ function buildInstance(
   }
   const sortedConfig = Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
+  // Exposed: an Ingress inside the vcluster, or (kind 'gateway') an HTTPRoute on the host and no Ingress.
   let ingress: AppInstance['ingress'];
+  let route: AppInstance['route'];
   if (s.expose) {
     const expose = typeof s.expose === 'object' ? s.expose : {};
     const domain = env.regions[region]?.ingressDomain ?? env.ingress.domain;
     const host = `${expose.subdomain ?? app.name}.${domain}`;
     if (host.length > 253) blame('expose', 'expose.subdomain', `host "${host}" is longer than 253 characters`);
-    ingress = {
-      host,
-      path: expose.path ?? '/',
-      className: env.ingress.className ?? 'nginx',
-      tlsSecretName: `${app.name}-tls`,
-      ...(env.ingress.clusterIssuer ? { clusterIssuer: env.ingress.clusterIssuer } : {}),
-    };
+    const path = expose.path ?? '/';
+    if ((expose.kind ?? env.ingress.kind ?? 'ingress') === 'gateway') {
+      route = { host, path, gateway: gatewayRef(env.ingress.gateway, platform.ingressControllerNamespace) };
+    } else {
+      ingress = {
+        host,
+        path,
+        className: env.ingress.className ?? 'nginx',
+        tlsSecretName: `${app.name}-tls`,
+        ...(env.ingress.clusterIssuer ? { clusterIssuer: env.ingress.clusterIssuer } : {}),
+      };
+    }
   }
 
   let database: AppInstance['database'];
@@ -276,8 +284,10 @@ function buildInstance(
     health: { liveness: app.health.liveness, readiness: app.health.readiness, startupSeconds: app.health.startupSeconds ?? 60 },
     config: sortedConfig,
     ...(ingress ? { ingress } : {}),
+    ...(route ? { route } : {}),
     network: {
-      ...(ingress ? { ingressControllerNamespace: platform.ingressControllerNamespace } : {}),
+      // Traefik serves the Ingresses and the Gateways from the same pods (one Deployment, both providers on).
+      ...(ingress || route ? { ingressControllerNamespace: platform.ingressControllerNamespace } : {}),
       ...(metrics ? { monitoringNamespace: platform.monitoringNamespace } : {}),
       allowFrom: [...peers.callers],
       allowTo: [...peers.callees].sort().map((callee) => ({ app: callee, port: apps[callee].port })),

@@ -1,6 +1,7 @@
 import { Checker, CONFIG_KEY, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME } from './check';
 import { joinPath } from './errors';
 import { CPU_ALLOWED, MEMORY_ALLOWED, parseCpu, parseMemory } from './quantity';
+import { ROUTE_KINDS, RouteKind } from './routes';
 
 /** A CPU or memory amount: one quantity (request = limit) or a request and a limit. */
 export type ResourceAmount = string | { readonly request: string; readonly limit: string };
@@ -29,7 +30,7 @@ export interface AutoscalingSpec {
   readonly cpuUtilization?: number;
 }
 
-/** Public exposure through an Ingress. */
+/** Public exposure through an Ingress or a Gateway API HTTPRoute. */
 export interface ExposeSpec {
   /**
    * The host's first label: the host is `<subdomain>.<env/region ingress domain>`.
@@ -41,6 +42,12 @@ export interface ExposeSpec {
    * @default '/'
    */
   readonly path?: string;
+  /**
+   * An Ingress (`'ingress'`) or a Gateway API HTTPRoute on the env's Gateway (`'gateway'`); set it in an
+   * env's per-app override to route one app differently from the env.
+   * @default the env's `ingress.kind`
+   */
+  readonly kind?: RouteKind;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -65,7 +72,7 @@ export interface InstanceSettings {
   readonly config?: { readonly [key: string]: string };
   /** Spread pods over availability zones (and nodes) with topologySpreadConstraints. */
   readonly spreadAcrossZones?: boolean;
-  /** Public exposure through an Ingress; `false` keeps the app internal. */
+  /** Public exposure through an Ingress or an HTTPRoute (the env's `ingress.kind`); `false` keeps the app internal. */
   readonly expose?: ExposeSpec | boolean;
 }
 
@@ -111,7 +118,8 @@ export function checkSettings(c: Checker, obj: Record<string, unknown>, path: st
   if (obj.expose !== undefined && typeof obj.expose !== 'boolean') {
     const p = joinPath(path, 'expose');
     const e = c.object(obj.expose, p);
-    c.keys(e, p, ['subdomain', 'path']);
+    c.keys(e, p, ['subdomain', 'path', 'kind']);
+    if (e.kind !== undefined) c.oneOf(e.kind, joinPath(p, 'kind'), ROUTE_KINDS);
     c.optionalString(e.subdomain, joinPath(p, 'subdomain'), { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
     c.optionalString(e.path, joinPath(p, 'path'), { pattern: /^\/[A-Za-z0-9/._~-]*$/, allowed: 'an absolute URL path such as "/" or "/api"' });
   }

@@ -15,7 +15,7 @@ export interface VclusterWorkload {
   readonly maxContainers: number;
   /** The sum of the containers' limits at full scale. */
   readonly limits: { readonly cpuMillis: number; readonly memoryBytes: number };
-  /** Container ports of the exposed apps (the host's ingress controller must reach them), sorted. */
+  /** Container ports of the exposed apps, by Ingress or HTTPRoute (the host's ingress controller must reach them), sorted. */
   readonly ingressPorts: readonly number[];
   /** Metrics ports of the scraped apps (the host's Prometheus must reach them), sorted. */
   readonly metricsPorts: readonly number[];
@@ -51,7 +51,10 @@ export function summarizeWorkload(instances: readonly AppInstance[]): VclusterWo
       cpuMillis += n * (parseCpu(w.resources.limits.cpu) ?? 0);
       memoryBytes += n * (parseMemory(w.resources.limits.memory) ?? 0);
     }
-    if (i.ingress) ingressPorts.add(i.port);
+    // Traefik sends both Ingress and HTTPRoute traffic to the pods' IPs and container port (Gateway
+    // provider: the Service's EndpointSlices unless nativeLB, pkg/provider/kubernetes/gateway/kubernetes.go
+    // getBackendAddresses @ v3.7.9), from its pods in the ingress controller's namespace.
+    if (i.ingress || i.route) ingressPorts.add(i.port);
     if (i.metrics) metricsPorts.add(i.metrics.port);
   }
   const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);

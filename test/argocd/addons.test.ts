@@ -23,7 +23,7 @@ describe('add-on Applications (fixture repository)', () => {
   test('one file per add-on per target cluster: argo-cd on the hub, host add-ons (ESO among them) on every host, sealed-secrets in every vcluster', () => {
     const expected = [
       addonFile(HUB, 'argo-cd'),
-      ...HOSTS.flatMap((h) => ['crossplane', 'external-secrets', 'metrics-server', 'traefik', 'cert-manager', 'kube-prometheus-stack'].map((a) => addonFile(h, a))),
+      ...HOSTS.flatMap((h) => ['crossplane', 'external-secrets', 'metrics-server', 'gateway-api', 'traefik', 'cert-manager', 'kube-prometheus-stack'].map((a) => addonFile(h, a))),
       ...vclusters.map((v) => addonFile(v, 'sealed-secrets')),
     ].sort();
     expect(addonApps.map((a) => a.file).sort()).toEqual(expected);
@@ -52,11 +52,11 @@ describe('add-on Applications (fixture repository)', () => {
     expect(app.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
   });
 
-  test('ServerSideApply exactly where the add-on asks for it (kube-prometheus-stack\'s CRDs exceed the annotation limit)', () => {
+  test('ServerSideApply exactly where the add-on asks for it (kube-prometheus-stack\'s and Gateway API\'s CRDs exceed the annotation limit)', () => {
     const ssa = addonApps.filter((a) => a.app.spec.syncPolicy.syncOptions.includes('ServerSideApply=true')).map((a) => a.app.metadata.name).sort();
     expect(ssa).toEqual([
-      'addon-host-eu-west-1-external-secrets', 'addon-host-eu-west-1-kube-prometheus-stack',
-      'addon-host-us-east-1-argo-cd', 'addon-host-us-east-1-external-secrets', 'addon-host-us-east-1-kube-prometheus-stack',
+      'addon-host-eu-west-1-external-secrets', 'addon-host-eu-west-1-gateway-api', 'addon-host-eu-west-1-kube-prometheus-stack',
+      'addon-host-us-east-1-argo-cd', 'addon-host-us-east-1-external-secrets', 'addon-host-us-east-1-gateway-api', 'addon-host-us-east-1-kube-prometheus-stack',
     ]);
   });
 
@@ -77,12 +77,39 @@ describe('add-on Applications (fixture repository)', () => {
       { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
       { group: 'apiregistration.k8s.io', kind: 'APIService' },
       { group: 'networking.k8s.io', kind: 'IngressClass' },
+      { group: 'gateway.networking.k8s.io', kind: 'GatewayClass' },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
     ]));
+  });
+
+  test('the Gateway API CRDs on every host: the upstream directory at v1.6.1 (a Git directory source, no chart), before Traefik and cert-manager', () => {
+    for (const host of HOSTS) {
+      const app = addonApps.find((a) => a.file === addonFile(host, 'gateway-api'))!.app;
+      expect(app.spec.source).toEqual({ repoURL: 'https://github.com/kubernetes-sigs/gateway-api.git', path: 'config/crd/standard', targetRevision: 'v1.6.1' });
+      const wave = (name: string) => Number(addonApps.find((a) => a.file === addonFile(host, name))!.app.metadata.annotations['argocd.argoproj.io/sync-wave']);
+      expect([wave('gateway-api'), wave('traefik'), wave('cert-manager')]).toEqual([-5, -4, -4]);
+    }
+  });
+
+  test('traefik serves its GatewayClass and the Gateway its values render (lib/model/gateways.ts), which the routes\' parentRefs name', () => {
+    const traefik = addons.addons.find((a) => a.name === 'traefik')!;
+    const values = traefik.values as { gatewayClass: { name: string }; gateway: { name: string } };
+    expect(traefik.serves.gatewayClasses).toEqual([values.gatewayClass.name]);
+    expect(traefik.serves.gateways).toEqual([{
+      name: values.gateway.name, namespace: 'traefik', gatewayClassName: 'traefik',
+      listeners: [
+        { name: 'web', port: 8000, protocol: 'HTTP' },
+        { name: 'websecure', port: 8443, protocol: 'HTTPS', hostname: '*.acme.io', allowedRoutes: { from: 'Selector', selector: { matchLabels: { 'platform.acme.io/env': 'prod' } } } },
+      ],
+    }]);
+    const app = addonApps.find((a) => a.file === addonFile(HUB, 'cert-manager'))!.app;
+    expect(app.spec.source.helm.valuesObject.config).toEqual({ gatewayAPI: { enabled: true } });
   });
 });
 
 describe('bad input in addons.ts: one error naming the file and the field', () => {
   const good: AddonSpec = { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1', namespace: 'cert-manager', target: 'hosts' };
+  const git: AddonSpec = { repoURL: 'https://github.com/kubernetes-sigs/gateway-api.git', path: 'config/crd/standard', version: 'v1.6.1', namespace: 'kube-system', target: 'hosts' };
   const refuse = (spec: Record<string, unknown>): ConfigError => {
     try {
       const catalogue = defineAddons(spec as never);
@@ -107,6 +134,15 @@ describe('bad input in addons.ts: one error naming the file and the field', () =
     ['a lower-case kind in serves', { 'cert-manager': { ...good, serves: { kinds: { 'cert-manager.io': ['certificate'] } } } }, 'cert-manager.serves.kinds.cert-manager.io[0]', /a Kind such as "SealedSecret"/],
     ['a version in a served group', { 'cert-manager': { ...good, serves: { kinds: { 'cert-manager.io/v1': ['Certificate'] } } } }, 'cert-manager.serves.kinds.cert-manager.io/v1', /custom resource API group/],
     ['an IngressClass that is no name', { traefik: { ...good, serves: { ingressClasses: ['Traefik'] } } }, 'traefik.serves.ingressClasses[0]', /"Traefik" is not allowed/],
+    ['both a chart and a Git path', { crds: { ...good, path: 'config/crd/standard' } }, 'crds.path', /exactly one of chart \(a Helm chart\) and path/],
+    ['neither a chart nor a Git path', { crds: { ...good, chart: undefined } }, 'crds.chart', /exactly one of chart/],
+    ['values for a Git directory', { crds: { ...git, values: { a: 1 } } }, 'crds.values', /applies to a Helm chart only; crds applies the manifests of config\/crd\/standard as they are/],
+    ['a Git path out of the repository', { crds: { ...git, path: '../crd' } }, 'crds.path', /a directory of the repository/],
+    ['a Git version that is a branch', { crds: { ...git, version: 'main' } }, 'crds.version', /an exact Git tag/],
+    ['a served Gateway without listeners', { traefik: { ...good, serves: { gateways: [{ name: 'gw', namespace: 'traefik', gatewayClassName: 'traefik', listeners: [] }] } } }, 'traefik.serves.gateways[0].listeners', /at least one listener/],
+    ['a served Gateway listener with a selector but from All', {
+      traefik: { ...good, serves: { gateways: [{ name: 'gw', namespace: 'traefik', gatewayClassName: 'traefik', listeners: [{ name: 'https', port: 8443, protocol: 'HTTPS', allowedRoutes: { from: 'All', selector: {} } }] }] } },
+    }, 'traefik.serves.gateways[0].listeners[0].allowedRoutes.selector', /required with from: Selector, and only then/],
   ])('%s', (_what, spec, field, reason) => {
     const e = refuse(spec);
     expect([e.file, e.field]).toEqual([__filename, field]);
@@ -129,11 +165,12 @@ describe('bad input in addons.ts: one error naming the file and the field', () =
 
 test('an add-on declares what it serves (for the gate\'s cluster/* rules); nothing by default', () => {
   const byName = new Map(addons.addons.map((a) => [a.name, a.serves]));
-  expect(byName.get('sealed-secrets')).toEqual({ kinds: { 'bitnami.com': ['SealedSecret'] }, apis: [], ingressClasses: [] });
-  expect(byName.get('metrics-server')).toEqual({ kinds: {}, apis: ['metrics.k8s.io'], ingressClasses: [] });
+  const none = { apis: [], ingressClasses: [], gatewayClasses: [], gateways: [] };
+  expect(byName.get('sealed-secrets')).toEqual({ ...none, kinds: { 'bitnami.com': ['SealedSecret'] } });
+  expect(byName.get('metrics-server')).toEqual({ ...none, kinds: {}, apis: ['metrics.k8s.io'] });
   // The class traefik serves is the one its values create.
   const traefik = addons.addons.find((a) => a.name === 'traefik')!;
   expect(traefik.serves.ingressClasses).toEqual([(traefik.values as { ingressClass: { name: string } }).ingressClass.name]);
   const plain = defineAddons({ x: { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1', namespace: 'x', target: 'hosts' } });
-  expect(plain.addons[0].serves).toEqual({ kinds: {}, apis: [], ingressClasses: [] });
+  expect(plain.addons[0].serves).toEqual({ ...none, kinds: {} });
 });

@@ -87,7 +87,8 @@ describe('the example: prod-us-east-1 runs book-shop autoscaled to 12 and three 
     expect(workloads.ingress.slice(1)).toEqual([
       {
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }],
-        ports: [...new Set(instances.filter((i) => i.ingress).map((i) => i.port))].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port })),
+        // Ingresses and HTTPRoutes alike (book-shop is routed by the Gateway API in prod): Traefik serves both from its pods.
+        ports: [...new Set(instances.filter((i) => i.ingress || i.route).map((i) => i.port))].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port })),
       },
       {
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],

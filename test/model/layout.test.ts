@@ -14,6 +14,8 @@ describe('dist/ layout', () => {
     expect(vclusterHostFile('prod', 'eu-west-1', 'registration')).toBe('vcluster-host/prod-eu-west-1/registration.yaml');
     expect(vclusterHostFile('prod', 'eu-west-1', 'networkPolicies')).toBe('vcluster-host/prod-eu-west-1/network-policies.yaml');
     expect(vclusterHostAppFile('prod', 'eu-west-1', 'monitoring', 'book-shop')).toBe('vcluster-host/prod-eu-west-1/monitoring-book-shop.yaml');
+    // Per-app files sit directly in the directory (Argo CD directory sources are not recursive).
+    expect(vclusterHostAppFile('prod', 'eu-west-1', 'route', 'book-shop')).toBe('vcluster-host/prod-eu-west-1/route-book-shop.yaml');
     expect(addonFile('hub', 'traefik')).toBe('argocd/addons/hub/traefik.yaml');
     expect(ROOT_FILE).toBe('argocd/root.yaml');
     expect(README_FILE).toBe('README.md');
@@ -35,6 +37,7 @@ describe('dist/ layout', () => {
     expect(parseDistPath(vclusterHostFile(env, region, 'registration'))).toEqual({ kind: 'vcluster-host', env, region, part: 'registration' });
     expect(parseDistPath(vclusterHostFile(env, region, 'networkPolicies'))).toEqual({ kind: 'vcluster-host', env, region, part: 'networkPolicies' });
     expect(parseDistPath(vclusterHostAppFile(env, region, 'monitoring', app))).toEqual({ kind: 'vcluster-host', env, region, part: 'monitoring', app });
+    expect(parseDistPath(vclusterHostAppFile(env, region, 'route', app))).toEqual({ kind: 'vcluster-host', env, region, part: 'route', app });
     expect(parseDistPath(addonFile(`${env}-${region}`, 'sealed-secrets'))).toEqual({ kind: 'addon', cluster: `${env}-${region}`, addon: 'sealed-secrets' });
     expect(parseDistPath(ROOT_FILE)).toEqual({ kind: 'root' });
     expect(parseDistPath(README_FILE)).toEqual({ kind: 'readme' });

@@ -83,7 +83,7 @@ withCrds('npm run import', () => {
     const r = runImport(dir, ['--from', CRDS]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^import: 6 API groups \(apiextensions\.crossplane\.io, argoproj\.io, bitnami\.com, external-secrets\.io, monitoring\.coreos\.com, pkg\.crossplane\.io\), our XRD's claim: PostgresInstance\.platform\.acme\.io, schemas only: Instance\.rds\.aws\.upbound\.io, SubnetGroup\.rds\.aws\.upbound\.io, Kubernetes 1\.28\.0 \(\d+ kinds\), 128 files -> imports\/ in [\d.]+ s\n$/);
+    expect(r.stdout).toMatch(/^import: 7 API groups \(apiextensions\.crossplane\.io, argoproj\.io, bitnami\.com, external-secrets\.io, gateway\.networking\.k8s\.io, monitoring\.coreos\.com, pkg\.crossplane\.io\), our XRD's claim: PostgresInstance\.platform\.acme\.io, schemas only: Instance\.rds\.aws\.upbound\.io, SubnetGroup\.rds\.aws\.upbound\.io, Gateway\.gateway\.networking\.k8s\.io, GatewayClass\.gateway\.networking\.k8s\.io, ReferenceGrant\.gateway\.networking\.k8s\.io, Kubernetes 1\.28\.0 \(\d+ kinds\), 146 files -> imports\/ in [\d.]+ s\n$/);
     expectCommittedImports(dir);
     expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s.yaml', 'imports', 'lib', 'node_modules', 'package.json', 'scripts']);
   });

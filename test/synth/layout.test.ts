@@ -41,6 +41,7 @@ test('each file holds what its path says: the instance, the env\'s AppProject an
             return /^(ServiceMonitor|PodMonitor)\//.test(names[0]) && names.includes(`PrometheusRule/${p.app}`) && names.includes(`ConfigMap/${p.app}-dashboard`)
               && objects.every((o) => o.metadata.labels?.['app.kubernetes.io/instance'] === `${p.env}-${p.region}-${p.app}`);
           }
+          if (p.part === 'route') return names.length === 1 && names[0] === `HTTPRoute/${p.app}`;
           return p.part === 'registration' ? names.includes('PushSecret/argocd-registration') : names.length > 0 && names.every((n) => n.startsWith('NetworkPolicy/'));
         case 'addon':
           return names.length === 1 && names[0] === `Application/${addonApplicationName(p.cluster, p.addon)}`;

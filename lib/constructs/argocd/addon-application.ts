@@ -14,8 +14,8 @@ export interface AddonApplicationProps {
 
 /**
  * One add-on on one cluster of the platform: an Argo CD Application in the platform project that
- * installs the pinned chart with a typed `valuesObject` into the add-on's namespace (created by the
- * sync), in the add-on's sync wave, automated (self-heal; prune unless the add-on turns it off), with the control plane's retry.
+ * installs the pinned chart with a typed `valuesObject` (or applies the manifests of a Git directory at a
+ * tag) into the add-on's namespace (created by the sync), in the add-on's sync wave, automated (self-heal; prune unless the add-on turns it off), with the control plane's retry.
  * `ServerSideApply=true` when the add-on asks for it (CRDs over the client-side-apply annotation limit).
  */
 export class AddonApplication extends Construct {
@@ -40,12 +40,15 @@ export class AddonApplication extends Construct {
       },
       spec: {
         project: PLATFORM_PROJECT,
-        source: {
-          repoUrl: addon.repoURL,
-          chart: addon.chart,
-          targetRevision: addon.version,
-          helm: { releaseName: addon.releaseName, ...(Object.keys(values).length > 0 ? { valuesObject: values } : {}) },
-        },
+        source: addon.path !== undefined
+          // A directory of plain manifests at a Git tag (an Argo CD directory source, not recursive).
+          ? { repoUrl: addon.repoURL, path: addon.path, targetRevision: addon.version }
+          : {
+            repoUrl: addon.repoURL,
+            chart: addon.chart,
+            targetRevision: addon.version,
+            helm: { releaseName: addon.releaseName, ...(Object.keys(values).length > 0 ? { valuesObject: values } : {}) },
+          },
         destination: { ...cluster.destination, namespace: addon.namespace },
         syncPolicy: {
           automated: { prune: addon.prune, selfHeal: true },

@@ -16,8 +16,8 @@ export interface VclusterHostApplicationProps {
 
 /**
  * The Application `vcluster-host-<env>-<region>`: syncs dist `vcluster-host/<env>-<region>/` (the
- * vcluster's NetworkPolicies and, on a host other than the hub, the push of its kubeconfig) into the
- * vcluster's namespace on its host. Wave `registration` (-1), after the vcluster's own Application
+ * vcluster's NetworkPolicies, on a host other than the hub the push of its kubeconfig, and the HTTPRoutes
+ * of the apps routed by the Gateway API) into the vcluster's namespace on its host. Wave `registration` (-1), after the vcluster's own Application
  * (-2) is healthy, so the namespace exists; before the apps' ApplicationSets (3), so the workloads
  * start under these policies.
  */

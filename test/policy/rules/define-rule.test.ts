@@ -38,7 +38,7 @@ test('defineRule: explain ends with the one opt-out text (or says there is none)
 test('every rule is made with defineRule: its explain ends with the opt-out text of its id', () => {
   for (const r of ALL_RULES) expect([r.id, r.explain.endsWith(` ${optOutText(r.id, r.optOut !== false)}`)]).toEqual([r.id, true]);
   expect(ALL_RULES.filter((r) => r.optOut === false).map((r) => r.id).sort()).toEqual([
-    'argocd/appset-expansion', 'argocd/appset-paths-exist', 'argocd/no-wildcards', 'cluster/crossplane-pipeline', 'cluster/ingress-controller', 'cluster/metrics-api', 'cluster/prometheus-selects', 'cluster/served-kinds', 'cluster/unique-hosts',
+    'argocd/appset-expansion', 'argocd/appset-paths-exist', 'argocd/no-wildcards', 'cluster/crossplane-pipeline', 'cluster/ingress-controller', 'cluster/metrics-api', 'cluster/prometheus-selects', 'cluster/route-parent', 'cluster/served-kinds', 'cluster/unique-hosts',
     'schema/claim', 'schema/composition-base', 'schema/composition-patch', 'schema/vcluster-values', 'secrets/no-plaintext',
   ]);
 });

@@ -165,9 +165,10 @@ describe('cluster/ingress-controller', () => {
 
 describe('cluster/unique-hosts', () => {
   it('reports the prod regions\' hostnames claimed twice on the shared host\'s controller, naming both files', () => {
+    // book-shop is routed by an HTTPRoute in prod (one per region, host-side): its hostname is claimed twice on the one hub.
     expect(brief(run(uniqueHosts, objects, shared))).toEqual([
-      'apps/prod/us-east-1/book-shop/book-shop.yaml: Ingress book-shop/book-shop: spec.rules[0].http.paths[0].path: books.acme.io/ is already claimed on IngressClass traefik of hub cluster hub by apps/prod/eu-west-1/book-shop/book-shop.yaml (spec.rules[0].http.paths[0].path); clusters prod-eu-west-1 and prod-us-east-1 share this controller: give each its own hostname',
       'apps/prod/us-east-1/echo/echo.yaml: Ingress echo/echo: spec.rules[0].http.paths[0].path: echo.acme.io/ is already claimed on IngressClass traefik of hub cluster hub by apps/prod/eu-west-1/echo/echo.yaml (spec.rules[0].http.paths[0].path); clusters prod-eu-west-1 and prod-us-east-1 share this controller: give each its own hostname',
+      'vcluster-host/prod-us-east-1/route-book-shop.yaml: HTTPRoute vcluster-prod-us-east-1/book-shop: spec.hostnames[0]: books.acme.io is already claimed on hub cluster hub by the HTTPRoute of vcluster-host/prod-eu-west-1/route-book-shop.yaml (spec.hostnames[0]); an HTTPRoute claims its whole hostname there; clusters prod-eu-west-1 and prod-us-east-1 share this controller: give each its own hostname',
     ]);
   });
 

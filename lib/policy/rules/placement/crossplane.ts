@@ -36,11 +36,11 @@ export function definedIn(p: PlacementContext, objects: readonly ManifestObject[
     const spec = m.object.spec as any;
     if (isCrossplane(m, 'apiextensions.crossplane.io', 'CompositeResourceDefinition') && typeof spec?.group === 'string') {
       const kinds = [spec.names?.kind, spec.claimNames?.kind].filter((k): k is string => typeof k === 'string');
-      out.push({ cluster: cluster.name, name: `XRD ${m.object.metadata?.name} (${m.file})`, serves: { kinds: { [spec.group]: kinds }, apis: [], ingressClasses: [] } });
+      out.push({ cluster: cluster.name, name: `XRD ${m.object.metadata?.name} (${m.file})`, serves: { kinds: { [spec.group]: kinds }, apis: [], ingressClasses: [], gatewayClasses: [], gateways: [] } });
     }
     if (isCrossplane(m, 'pkg.crossplane.io', 'Provider') && typeof spec?.package === 'string') {
       const kinds = providerPackageServes(spec.package);
-      if (kinds) out.push({ cluster: cluster.name, name: `Provider ${m.object.metadata?.name} (${m.file})`, serves: { kinds: { ...kinds }, apis: [], ingressClasses: [] } });
+      if (kinds) out.push({ cluster: cluster.name, name: `Provider ${m.object.metadata?.name} (${m.file})`, serves: { kinds: { ...kinds }, apis: [], ingressClasses: [], gatewayClasses: [], gateways: [] } });
     }
   }
   const byContext = cache.get(objects) ?? new WeakMap();

@@ -1,17 +1,20 @@
-import { hostOf } from '../../../model/clusters';
+import { hostOf, PlatformCluster } from '../../../model/clusters';
+import { clusterName, parseDistPath } from '../../../model/layout';
 import { defineRule, ManifestObject, PolicyFinding, Rule } from '../../engine';
 import { isBuiltinKind } from '../schema-core';
 import { compositionBases, compositionFunctions, crossplaneObjectsOn } from './crossplane';
 import { prometheusSelects } from './monitoring';
+import { isGatewayApi, routeProblems } from './routes';
 import {
   describeCluster, describeNeed, ingressPlacement, METRICS_SERVER, missingProvider, Need, placeOf, providersOn, vclusterApplication, valueAt,
 } from './where';
 
 /*
  * The placement ("needs") rules: place every object of dist/ on the cluster it is applied to (./where.ts) and
- * require what it needs there: its kind served, a metrics API for an HPA, a controller for an Ingress's class, and
- * each host+path claimed once per controller. They run when the context knows the platform's clusters and add-ons
- * (synth, and npm run validate of a directory with the dist/ layout); other input is skipped, like the expansion
+ * require what it needs there: its kind served, a metrics API for an HPA, a controller for an Ingress's class, an
+ * HTTPRoute's parent Gateway and backends (./routes.ts), and each host+path claimed once per controller. They run
+ * when the context knows the platform's clusters and add-ons (synth, and npm run validate of a directory with the
+ * dist/ layout); other input is skipped, like the expansion
  * check. No opt-out: the cluster, not the app, decides whether the object can run.
  */
 
@@ -112,33 +115,79 @@ export const ingressController: Rule = defineRule({
   },
 });
 
+export const routeParent: Rule = defineRule({
+  id: 'cluster/route-parent',
+  severity: 'error',
+  reason: 'an HTTPRoute needs its parent Gateway, a listener that admits it, and its backends where it is applied',
+  optOut: false,
+  explain:
+    `${PLACEMENT} The counterpart of cluster/ingress-controller for the Gateway API. An HTTPRoute on the hub or a host (synth emits the apps' routes host-side, in each vcluster's host namespace: a vcluster syncs no custom resource to its host unless its gatewayApi sync is on, and cluster/served-kinds flags one inside) needs, on that cluster: each parentRef's Gateway (its namespace defaults to the route's), as an object of dist/ placed there or declared by an add-on installed there (\`serves.gateways\` in envs/addons.ts, e.g. the traefik chart's Gateway); a controller for that Gateway's GatewayClass (an add-on's \`serves.gatewayClasses\`); the listener its sectionName names; a listener whose allowedRoutes admits the route's namespace (from Same, the API's default, All, or a Selector matched against the namespace's labels from its Namespace object or the Application that creates it: a cross-namespace parentRef is governed by allowedRoutes, not by a ReferenceGrant); a listener hostname matching each of its hostnames (a "*." prefix is a suffix match, Gateway API v1.6.1); and for each Service backendRef in another namespace a ReferenceGrant there (from HTTPRoute in the route's namespace to that Service). In a vcluster's host namespace the backend must be one of the vcluster's Services under the name its syncer gives it there (<name>-x-<namespace>-x-<vcluster>, hashed past 63 characters: loft-sh/vcluster v0.36.1 translate.SafeConcatName), and its port a port of that Service. Otherwise the controller leaves the route unaccepted or without backends and nothing reaches the app. Fix: name the Gateway and listener of the env's hosts in the env's ingress.gateway, or declare or add that Gateway there. ${WHEN}`,
+  check(ctx, report) {
+    const p = ctx.placement;
+    if (!p) return [];
+    return ctx.objects.flatMap((m) => {
+      const cluster = placeOf(p, m.file);
+      if (!cluster || cluster.kind === 'vcluster' || !isGatewayApi(m, 'HTTPRoute')) return [];
+      return routeProblems(ctx, p, m, cluster).map((x) => report(m, x.path, x.message));
+    });
+  },
+});
+
 interface Claim {
   readonly m: ManifestObject;
   readonly path: string;
-  /** The cluster the Ingress is applied to (a vcluster, or the controller's cluster itself). */
+  /** The cluster the Ingress or HTTPRoute is applied to (a vcluster, or the controller's cluster itself). */
   readonly cluster: string;
+  /** What claims it. */
+  readonly kind: 'Ingress' | 'HTTPRoute';
 }
 
 export const uniqueHosts: Rule = defineRule({
   id: 'cluster/unique-hosts',
   severity: 'error',
-  reason: 'each host+path must be claimed once per ingress controller',
+  reason: 'each host+path must be claimed once per ingress controller, and an HTTPRoute hostname once per cluster',
   optOut: false,
   explain:
-    `${PLACEMENT} Every rule of every Ingress (host, path) is grouped by the controller that serves it: the cluster it ends up in (a vcluster's host, as cluster/ingress-controller finds it) and its ingress class. The same host and path claimed twice on one controller is an error naming both files: the controller's admission rejects or shadows one of them, and its Application never becomes healthy. Regions sharing a host cluster share its controller, so their hostnames must differ (per-region hostnames). ${WHEN}`,
+    `${PLACEMENT} Every rule of every Ingress (host, path) is grouped by the controller that serves it: the cluster it ends up in (a vcluster's host, as cluster/ingress-controller finds it) and its ingress class. The same host and path claimed twice on one controller is an error naming both files: the controller's admission rejects or shadows one of them, and its Application never becomes healthy. Every hostname of every HTTPRoute on the hub or a host is a claim of the whole hostname on that cluster, whose Gateways and Ingresses share one controller and one load balancer (Traefik serves both from the same pods): the same hostname in two HTTPRoutes, or in an HTTPRoute and an Ingress served there, is an error too. Regions sharing a host cluster share its controller, so their hostnames must differ (per-region hostnames). ${WHEN}`,
   check(ctx, report) {
     const p = ctx.placement;
     if (!p) return [];
     const claims = new Map<string, Claim>();
+    // Whole hostnames per controller cluster, from both Ingresses and HTTPRoutes (an HTTPRoute claims its whole hostname).
+    const hostClaims = new Map<string, Claim>();
     const found: PolicyFinding[] = [];
+    const clash = (m: ManifestObject, field: string, host: string, controller: PlatformCluster, first: Claim, cluster: string) => {
+      const fix = first.cluster === cluster ? 'give each its own hostname' : `clusters ${first.cluster} and ${cluster} share this controller: give each its own hostname`;
+      found.push(report(m, field, `${host} is already claimed on ${describeCluster(controller)} by the ${first.kind} of ${first.m.file} (${first.path}); an HTTPRoute claims its whole hostname there; ${fix}`));
+    };
     for (const m of ctx.objects) {
       const cluster = placeOf(p, m.file);
-      if (!cluster || !isKind(m, 'networking.k8s.io', 'Ingress')) continue;
+      if (!cluster) continue;
+      if (isGatewayApi(m, 'HTTPRoute') && cluster.kind !== 'vcluster') {
+        // Whose route it is: a vcluster's (its host-side directory), or the cluster's own.
+        const owner = parseDistPath(m.file);
+        const claimant = owner?.kind === 'vcluster-host' ? clusterName(owner.env, owner.region) : cluster.name;
+        const hostnames = (m.object.spec as { hostnames?: unknown } | undefined)?.hostnames;
+        (Array.isArray(hostnames) ? hostnames : []).forEach((host: unknown, i) => {
+          if (typeof host !== 'string') return;
+          const field = `spec.hostnames[${i}]`;
+          const key = [cluster.name, host].join('\0');
+          const first = hostClaims.get(key);
+          if (first) clash(m, field, host, cluster, first, claimant);
+          else hostClaims.set(key, { m, path: field, cluster: claimant, kind: 'HTTPRoute' });
+        });
+        continue;
+      }
+      if (!isKind(m, 'networking.k8s.io', 'Ingress')) continue;
       const where = ingressPlacement(ctx, p, m, cluster);
       if (!where.ok) continue;
       const rules = (m.object.spec as { rules?: unknown } | undefined)?.rules;
       (Array.isArray(rules) ? rules : []).forEach((rule: { host?: unknown; http?: { paths?: unknown } }, i) => {
         const host = typeof rule?.host === 'string' ? rule.host : '*';
+        const hostKey = [where.controller.name, host].join('\0');
+        const byRoute = hostClaims.get(hostKey);
+        if (byRoute?.kind === 'HTTPRoute') clash(m, `spec.rules[${i}].host`, host, where.controller, byRoute, cluster.name);
+        else if (!byRoute) hostClaims.set(hostKey, { m, path: `spec.rules[${i}].host`, cluster: cluster.name, kind: 'Ingress' });
         const paths = Array.isArray(rule?.http?.paths) ? rule.http.paths : [];
         paths.forEach((entry: { path?: unknown }, j) => {
           const path = typeof entry?.path === 'string' ? entry.path : '/';
@@ -146,7 +195,7 @@ export const uniqueHosts: Rule = defineRule({
           const field = `spec.rules[${i}].http.paths[${j}].path`;
           const first = claims.get(key);
           if (!first) {
-            claims.set(key, { m, path: field, cluster: cluster.name });
+            claims.set(key, { m, path: field, cluster: cluster.name, kind: 'Ingress' });
             return;
           }
           const fix = first.cluster === cluster.name ? 'give each Ingress its own host or path' : `clusters ${first.cluster} and ${cluster.name} share this controller: give each its own hostname`;
@@ -192,4 +241,4 @@ export const crossplanePipeline: Rule = defineRule({
 });
 
 /** The placement rules of the gate. */
-export const placementRules: Rule[] = [servedKinds, metricsApi, ingressController, uniqueHosts, crossplanePipeline, prometheusSelects];
+export const placementRules: Rule[] = [servedKinds, metricsApi, ingressController, routeParent, uniqueHosts, crossplanePipeline, prometheusSelects];

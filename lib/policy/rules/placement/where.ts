@@ -32,20 +32,22 @@ export function describeCluster(c: PlatformCluster): string {
 /** The hub serves Argo CD's kinds before any add-on syncs: Argo CD is installed by hand before argocd/root.yaml (bootstrap). */
 export const BOOTSTRAP_PROVIDER = 'Argo CD (installed before argocd/root.yaml: a bootstrap prerequisite)';
 
-const ARGOCD: AddonServesDefinition = { kinds: ARGOCD_SERVES.kinds ?? {}, apis: ARGOCD_SERVES.apis ?? [], ingressClasses: ARGOCD_SERVES.ingressClasses ?? [] };
+const ARGOCD: AddonServesDefinition = { kinds: ARGOCD_SERVES.kinds ?? {}, apis: ARGOCD_SERVES.apis ?? [], ingressClasses: [], gatewayClasses: [], gateways: [] };
 
-/** What an add-on must serve: a kind of a group, an aggregated API, or an IngressClass. */
-export type Need = { readonly group: string; readonly kind: string } | { readonly api: string } | { readonly ingressClass: string };
+/** What an add-on must serve: a kind of a group, an aggregated API, an IngressClass, or a GatewayClass. */
+export type Need = { readonly group: string; readonly kind: string } | { readonly api: string } | { readonly ingressClass: string } | { readonly gatewayClass: string };
 
-/** `bitnami.com/SealedSecret`, `metrics.k8s.io`, `IngressClass traefik`. */
+/** `bitnami.com/SealedSecret`, `metrics.k8s.io`, `IngressClass traefik`, `GatewayClass traefik`. */
 export function describeNeed(n: Need): string {
-  return 'kind' in n ? `${n.group ? `${n.group}/` : ''}${n.kind}` : 'api' in n ? n.api : `IngressClass ${n.ingressClass}`;
+  if ('kind' in n) return `${n.group ? `${n.group}/` : ''}${n.kind}`;
+  return 'api' in n ? n.api : 'ingressClass' in n ? `IngressClass ${n.ingressClass}` : `GatewayClass ${n.gatewayClass}`;
 }
 
 function satisfies(s: AddonServesDefinition, n: Need): boolean {
   if ('kind' in n) return (s.kinds[n.group] ?? []).includes(n.kind);
   if ('api' in n) return s.apis.includes(n.api);
-  return s.ingressClasses.includes(n.ingressClass);
+  if ('ingressClass' in n) return s.ingressClasses.includes(n.ingressClass);
+  return s.gatewayClasses.includes(n.gatewayClass);
 }
 
 /**
@@ -76,11 +78,17 @@ export function missingProvider(p: PlacementContext, cluster: PlatformCluster, n
 
 /** The vcluster chart's Application of a vcluster in the input (argocd/vclusters/<env>-<region>.yaml), with its values. */
 export function vclusterApplication(ctx: PolicyContext, cluster: PlatformCluster): { file: string; values: Record<string, unknown> } | undefined {
-  const file = vclusterFile(cluster.env ?? '', cluster.region ?? '');
-  const m = ctx.objects.find((o) => o.file === file && o.object.kind === 'Application' && sourceOf(o.object)?.chart === 'vcluster');
+  const m = vclusterApplicationObject(ctx, cluster);
   if (!m) return undefined;
+  const file = m.file;
   const values = sourceOf(m.object)?.helm?.valuesObject;
   return { file, values: values && typeof values === 'object' ? (values as Record<string, unknown>) : {} };
+}
+
+/** The vcluster chart's Application object of a vcluster in the input (argocd/vclusters/<env>-<region>.yaml). */
+export function vclusterApplicationObject(ctx: PolicyContext, cluster: PlatformCluster): ManifestObject | undefined {
+  const file = vclusterFile(cluster.env ?? '', cluster.region ?? '');
+  return ctx.objects.find((o) => o.file === file && o.object.kind === 'Application' && sourceOf(o.object)?.chart === 'vcluster');
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
