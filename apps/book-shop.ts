@@ -17,6 +17,8 @@ export const bookShop = defineApp({
     CATALOGUE_PAGE_SIZE: '24',
   },
   featureFlags: { newCheckout: false },
+  // Book covers uploaded by the shop's staff, shared by every replica (an EFS-backed ReadWriteMany claim).
+  volumes: { covers: { kind: 'pvc', mountPath: '/srv/covers', size: '5Gi', storageClass: 'efs', accessMode: 'ReadWriteMany' } },
   workloads: {
     // Sends order e-mails from the queue; liveness: the process answers, readiness: it reaches the queue.
     mailer: {

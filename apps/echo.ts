@@ -13,6 +13,10 @@ export const echo = defineApp({
   config: {
     ECHO_MAX_BODY_BYTES: '65536',
   },
+  // Its response templates, as files under /etc/echo (a change rolls the pods).
+  volumes: {
+    templates: { kind: 'configFiles', mountPath: '/etc/echo', files: { 'banner.txt': 'echo says:\n', 'limits.toml': 'max_body_bytes = 65536\n' } },
+  },
   workloads: {
     // The echo journal: keeps what it echoed on a volume of its own per replica.
     journal: {

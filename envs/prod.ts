@@ -48,6 +48,7 @@ export const prod = defineEnvironment(apps, {
       autoscaling: { maxReplicas: 12 },
       // Routed by the Gateway API in prod (an HTTPRoute on each region's host, no Ingress); dev and staging keep the Ingress.
       expose: { kind: 'gateway' },
+      volumes: { covers: { size: '50Gi' } },  // prod's catalogue has more covers
       regions: {
         'eu-west-1': { autoscaling: { minReplicas: 2, maxReplicas: 8 } },
       },

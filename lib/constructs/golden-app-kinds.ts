@@ -13,6 +13,7 @@ export const GOLDEN_APP_CONSTRUCTS = {
   serviceAccount: k8s.KubeServiceAccount,
   configMap: k8s.KubeConfigMap,
   sealedSecret: SealedSecret,
+  persistentVolumeClaim: k8s.KubePersistentVolumeClaim,
   service: k8s.KubeService,
   deployment: k8s.KubeDeployment,
   // The app's other workloads (apps/<app>.ts `workloads`).

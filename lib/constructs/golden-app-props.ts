@@ -1,4 +1,5 @@
 import { SealScope } from '../model/secrets';
+import type { ExtraContainerSpec, VolumeSpec } from '../model/volumes';
 import type { GoldenAppWorkload } from './golden-app-workloads';
 
 /**
@@ -156,6 +157,12 @@ export interface GoldenAppProps {
     /** The `prometheus.io/scrape|port|path` pod annotations; off where a ServiceMonitor or PodMonitor scrapes the pods. @default true */
     readonly annotations?: boolean;
   };
+  /** Volumes of the app container, by name: emptyDir, configFiles, secretFiles (needs `sealedSecret`), pvc. @default none */
+  readonly volumes?: { readonly [name: string]: VolumeSpec };
+  /** Init containers (run in name order before the app), PSS restricted. @default none */
+  readonly initContainers?: { readonly [name: string]: ExtraContainerSpec };
+  /** Native sidecars (restartPolicy Always), PSS restricted. @default none */
+  readonly sidecars?: { readonly [name: string]: ExtraContainerSpec };
   /** Workloads besides the web one, by name (a worker, a stateful set, a cron job, a job). @default none */
   readonly workloads?: { readonly [name: string]: GoldenAppWorkload };
   /** Extra checksum inputs for the pod template (a change rolls the pods). @default {} */

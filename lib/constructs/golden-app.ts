@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
@@ -6,41 +5,15 @@ import { GOLDEN_APP_CONSTRUCTS as C } from './golden-app-kinds';
 import { checkGoldenAppProps, GOLDEN_APP_DEFAULTS as D, GoldenAppProps } from './golden-app-props';
 import { syncWave } from './labels';
 import { addWorkload, GoldenAppWorkload, SharedPod } from './golden-app-workloads';
+import type { ExtraContainerSpec } from '../model/volumes';
+import { GoldenAppContainer, GoldenAppVolume, isWithin, restrictedContainer, sha256, stableJson } from './golden-app-pod';
 
 export * from './golden-app-props';
+export type { GoldenAppContainer, GoldenAppVolume } from './golden-app-pod';
 export type { GoldenAppWorkload } from './golden-app-workloads';
 
 /** Private address ranges excluded from internet egress. */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'];
-
-/** A volume mounted into the app container ({@link GoldenApp.addVolume}). */
-export interface GoldenAppVolume {
-  /** The volume's name in the pod (a DNS label; not `tmp`). */
-  readonly name: string;
-  /** Where the app container sees it (absolute; not `/tmp` or below, not inside or around another mount). */
-  readonly mountPath: string;
-  /** @default true */
-  readonly readOnly?: boolean;
-  /** Where its files come from (a Kubernetes volume source: emptyDir, configMap, secret, persistentVolumeClaim, ...). */
-  readonly source: Omit<k8s.Volume, 'name'>;
-}
-
-/** A container running next to the app ({@link GoldenApp.addSidecar}, {@link GoldenApp.addInitContainer}). */
-export interface GoldenAppContainer {
-  /** A DNS label, unique in the pod. */
-  readonly name: string;
-  readonly image: string;
-  /** @default the image's entrypoint */
-  readonly command?: readonly string[];
-  /** @default the image's command */
-  readonly args?: readonly string[];
-  /** Required: every container of the pod has requests and limits. */
-  readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu: string; readonly memory: string } };
-  /** @default none */
-  readonly env?: { readonly [name: string]: string };
-  /** Mounts of the pod's volumes (added with addVolume, or `tmp`). @default none */
-  readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }[];
-}
 
 /**
  * The golden app: what a company-wide Helm chart renders for a web service, as a cdk8s construct.
@@ -73,6 +46,11 @@ export class GoldenApp extends Construct {
   private readonly initContainers: k8s.Container[] = [];
   private readonly configKeys: ReadonlySet<string>;
   private readonly runAsUser: number;
+  private readonly objectMeta: (name: string, annotations?: Record<string, string>) => k8s.ObjectMeta;
+  private readonly podAnnotations: Record<string, string>;
+  private recreate = false;
+  private readonly multiPod: boolean;
+  private readonly sealedName?: string;
 
   constructor(scope: Construct, id: string, props: GoldenAppProps) {
     super(scope, id);
@@ -94,11 +72,13 @@ export class GoldenApp extends Construct {
     };
     const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': instance };
     const meta = (objectName: string, annotations?: Record<string, string>) => ({ name: objectName, namespace, labels, ...(annotations ? { annotations } : {}) });
+    this.objectMeta = meta;
     const config = props.config ?? {};
     this.configKeys = new Set(Object.keys(config));
     const runAsUser = (this.runAsUser = props.runAsUser ?? D.runAsUser);
     const servicePort = props.servicePort ?? D.servicePort;
     const replicas = props.replicas ?? D.replicas;
+    this.multiPod = props.autoscaling !== undefined || replicas > 1;
     const health = { ...D.health, ...props.health };
     const resources = { requests: props.resources?.requests ?? D.resources.requests, limits: props.resources?.limits ?? D.resources.limits };
     const metrics = props.metrics ? { port: props.metrics.port ?? props.port, path: props.metrics.path ?? D.metricsPath } : undefined;
@@ -120,6 +100,7 @@ export class GoldenApp extends Construct {
     new C.configMap(this, 'config', { metadata: meta(name, syncWave(-1)), data: { ...config } });
 
     const sealed = props.sealedSecret;
+    this.sealedName = sealed ? sealed.name ?? name : undefined;
     if (sealed) {
       new C.sealedSecret(this, 'sealed-secret', {
         name: sealed.name ?? name,
@@ -150,6 +131,7 @@ export class GoldenApp extends Construct {
       checksums[`checksum/${key}`] = value;
     }
     const podAnnotations: Record<string, string> = { ...checksums };
+    this.podAnnotations = podAnnotations;
     if (metrics && props.metrics?.annotations !== false) {
       podAnnotations['prometheus.io/scrape'] = 'true';
       podAnnotations['prometheus.io/port'] = String(metrics.port);
@@ -206,10 +188,10 @@ export class GoldenApp extends Construct {
         ...(props.autoscaling ? {} : { replicas }),
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) },
-        },
+        // Recreate when a ReadWriteOnce claim is mounted (a surge pod on another node could never attach it).
+        strategy: Lazy.any({ produce: () => (this.recreate
+          ? { type: 'Recreate' }
+          : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } }) }) as unknown as k8s.DeploymentStrategy,
         template: {
           metadata: { labels, annotations: podAnnotations },
           spec: {
@@ -297,7 +279,21 @@ export class GoldenApp extends Construct {
       });
     }
 
-    for (const [workload, spec] of Object.entries(props.workloads ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) this.addWorkload(workload, spec);
+    const byName = <T>(m: { readonly [name: string]: T } | undefined): [string, T][] => Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const [volume, v] of byName(props.volumes)) {
+      if (v.kind === 'emptyDir') this.addVolume({ name: volume, mountPath: v.mountPath, readOnly: false, source: { emptyDir: { sizeLimit: k8s.Quantity.fromString(v.sizeLimit ?? '1Gi') } } });
+      else if (v.kind === 'configFiles') this.addConfigFiles({ name: volume, mountPath: v.mountPath, files: v.files });
+      else if (v.kind === 'secretFiles') this.addSecretFiles({ name: volume, mountPath: v.mountPath, keys: v.keys });
+      else this.addPersistentVolume({ name: volume, ...v });
+    }
+    const extra = (c: ExtraContainerSpec & { name: string }): GoldenAppContainer => ({
+      name: c.name, image: c.image, ...(c.command ? { command: c.command } : {}), ...(c.args ? { args: c.args } : {}),
+      resources: { requests: { ...c.resources }, limits: { ...c.resources } }, ...(c.env ? { env: c.env } : {}),
+      ...(c.volumeMounts ? { volumeMounts: Object.entries(c.volumeMounts).map(([v, mountPath]) => ({ name: v, mountPath })) } : {}),
+    });
+    for (const [n, c] of byName(props.initContainers)) this.addInitContainer(extra({ ...c, name: n }));
+    for (const [n, c] of byName(props.sidecars)) this.addSidecar(extra({ ...c, name: n }));
+    for (const [workload, spec] of byName(props.workloads)) this.addWorkload(workload, spec);
   }
 
   /** Adds a workload besides the web one (a worker, a stateful set, a cron job or a job) sharing the app's image, config and secrets. */
@@ -322,6 +318,46 @@ export class GoldenApp extends Construct {
     if (clash) throw new Error(`${where}: mountPath: "${volume.mountPath}" overlaps "${clash.mountPath}" (volume ${clash.name})`);
     this.volumes.push({ name: volume.name, ...volume.source });
     this.mounts.push({ name: volume.name, mountPath: volume.mountPath, readOnly: volume.readOnly ?? true });
+  }
+
+  /** Writes files into a ConfigMap `<name>-<volume>` and mounts it read-only; its content joins the pod checksums (a change rolls the pods). */
+  public addConfigFiles(volume: { readonly name: string; readonly mountPath: string; readonly files: { readonly [fileName: string]: string } }): void {
+    const configMap = `${this.objectMetaName()}-${volume.name}`;
+    new C.configMap(this, `files-${volume.name}`, { metadata: this.objectMeta(configMap, syncWave(-1)), data: { ...volume.files } });
+    this.podAnnotations[`checksum/files-${volume.name}`] = sha256(stableJson(volume.files));
+    this.addVolume({ name: volume.name, mountPath: volume.mountPath, source: { configMap: { name: configMap } } });
+  }
+
+  /** Mounts some of the SealedSecret's keys as files (one per key), read-only; the secrets' checksum already covers them. */
+  public addSecretFiles(volume: { readonly name: string; readonly mountPath: string; readonly keys: readonly string[] }): void {
+    if (!this.sealedName) throw new Error(`GoldenApp ${this.node.id}: addSecretFiles ${volume.name}: the app has no sealedSecret to take files from`);
+    this.addVolume({ name: volume.name, mountPath: volume.mountPath, source: { secret: { secretName: this.sealedName, items: volume.keys.map((key) => ({ key, path: key })) } } });
+  }
+
+  /**
+   * Creates a PersistentVolumeClaim `<name>-<volume>` and mounts it read-write. A ReadWriteOnce claim makes the Deployment roll out by
+   * Recreate, and needs a single replica without autoscaling (pods on other nodes could not attach it).
+   */
+  public addPersistentVolume(volume: { readonly name: string; readonly mountPath: string; readonly size: string; readonly storageClass?: string; readonly accessMode?: 'ReadWriteOnce' | 'ReadWriteMany' }): void {
+    const accessMode = volume.accessMode ?? 'ReadWriteOnce';
+    const claim = `${this.objectMetaName()}-${volume.name}`;
+    if (accessMode === 'ReadWriteOnce' && this.multiPod) {
+      throw new Error(`GoldenApp ${this.node.id}: addPersistentVolume ${volume.name}: accessMode: a ReadWriteOnce claim needs one replica and no autoscaling (pods on other nodes cannot attach it); use ReadWriteMany or a stateful workload`);
+    }
+    new C.persistentVolumeClaim(this, `pvc-${volume.name}`, {
+      metadata: this.objectMeta(claim, syncWave(-1)),
+      spec: {
+        accessModes: [accessMode],
+        ...(volume.storageClass ? { storageClassName: volume.storageClass } : {}),
+        resources: { requests: { storage: k8s.Quantity.fromString(volume.size) } },
+      },
+    });
+    if (accessMode === 'ReadWriteOnce') this.recreate = true;
+    this.addVolume({ name: volume.name, mountPath: volume.mountPath, readOnly: false, source: { persistentVolumeClaim: { claimName: claim } } });
+  }
+
+  private objectMetaName(): string {
+    return this.service.metadata.name!;
   }
 
   /** Adds a native sidecar (an init container with restartPolicy Always: it starts first and runs beside the app), PSS restricted. */
@@ -356,31 +392,3 @@ export class GoldenApp extends Construct {
   }
 }
 
-/** The container security context of Pod Security `restricted`, read-only root, as the given user. */
-function restrictedContainer(runAsUser: number): k8s.SecurityContext {
-  return {
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ['ALL'] },
-    privileged: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    runAsUser,
-    runAsGroup: runAsUser,
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-}
-
-/** True when `path` is `dir` or below it. */
-function isWithin(path: string, dir: string): boolean {
-  const d = dir.endsWith('/') ? dir : `${dir}/`;
-  return path === dir || path.startsWith(d);
-}
-
-function sha256(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
-}
-
-/** JSON with sorted keys, so the checksum does not depend on key order. */
-function stableJson(obj: { readonly [key: string]: string }): string {
-  return JSON.stringify(Object.keys(obj).sort().map((k) => [k, obj[k]]));
-}

@@ -2,6 +2,7 @@ import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } fro
 import { checkDatabaseSpec, DatabaseSpec } from './database';
 import { CONNECTION_KEYS } from './database-api';
 import { checkWorkloads, WorkloadSpec } from './workloads';
+import { checkExtraContainers, checkVolumes, ExtraContainerSpec, VolumeSpec } from './volumes';
 import { checkErrorRatio, ErrorRatioSpec } from './monitoring';
 import { callerFile, ConfigError } from './errors';
 import { checkSettings, InstanceSettings, SETTINGS_KEYS } from './settings';
@@ -114,6 +115,12 @@ export interface AppSpec<N extends string = string> extends InstanceSettings {
    * @default none
    */
   readonly workloads?: { readonly [name: string]: WorkloadSpec };
+  /** Volumes mounted into the app's container, by name (emptyDir, configFiles, secretFiles, pvc). @default none */
+  readonly volumes?: { readonly [name: string]: VolumeSpec };
+  /** Native sidecars (init containers with restartPolicy Always: they start first and run beside the app), by name. @default none */
+  readonly sidecars?: { readonly [name: string]: ExtraContainerSpec };
+  /** Init containers, run in order of name before the app starts. @default none */
+  readonly initContainers?: { readonly [name: string]: ExtraContainerSpec };
   /**
    * Non-root user (and group) the container runs as.
    * @default 10001
@@ -148,7 +155,7 @@ const URL_PATH = /^\/[A-Za-z0-9/._~%-]*$/;
 
 const APP_KEYS = [
   'name', 'team', 'description', 'partOf', 'component', 'image', 'port', 'portEnv', 'servicePort', 'command', 'args',
-  'health', 'network', 'metrics', 'secrets', 'database', 'workloads', 'runAsUser', 'policy', ...SETTINGS_KEYS,
+  'health', 'network', 'metrics', 'secrets', 'database', 'workloads', 'volumes', 'sidecars', 'initContainers', 'runAsUser', 'policy', ...SETTINGS_KEYS,
 ] as const;
 
 /**
@@ -221,6 +228,13 @@ export function checkApp(spec: unknown, file: string | undefined): void {
     if (taken(s.portEnv)) c.fail('portEnv', `"${s.portEnv}" ${set}`);
   }
   if (s.workloads !== undefined) checkWorkloads(c, s.workloads, 'workloads');
+  const secretKeys = Array.isArray(s.secrets) ? (s.secrets as string[]) : [];
+  if (s.volumes !== undefined) checkVolumes(c, s.volumes, 'volumes', secretKeys);
+  const volumeNames = s.volumes && typeof s.volumes === 'object' ? Object.keys(s.volumes) : [];
+  if (s.sidecars !== undefined) checkExtraContainers(c, s.sidecars, 'sidecars', volumeNames, String(s.name));
+  if (s.initContainers !== undefined) checkExtraContainers(c, s.initContainers, 'initContainers', volumeNames, String(s.name));
+  const both = Object.keys(s.sidecars ?? {}).find((n) => Object.keys(s.initContainers ?? {}).includes(n));
+  if (both) c.fail(`sidecars.${both}`, `"${both}" is also an init container; containers of a pod have distinct names`);
   c.optionalInteger(s.runAsUser, 'runAsUser', 1, 2147483647);
   if (s.policy !== undefined) {
     const pol = c.object(s.policy, 'policy');

@@ -8,6 +8,7 @@ import { checkSettings, InstanceSettings, LogLevel, ResourcesSpec, SETTINGS_KEYS
 import { TagPolicy } from './tag-policy';
 import { VclusterValues } from './vcluster-values';
 import { checkWorkloadOverrides, WorkloadOverride, WorkloadSpec } from './workloads';
+import { checkVolumeOverrides, VolumeOverride, VolumeSpec } from './volumes';
 
 /** A region of an environment (one cluster / vcluster). */
 export interface RegionSpec {
@@ -84,6 +85,8 @@ export type AppOverride<R extends string> = InstanceSettings & {
   readonly regions?: { readonly [K in R]?: InstanceSettings };
   /** Per workload of the app (apps/<app>.ts `workloads`): replicas of a worker or stateful set, `suspend` of a cron job. */
   readonly workloads?: { readonly [name: string]: WorkloadOverride };
+  /** Per claim of the app (its `volumes` of kind pvc): size and storage class here. */
+  readonly volumes?: { readonly [name: string]: VolumeOverride };
 };
 
 /** Where and how apps run: one file per environment in envs/. */
@@ -211,8 +214,9 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
       }
       if (o === undefined) continue;
       const ov = c.object(o, p);
-      c.keys(ov, p, [...SETTINGS_KEYS, 'regions', 'workloads']);
+      c.keys(ov, p, [...SETTINGS_KEYS, 'regions', 'workloads', 'volumes']);
       checkSettings(c, ov, p);
+      if (ov.volumes !== undefined) checkVolumeOverrides(c, ov.volumes, joinPath(p, 'volumes'), (apps as Record<string, { volumes?: { [name: string]: VolumeSpec } }>)[app]?.volumes);
       if (ov.workloads !== undefined) checkWorkloadOverrides(c, ov.workloads, joinPath(p, 'workloads'), (apps as Record<string, { workloads?: { [name: string]: WorkloadSpec } }>)[app]?.workloads);
       if (ov.regions !== undefined) {
         const rs = c.object(ov.regions, joinPath(p, 'regions'));

@@ -34,4 +34,5 @@ export * from './database-api';
 export * from './database-platform';
 export * from './database';
 export * from './workloads';
+export * from './volumes';
 export * from './placement';

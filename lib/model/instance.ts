@@ -3,6 +3,7 @@ import type { MetricsVia } from './monitoring';
 import { GatewayRef } from './routes';
 import { SealScope } from './secrets';
 import { ResolvedWorkload } from './workloads';
+import { ExtraContainerSpec, VolumeSpec } from './volumes';
 
 /**
  * One app in one environment and region, everything decided: the only input of the golden app.
@@ -109,6 +110,10 @@ export interface AppInstance {
   readonly database?: DatabaseParameters;
   /** Its workloads besides the web one (apps/<app>.ts `workloads`, with the env's overrides), sorted by name. */
   readonly workloads: readonly ResolvedWorkload[];
+  /** Its volumes (the env's claim sizes applied), sidecars and init containers, sorted by name. */
+  readonly volumes: readonly (VolumeSpec & { readonly name: string })[];
+  readonly sidecars: readonly (ExtraContainerSpec & { readonly name: string })[];
+  readonly initContainers: readonly (ExtraContainerSpec & { readonly name: string })[];
   readonly runAsUser: number;
   /** Policy rules this app opts out of, each with its reason. */
   readonly policyAllows: readonly { readonly rule: string; readonly reason: string }[];

@@ -4,6 +4,7 @@ import { databaseParameters, missingDatabaseProfile, missingHostDatabases } from
 import { CONNECTION_KEYS, DATABASE_PORTS } from './database-api';
 import { hostForRegion } from './clusters';
 import { resolveWorkloads, WorkloadOverride } from './workloads';
+import { resolveVolumes, VolumeOverride } from './volumes';
 import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
 import { ConfigError, joinPath } from './errors';
 import { AppInstance, NotReleased } from './instance';
@@ -301,6 +302,9 @@ function buildInstance(
     ...(database ? { database } : {}),
     workloads: resolveWorkloads(app.workloads, (envAppOverride as { workloads?: { [name: string]: WorkloadOverride } }).workloads,
       { requests: { cpu: cpu.request, memory: memory.request }, limits: { cpu: cpu.limit, memory: memory.limit } }),
+    volumes: resolveVolumes(app.volumes, (envAppOverride as { volumes?: { [name: string]: VolumeOverride } }).volumes),
+    sidecars: named(app.sidecars),
+    initContainers: named(app.initContainers),
     runAsUser: app.runAsUser ?? 10001,
     policyAllows: (app.policy?.allow ?? []).map((a) => ({ rule: a.rule, reason: a.reason })),
     labelDomain: platform.labelDomain,
@@ -359,4 +363,9 @@ function withSecrets(
     ...instance,
     sealedSecret: { name, scope: first.scope, data: Object.fromEntries(entries.map(([k, v]) => [k, v.sealed])) },
   };
+}
+
+/** A by-name map as a list sorted by name, each entry carrying its name. */
+function named<T extends object>(m: { readonly [name: string]: T } | undefined): (T & { readonly name: string })[] {
+  return Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, v]) => ({ ...v, name }));
 }

@@ -47,6 +47,9 @@ export function goldenAppPropsOf(i: AppInstance): GoldenAppProps {
     ...(i.ingress ? { ingress: { ...i.ingress } } : {}),
     // Scrape annotations only where no ServiceMonitor/PodMonitor does the job (the host's kube-prometheus-stack).
     ...(i.metrics ? { metrics: { port: i.metrics.port, path: i.metrics.path, annotations: i.metrics.via === 'annotations' } } : {}),
+    ...(i.volumes.length > 0 ? { volumes: Object.fromEntries(i.volumes.map(({ name, ...v }) => [name, v])) } : {}),
+    ...(i.sidecars.length > 0 ? { sidecars: Object.fromEntries(i.sidecars.map(({ name, ...c }) => [name, c])) } : {}),
+    ...(i.initContainers.length > 0 ? { initContainers: Object.fromEntries(i.initContainers.map(({ name, ...c }) => [name, c])) } : {}),
     ...(i.workloads.length > 0 ? { workloads: Object.fromEntries(i.workloads.map(({ name, ...w }) => [name, w])) } : {}),
   };
 }

@@ -10,6 +10,7 @@ const KIND_ORDER = [
   'ServiceAccount',
   'ConfigMap',
   'SealedSecret',
+  'PersistentVolumeClaim',
   'Service',
   'Deployment',
   'StatefulSet',
@@ -55,7 +56,7 @@ test('CDK8S_DISABLE_SORT=1 in the environment does not change the output', () =>
   for (const [p, content] of base) expect({ p, content: u.get(p) }).toEqual({ p, content });
 });
 
-test('objects in every file follow the kind order Namespace, ServiceAccount, ConfigMap, SealedSecret, Service, Deployment, StatefulSet, CronJob, Job, PDB, HPA, NetworkPolicy, Ingress', () => {
+test('objects in every file follow the kind order Namespace, ServiceAccount, ConfigMap, SealedSecret, PersistentVolumeClaim, Service, Deployment, StatefulSet, CronJob, Job, PDB, HPA, NetworkPolicy, Ingress', () => {
   const seen = new Set<string>();
   for (const p of yamlFiles(base)) {
     const docs = parseAllDocuments(base.get(p)!);
