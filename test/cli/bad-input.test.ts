@@ -183,6 +183,15 @@ const CASES: readonly Case[] = [
     says: ['unknown key', 'did you mean "databases"'],
   },
   {
+    name: 'overlapping mounts',
+    file: 'apps/echo.ts',
+    from: "mountPath: '/etc/echo', files:",
+    to: "mountPath: '/tmp/echo', files:",
+    lineOf: "mountPath: '/tmp/echo'",
+    field: 'volumes.templates.mountPath',
+    says: ['"/tmp/echo" overlaps "/tmp"', "the app's scratch space"],
+  },
+  {
     name: 'a cron schedule that does not parse',
     file: 'apps/book-shop.ts',
     from: "schedule: '30 2 * * *'",
