@@ -147,7 +147,21 @@ export function vclusterQuota(w: VclusterWorkload, overrides: VclusterValues = {
     'limits.memory': formatBytes(memoryBytes),
     'requests.ephemeral-storage': formatBytes(ephemeral('requests')),
     'limits.ephemeral-storage': formatBytes(ephemeral('limits')),
+    // The claims: the chart's 20 claims / 100Gi unless the workload needs more (claims are not surged by a rollout,
+    // but a StatefulSet scaled up by hand is: the same headroom). The vcluster's own StatefulSet claim comes on top.
+    ...(w.claims.count > 0 ? claimsQuota(w.claims) : {}),
   };
+}
+
+/** The chart's claim quota (chart/values.yaml L1154-1169 @ v0.36.1), raised to the workload's claims plus headroom. */
+const CHART_CLAIMS = { count: 20, storageBytes: 100 * 2 ** 30 } as const;
+/** The vcluster's own persistence (controlPlane.statefulSet.persistence.volumeClaim: 5Gi by default @ v0.36.1). */
+const OWN_CLAIM_BYTES = 5 * 2 ** 30;
+
+function claimsQuota(c: { count: number; storageBytes: number }): { [resource: string]: string } {
+  const count = Math.max(CHART_CLAIMS.count, Math.ceil(c.count * WORKLOAD_HEADROOM) + 1);
+  const storage = Math.max(CHART_CLAIMS.storageBytes, Math.ceil(c.storageBytes * WORKLOAD_HEADROOM) + OWN_CLAIM_BYTES);
+  return { 'count/persistentvolumeclaims': String(count), 'requests.storage': formatBytes(storage) };
 }
 
 function cpu(q: string): number {

@@ -19,6 +19,8 @@ export interface VclusterWorkload {
   readonly ingressPorts: readonly number[];
   /** Metrics ports of the scraped apps (the host's Prometheus must reach them), sorted. */
   readonly metricsPorts: readonly number[];
+  /** PersistentVolumeClaims at full scale: the apps' claims and each stateful workload's per replica, and their storage. */
+  readonly claims: { readonly count: number; readonly storageBytes: number };
   /** The apps with a database (their connection Secrets are synced in from the host), sorted. */
   readonly databases: readonly string[];
 }
@@ -65,6 +67,28 @@ export function summarizeWorkload(instances: readonly AppInstance[]): VclusterWo
     limits: { cpuMillis, memoryBytes },
     ingressPorts: sorted(ingressPorts),
     metricsPorts: sorted(metricsPorts),
+    claims: claimsOf(instances),
     databases: instances.filter((i) => i.database).map((i) => i.app).sort(),
   };
+}
+
+/** The claims the instances make: each app `pvc` volume once, each stateful workload's volumes once per replica. */
+function claimsOf(instances: readonly AppInstance[]): { count: number; storageBytes: number } {
+  let count = 0;
+  let storageBytes = 0;
+  for (const i of instances) {
+    for (const v of i.volumes) {
+      if (v.kind !== 'pvc') continue;
+      count += 1;
+      storageBytes += parseMemory(v.size) ?? 0;
+    }
+    for (const w of i.workloads) {
+      if (w.kind !== 'stateful') continue;
+      for (const v of Object.values(w.volumes)) {
+        count += w.replicas ?? 1;
+        storageBytes += (w.replicas ?? 1) * (parseMemory(v.size) ?? 0);
+      }
+    }
+  }
+  return { count, storageBytes };
 }

@@ -72,6 +72,13 @@ describe('the example: prod-us-east-1 runs book-shop autoscaled to 12 and three 
     expect(quota['requests.cpu']).toBe(quota['limits.cpu']);
   });
 
+  test('claims: the quota admits every claim (book-shop\'s covers 50Gi, echo\'s journal 1Gi), never below the chart\'s 20 claims / 100Gi', () => {
+    const w = summarizeWorkload(instances);
+    expect(w.claims).toEqual({ count: 2, storageBytes: 51 * 2 ** 30 });
+    const quota = prodUs.policies.resourceQuota.quota;
+    expect([quota['count/persistentvolumeclaims'], quota['requests.storage']]).toEqual(['20', '100Gi']);
+  });
+
   test('ephemeral storage: every container at the limit range default fits in the quota', () => {
     const { limitRange, resourceQuota } = prodUs.policies;
     expect(limitRange).toMatchObject({ enabled: true, default: CONTAINER_DEFAULTS.limit, defaultRequest: CONTAINER_DEFAULTS.request });
