@@ -34,4 +34,6 @@ export * from './database-api';
 export * from './database-platform';
 export * from './database';
 export * from './workloads';
+export * from './json-patch';
+export * from './escape-hatch';
 export * from './placement';

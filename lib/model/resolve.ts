@@ -6,6 +6,7 @@ import { hostForRegion } from './clusters';
 import { resolveWorkloads, WorkloadOverride } from './workloads';
 import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
 import { ConfigError, joinPath } from './errors';
+import { EscapeHatchSpec, layerEscapeHatch } from './escape-hatch';
 import { AppInstance, NotReleased } from './instance';
 import { PlatformDefinition } from './platform';
 import { HostPrometheus } from './kube-prometheus-stack';
@@ -303,6 +304,12 @@ function buildInstance(
       { requests: { cpu: cpu.request, memory: memory.request }, limits: { cpu: cpu.limit, memory: memory.limit } }),
     runAsUser: app.runAsUser ?? 10001,
     policyAllows: (app.policy?.allow ?? []).map((a) => ({ rule: a.rule, reason: a.reason })),
+    // The escape hatch: the app's patches and extra objects, then the env's, then the region's.
+    ...layerEscapeHatch([
+      { spec: app, file: sourceOf(app), path: '' },
+      { spec: envAppOverride as EscapeHatchSpec, file: sourceOf(env), path: joinPath('apps', app.name) },
+      { spec: regionOverride as EscapeHatchSpec | undefined, file: sourceOf(env), path: joinPath('apps', app.name, 'regions', region) },
+    ]),
     labelDomain: platform.labelDomain,
     managedBy: platform.managedBy,
   };
