@@ -177,7 +177,9 @@ function checkJson(c: Checker, v: unknown, path: string): void {
     v.forEach((x, i) => checkJson(c, x, `${path}[${i}]`));
     return;
   }
-  if (typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) {
+  // A plain object: its prototype is null or an Object.prototype (of any realm: structuredClone's is the host's).
+  const proto = typeof v === 'object' ? Object.getPrototypeOf(v) : undefined;
+  if (proto === null || (proto !== undefined && Object.getPrototypeOf(proto) === null)) {
     for (const [k, x] of Object.entries(v as object)) checkJson(c, x, joinPath(path, k));
     return;
   }
