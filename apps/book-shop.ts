@@ -19,6 +19,12 @@ export const bookShop = defineApp({
   featureFlags: { newCheckout: false },
   // Book covers uploaded by the shop's staff, shared by every replica (an EFS-backed ReadWriteMany claim).
   volumes: { covers: { kind: 'pvc', mountPath: '/srv/covers', size: '5Gi', storageClass: 'efs', accessMode: 'ReadWriteMany' } },
+  // Checkout requests wait up to 45 s on the payment provider: a stopping web pod gets a minute to finish them
+  // (Kubernetes' default is 30 s). The escape hatch, as the spec has no key for it; the mailer keeps the default.
+  patches: [{
+    target: { kind: 'Deployment', name: 'book-shop' },
+    ops: [{ op: 'add', path: '/spec/template/spec/terminationGracePeriodSeconds', value: 60 }],
+  }],
   workloads: {
     // Sends order e-mails from the queue; liveness: the process answers, readiness: it reaches the queue.
     mailer: {

@@ -25,4 +25,23 @@ export const staging = defineEnvironment(apps, {
     backupRetentionDays: 7,
     deletionPolicy: 'Delete',
   },
+  apps: {
+    'book-shop': {
+      // The load tests (k6, run from the namespace load-test before each release) call book-shop's web pods: an
+      // allow the typed spec cannot say (network.calls names apps), added to staging's instance as a raw object.
+      extraObjects: [{
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'book-shop-load-test' },
+        spec: {
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'book-shop' } }, // the web pods, not the mailer's
+          policyTypes: ['Ingress'],
+          ingress: [{
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'load-test' } } }],
+            ports: [{ protocol: 'TCP', port: 8000 }],
+          }],
+        },
+      }],
+    },
+  },
 });

@@ -6,6 +6,7 @@ import { checkExtraContainers, checkVolumes, ExtraContainerSpec, VolumeSpec } fr
 import { checkErrorRatio, ErrorRatioSpec } from './monitoring';
 import { callerFile, ConfigError } from './errors';
 import { checkSettings, InstanceSettings, SETTINGS_KEYS } from './settings';
+import { checkEscapeHatch, ESCAPE_HATCH_KEYS, EscapeHatchSpec } from './escape-hatch';
 
 /** HTTP health endpoints. Probes are built from them. */
 export interface HealthSpec {
@@ -64,7 +65,7 @@ export interface PolicyAllow {
 }
 
 /** What a service *is*: one file per service in apps/. */
-export interface AppSpec<N extends string = string> extends InstanceSettings {
+export interface AppSpec<N extends string = string> extends InstanceSettings, EscapeHatchSpec {
   /** The app name: DNS label, used for object names, the namespace and the Argo CD application. */
   readonly name: N;
   /** Owning team (label `<domain>/team`). */
@@ -177,7 +178,7 @@ export function defineApp<const N extends string>(spec: AppSpec<N>): AppDefiniti
 export function checkApp(spec: unknown, file: string | undefined): void {
   const c = new Checker(file);
   const s = c.object(spec, 'app');
-  c.keys(s, '', APP_KEYS);
+  c.keys(s, '', [...APP_KEYS, ...ESCAPE_HATCH_KEYS]);
   c.string(s.name, 'name', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
   c.string(s.team, 'team', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
   c.optionalString(s.description, 'description');
@@ -250,6 +251,7 @@ export function checkApp(spec: unknown, file: string | undefined): void {
       }
     });
   }
+  checkEscapeHatch(c, s, '');
   checkSettings(c, s, '');
 }
 

@@ -1,6 +1,7 @@
 import { AppRegistry, byName, deepFreeze, setSource } from './app';
 import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
 import { checkDatabaseProfile, DatabaseProfile } from './database';
+import { checkEscapeHatch, ESCAPE_HATCH_KEYS, EscapeHatchSpec } from './escape-hatch';
 import { callerFile, joinPath } from './errors';
 import { unknownApp, unknownRegion } from './names';
 import { checkGatewaySpec, GatewaySpec, ROUTE_KINDS, RouteKind } from './routes';
@@ -79,10 +80,10 @@ export interface VclusterSpec {
   readonly values?: VclusterValues;
 }
 
-/** Per-app override inside an environment, with optional per-region overrides. */
-export type AppOverride<R extends string> = InstanceSettings & {
-  /** Overrides for one region of this environment. */
-  readonly regions?: { readonly [K in R]?: InstanceSettings };
+/** Per-app override inside an environment, with optional per-region overrides; patches and extra objects add to the app's. */
+export type AppOverride<R extends string> = InstanceSettings & EscapeHatchSpec & {
+  /** Overrides for one region of this environment (patches and extra objects add to the env's). */
+  readonly regions?: { readonly [K in R]?: InstanceSettings & EscapeHatchSpec };
   /** Per workload of the app (apps/<app>.ts `workloads`): replicas of a worker or stateful set, `suspend` of a cron job. */
   readonly workloads?: { readonly [name: string]: WorkloadOverride };
   /** Per claim of the app (its `volumes` of kind pvc): size and storage class here. */
@@ -214,8 +215,9 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
       }
       if (o === undefined) continue;
       const ov = c.object(o, p);
-      c.keys(ov, p, [...SETTINGS_KEYS, 'regions', 'workloads', 'volumes']);
+      c.keys(ov, p, [...SETTINGS_KEYS, ...ESCAPE_HATCH_KEYS, 'regions', 'workloads', 'volumes']);
       checkSettings(c, ov, p);
+      checkEscapeHatch(c, ov, p);
       if (ov.volumes !== undefined) checkVolumeOverrides(c, ov.volumes, joinPath(p, 'volumes'), (apps as Record<string, { volumes?: { [name: string]: VolumeSpec } }>)[app]?.volumes);
       if (ov.workloads !== undefined) checkWorkloadOverrides(c, ov.workloads, joinPath(p, 'workloads'), (apps as Record<string, { workloads?: { [name: string]: WorkloadSpec } }>)[app]?.workloads);
       if (ov.regions !== undefined) {
@@ -226,8 +228,9 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
           }
           const rp = joinPath(p, 'regions', r);
           if (ro === undefined) continue;
-          c.keys(c.object(ro, rp), rp, SETTINGS_KEYS);
+          c.keys(c.object(ro, rp), rp, [...SETTINGS_KEYS, ...ESCAPE_HATCH_KEYS]);
           checkSettings(c, ro as Record<string, unknown>, rp);
+          checkEscapeHatch(c, ro as Record<string, unknown>, rp);
         }
       }
     }

@@ -35,4 +35,6 @@ export * from './database-platform';
 export * from './database';
 export * from './workloads';
 export * from './volumes';
+export * from './json-patch';
+export * from './escape-hatch';
 export * from './placement';

@@ -1,4 +1,5 @@
 import { DatabaseParameters } from './database-api';
+import type { Declared, ExtraObject, ObjectPatch } from './escape-hatch';
 import type { MetricsVia } from './monitoring';
 import { GatewayRef } from './routes';
 import { SealScope } from './secrets';
@@ -117,6 +118,16 @@ export interface AppInstance {
   readonly runAsUser: number;
   /** Policy rules this app opts out of, each with its reason. */
   readonly policyAllows: readonly { readonly rule: string; readonly reason: string }[];
+  /**
+   * The escape hatch's JSON patches on the instance's objects: the app's, then the env's, then the region's (lib/model/escape-hatch.ts).
+   * @default none
+   */
+  readonly patches?: readonly Declared<ObjectPatch>[];
+  /**
+   * The escape hatch's extra objects for the instance's file: the app's, then the env's, then the region's.
+   * @default none
+   */
+  readonly extraObjects?: readonly Declared<ExtraObject>[];
   readonly labelDomain: string;
   readonly managedBy: string;
 }

@@ -7,6 +7,7 @@ import { resolveWorkloads, WorkloadOverride } from './workloads';
 import { resolveVolumes, VolumeOverride } from './volumes';
 import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
 import { ConfigError, joinPath } from './errors';
+import { EscapeHatchSpec, layerEscapeHatch } from './escape-hatch';
 import { AppInstance, NotReleased } from './instance';
 import { PlatformDefinition } from './platform';
 import { HostPrometheus } from './kube-prometheus-stack';
@@ -307,6 +308,12 @@ function buildInstance(
     initContainers: named(app.initContainers),
     runAsUser: app.runAsUser ?? 10001,
     policyAllows: (app.policy?.allow ?? []).map((a) => ({ rule: a.rule, reason: a.reason })),
+    // The escape hatch: the app's patches and extra objects, then the env's, then the region's.
+    ...layerEscapeHatch([
+      { spec: app, file: sourceOf(app), path: '' },
+      { spec: envAppOverride as EscapeHatchSpec, file: sourceOf(env), path: joinPath('apps', app.name) },
+      { spec: regionOverride as EscapeHatchSpec | undefined, file: sourceOf(env), path: joinPath('apps', app.name, 'regions', region) },
+    ]),
     labelDomain: platform.labelDomain,
     managedBy: platform.managedBy,
   };

@@ -2,6 +2,7 @@ import { App, Chart, Yaml } from 'cdk8s';
 import { GoldenApp } from '../constructs/golden-app';
 import { GOLDEN_APP_KINDS } from '../constructs/golden-app-kinds';
 import { goldenAppPropsOf } from './golden-app-props';
+import { applyEscapeHatch } from './escape-hatch';
 import {
   AppInstance, directoriesOf, EnvironmentRegistry, instanceFile, planControlPlane, README_FILE, repoDirectories, resolve, ResolveInput, ResolveResult,
 } from '../model';
@@ -56,8 +57,10 @@ export function instancePath(i: Pick<AppInstance, 'env' | 'region' | 'app'>): st
 export function renderInstance(instance: AppInstance): OutputFile {
   const app = new App({ outdir: '/nonexistent' });
   const chart = new Chart(app, instance.instance, { disableResourceNameHashes: true });
-  new GoldenApp(chart, 'app', goldenAppPropsOf(instance));
-  // In GOLDEN_APP_KINDS order (stable: the web objects first within a kind, then each workload's).
+  const golden = new GoldenApp(chart, 'app', goldenAppPropsOf(instance));
+  // The escape hatch (apps/<app>.ts, envs/<env>.ts `patches` and `extraObjects`): before the gate judges the objects.
+  applyEscapeHatch(chart, instance, golden.shared.labels);
+  // In GOLDEN_APP_KINDS order (stable: the web objects first within a kind, then each workload's, then the extra ones).
   const position = (o: { apiVersion?: string; kind?: string }) => GOLDEN_APP_KINDS.findIndex((k) => k.kind === o.kind && (k.group === '' ? !String(o.apiVersion).includes('/') : String(o.apiVersion).startsWith(`${k.group}/`)));
   const objects = chart.toJson().map((o, i) => ({ o, i })).sort((a, b) => position(a.o) - position(b.o) || a.i - b.i).map((x) => x.o);
   assertNoPlaintextSecrets(instancePath(instance), objects);

@@ -91,6 +91,9 @@ test('every multi-replica Deployment and StatefulSet has a PDB; autoscaled ones 
 });
 
 test('every object carries the recommended labels; names are stable; no cdk8s address labels', () => {
+  // The escape hatch's extra objects carry the instance's labels but are named by whoever declared them.
+  const extra = new Set(plan.resolved.instances.flatMap((i) => (i.extraObjects ?? []).map((x) => `apps/${i.env}/${i.region}/${i.app}/${i.app}.yaml ${x.value.kind} ${x.value.metadata.name}`)));
+  expect(extra.size).toBeGreaterThan(0);
   const required = [
     'app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/version', 'app.kubernetes.io/component',
     'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by', 'platform.acme.io/team', 'platform.acme.io/env', 'platform.acme.io/region',
@@ -100,8 +103,9 @@ test('every object carries the recommended labels; names are stable; no cdk8s ad
     // Named after the app, or after the app and one of its workloads (`<app>-<workload>`, the name label too).
     const name = o.metadata.labels!['app.kubernetes.io/name'];
     expect([file, o.kind, name === appOf(file) || name.startsWith(`${appOf(file)}-`)]).toEqual([file, o.kind, true]);
-    // ... or, for an app's own ConfigMap of files or claim, `<app>-<volume>`; a plain Job carries a hash of what it runs.
-    expect([file, o.kind, [name, 'default-deny'].includes(o.metadata.name) || o.metadata.name.startsWith(`${name}-`)]).toEqual([file, o.kind, true]);
+    // ... or, for an app's own ConfigMap of files or claim, `<app>-<volume>`; a plain Job carries a hash of what it runs; extra objects are the app's.
+    const named = [name, 'default-deny'].includes(o.metadata.name) || o.metadata.name.startsWith(`${name}-`);
+    expect([file, o.kind, o.metadata.name, named || extra.has(`${file} ${o.kind} ${o.metadata.name}`)]).toEqual([file, o.kind, o.metadata.name, true]);
     if (o.kind !== 'Namespace') expect([file, o.kind, o.metadata.namespace]).toEqual([file, o.kind, appOf(file)]);
   }
   expect(plan.files.map((f) => f.content).join('\n')).not.toMatch(/cdk8s\.io\/metadata\.addr/);

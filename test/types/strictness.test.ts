@@ -87,3 +87,13 @@ test('an unknown database size, engine or instance class, and a profile missing 
       database: { sizes: { small, medium: small, large: { instanceClass: 'db.t3.micro', storageGiB: 20 } } },
     })).toThrow(/database\.sizes\.large\.instanceClass: must be one of db\.t4g\.micro/);
 });
+
+test('escape-hatch patches with an unknown op or without a value, and an extra object without a name, do not compile, and are refused at run time', () => {
+  const app = { name: 'x', team: 't', image: 'a/b', port: 1, health: { liveness: '/l', readiness: '/r' } };
+  // @ts-expect-error unknown op
+  expect(() => defineApp({ ...app, patches: [{ target: { kind: 'Deployment' }, ops: [{ op: 'merge', path: '/spec' }] }] })).toThrow(/patches\[0\]\.ops\[0\]\.op: must be one of add, remove, replace, copy, move, test/);
+  // @ts-expect-error add needs a value
+  expect(() => defineApp({ ...app, patches: [{ target: { kind: 'Deployment' }, ops: [{ op: 'add', path: '/spec/paused' }] }] })).toThrow(/patches\[0\]\.ops\[0\]\.value: is required for add/);
+  // @ts-expect-error an extra object needs metadata.name
+  expect(() => defineApp({ ...app, extraObjects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }] })).toThrow(/extraObjects\[0\]\.metadata\.name: must be a non-empty string/);
+});

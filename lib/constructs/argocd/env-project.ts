@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../../imports/argoproj.io';
 import { ControlPlane, ControlPlaneEnv } from '../../model';
-import { GOLDEN_APP_KINDS } from '../golden-app-kinds';
+import { GOLDEN_APP_KINDS, InstanceKind } from '../golden-app-kinds';
 import { controlPlaneLabels, RESOURCES_FINALIZER, WAVES } from './common';
 import { syncWave } from '../labels';
 
@@ -13,10 +13,20 @@ export interface EnvProjectProps {
   readonly env: ControlPlaneEnv;
 }
 
-/** The AppProject whitelist entries of the golden app's kinds of one scope: each (group, kind) once, sorted. */
-function whitelist(clusterScoped: boolean): { group: string; kind: string }[] {
+/**
+ * What an env's AppProject permits of one scope (its clusterResourceWhitelist or namespaceResourceWhitelist): the
+ * golden app's kinds, each (group, kind) once, sorted. Kinds are not added from app data: an app's extra objects
+ * (lib/synth/escape-hatch.ts) may use these kinds only, so no app file widens the fence of its env.
+ */
+export function envProjectWhitelist(clusterScoped: boolean): { group: string; kind: string }[] {
   const keys = new Set(GOLDEN_APP_KINDS.filter((k) => k.clusterScoped === clusterScoped).map((k) => `${k.group}/${k.kind}`));
   return [...keys].sort().map((key) => ({ group: key.slice(0, key.indexOf('/')), kind: key.slice(key.indexOf('/') + 1) }));
+}
+
+/** The kind (with its scope) an env's AppProject permits for an object's apiVersion and kind; undefined when it permits none. */
+export function envProjectKind(apiVersion: string, kind: string): InstanceKind | undefined {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  return GOLDEN_APP_KINDS.find((k) => k.group === group && k.kind === kind);
 }
 
 /**
@@ -72,8 +82,8 @@ export class EnvProject extends Construct {
         description: `${env.name}: ${env.description ?? 'application instances'} (generated; do not edit)`,
         sourceRepos: [platform.gitops.repoURL],
         destinations,
-        clusterResourceWhitelist: whitelist(true),
-        namespaceResourceWhitelist: whitelist(false),
+        clusterResourceWhitelist: envProjectWhitelist(true),
+        namespaceResourceWhitelist: envProjectWhitelist(false),
         roles,
       },
     });
