@@ -26,18 +26,36 @@ function destinationCluster(p: PlacementContext, d: { server?: unknown; name?: u
 }
 
 /**
- * The labels namespace `ns` has on `cluster`, as far as the set says: `kubernetes.io/metadata.name`, a Namespace object
- * of the set placed there, and the `managedNamespaceMetadata` of an Application (argocd/) creating it there.
+ * The labels each namespace has on each cluster, as far as the set says: a Namespace object of the set placed there,
+ * and the `managedNamespaceMetadata` of an Application (argocd/) creating it there. Indexed once per object set (every
+ * monitor asks), keyed `<cluster>\0<namespace>`.
  */
-function namespaceLabels(ctx: PolicyContext, p: PlacementContext, cluster: PlatformCluster, ns: string): Labels {
-  const out: Record<string, string> = {};
+const namespaceIndex = new WeakMap<readonly ManifestObject[], WeakMap<PlacementContext, Map<string, Record<string, string>>>>();
+
+function namespaceLabelsIndex(ctx: PolicyContext, p: PlacementContext): Map<string, Record<string, string>> {
+  const hit = namespaceIndex.get(ctx.objects)?.get(p);
+  if (hit) return hit;
+  const out = new Map<string, Record<string, string>>();
+  const add = (cluster: string, ns: string, labels: Labels | undefined) => out.set(`${cluster}\0${ns}`, { ...out.get(`${cluster}\0${ns}`), ...labels });
   for (const o of ctx.objects) {
-    if (o.object.kind === 'Namespace' && o.object.metadata?.name === ns && placeOf(p, o.file)?.name === cluster.name) Object.assign(out, o.object.metadata?.labels);
+    if (o.object.kind === 'Namespace' && typeof o.object.metadata?.name === 'string') {
+      const cluster = placeOf(p, o.file);
+      if (cluster) add(cluster.name, o.object.metadata.name, o.object.metadata?.labels);
+    }
     if (o.object.kind !== 'Application' || !o.file.startsWith(`${ARGOCD_DIR}/`)) continue;
     const spec = o.object.spec as { destination?: { server?: unknown; name?: unknown; namespace?: unknown }; syncPolicy?: { managedNamespaceMetadata?: { labels?: Labels } } } | undefined;
-    if (spec?.destination?.namespace === ns && destinationCluster(p, spec.destination) === cluster.name) Object.assign(out, spec.syncPolicy?.managedNamespaceMetadata?.labels);
+    const cluster = spec?.destination && destinationCluster(p, spec.destination);
+    if (cluster && typeof spec?.destination?.namespace === 'string') add(cluster, spec.destination.namespace, spec.syncPolicy?.managedNamespaceMetadata?.labels);
   }
-  return { ...out, 'kubernetes.io/metadata.name': ns };
+  const byPlacement = namespaceIndex.get(ctx.objects) ?? new WeakMap<PlacementContext, Map<string, Record<string, string>>>();
+  byPlacement.set(p, out);
+  namespaceIndex.set(ctx.objects, byPlacement);
+  return out;
+}
+
+/** The labels namespace `ns` has on `cluster`, as far as the set says, and `kubernetes.io/metadata.name`. */
+function namespaceLabels(ctx: PolicyContext, p: PlacementContext, cluster: PlatformCluster, ns: string): Labels {
+  return { ...namespaceLabelsIndex(ctx, p).get(`${cluster.name}\0${ns}`), 'kubernetes.io/metadata.name': ns };
 }
 
 const isMonitoringKind = (m: ManifestObject): MonitorKind | undefined =>
