@@ -105,17 +105,29 @@ export function addWorkload(scope: Construct & { readonly shared: SharedPod }, w
       const probe = (p: WorkloadProbe, period: number) => ({ ...probeAction(p, ports), periodSeconds: period, timeoutSeconds: 3, failureThreshold: 3 });
       Object.assign(container, { livenessProbe: probe(w.health.liveness, 10), readinessProbe: probe(w.health.readiness, 5) });
       const replicas = w.replicas ?? 1;
+      const a = w.autoscaling;
       new C.deployment(scope, id('deployment'), {
         metadata: meta(),
         spec: {
-          replicas,
+          ...(a ? {} : { replicas }),
           revisionHistoryLimit: 5,
           selector: { matchLabels: selector },
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
           template: pod(),
         },
       });
-      pdb(scope, id('pdb'), meta(), selector, replicas);
+      if (a) {
+        new C.horizontalPodAutoscaler(scope, id('hpa'), {
+          metadata: meta(),
+          spec: {
+            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: objectName },
+            minReplicas: a.minReplicas ?? 1,
+            maxReplicas: a.maxReplicas,
+            metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: a.cpuUtilization ?? 70 } } }],
+          },
+        });
+      }
+      pdb(scope, id('pdb'), meta(), selector, a ? a.minReplicas ?? 1 : replicas);
       break;
     }
     case 'stateful': {

@@ -61,7 +61,7 @@ export function summarizeWorkload(instances: readonly AppInstance[]): VclusterWo
   }
   const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
   return {
-    autoscaling: instances.some((i) => i.autoscaling !== undefined),
+    autoscaling: instances.some((i) => i.autoscaling !== undefined || i.workloads.some((w) => w.kind === 'worker' && w.autoscaling)),
     maxPods,
     maxContainers: maxPods * CONTAINERS_PER_POD,
     limits: { cpuMillis, memoryBytes },

@@ -24,8 +24,10 @@ interface WorkloadBase {
 /** A long-running process with no Service (e.g. a queue consumer). */
 export interface WorkerSpec extends WorkloadBase {
   readonly kind: 'worker';
-  /** @default 1 */
+  /** @default 1 (ignored with autoscaling: the HPA owns the count) */
   readonly replicas?: number;
+  /** A HorizontalPodAutoscaler on CPU (the Deployment then has no replicas). @default none */
+  readonly autoscaling?: { readonly minReplicas?: number; readonly maxReplicas: number; /** @default 70 */ readonly cpuUtilization?: number };
   /** Liveness and readiness (distinct). */
   readonly health: { readonly liveness: WorkloadProbe; readonly readiness: WorkloadProbe };
 }
@@ -119,6 +121,7 @@ export function resolveWorkloads(
 
 /** Pods a workload may run at once (for the vcluster's quota): replicas, or one run (two when runs may overlap). */
 export function workloadPods(w: ResolvedWorkload): number {
+  if (w.kind === 'worker' && w.autoscaling) return Math.max(w.autoscaling.maxReplicas, w.replicas ?? 1);
   if (w.kind === 'worker' || w.kind === 'stateful') return w.replicas ?? 1;
   if (w.kind === 'cron') return w.concurrencyPolicy === 'Allow' ? 2 : w.concurrencyPolicy === 'Replace' ? 2 : 1;
   return 1;
@@ -148,7 +151,7 @@ export function cronError(schedule: string): string | undefined {
 }
 
 const KEYS = {
-  worker: ['kind', 'command', 'args', 'resources', 'replicas', 'health'],
+  worker: ['kind', 'command', 'args', 'resources', 'replicas', 'autoscaling', 'health'],
   stateful: ['kind', 'command', 'args', 'resources', 'replicas', 'port', 'health', 'volumes'],
   cron: ['kind', 'command', 'args', 'resources', 'schedule', 'timeZone', 'concurrencyPolicy', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'backoffLimit', 'activeDeadlineSeconds'],
   job: ['kind', 'command', 'args', 'resources', 'hook', 'backoffLimit', 'activeDeadlineSeconds'],
@@ -175,6 +178,15 @@ export function checkWorkloads(c: Checker, value: unknown, path: string): void {
       c.string(r.memory, joinPath(p, 'resources.memory'), { pattern: QUANTITY, allowed: 'a memory quantity such as "256Mi"' });
     }
     if (kind === 'worker' || kind === 'stateful') c.optionalInteger(w.replicas, joinPath(p, 'replicas'), 0, 1000);
+    if (kind === 'worker' && w.autoscaling !== undefined) {
+      const ap = joinPath(p, 'autoscaling');
+      const a = c.object(w.autoscaling, ap);
+      c.keys(a, ap, ['minReplicas', 'maxReplicas', 'cpuUtilization']);
+      const min = c.optionalInteger(a.minReplicas, joinPath(ap, 'minReplicas'), 1, 1000) ?? 1;
+      const max = c.integer(a.maxReplicas, joinPath(ap, 'maxReplicas'), 1, 1000);
+      if (min > max) c.fail(joinPath(ap, 'minReplicas'), `${min} is above maxReplicas ${max}`);
+      c.optionalInteger(a.cpuUtilization, joinPath(ap, 'cpuUtilization'), 1, 100);
+    }
     if (kind === 'worker') {
       const h = c.object(w.health, joinPath(p, 'health'));
       c.keys(h, joinPath(p, 'health'), ['liveness', 'readiness']);

@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { App, Chart } from 'cdk8s';
 import { GoldenApp } from '../../lib/constructs/golden-app';
 import { Checker } from '../../lib/model/check';
-import { checkWorkloads, cronError, instanceFile } from '../../lib/model';
+import { checkWorkloads, cronError, instanceFile, summarizeWorkload } from '../../lib/model';
 import { validateCustomResource } from '../../lib/policy/schemas';
 import { planSynth } from '../../lib/synth';
 import { exampleInput } from '../support/example';
@@ -91,4 +91,20 @@ test.each([
 ])('refused: %s', (_name, value, message) => {
   const c = new Checker('apps/x.ts');
   expect(() => checkWorkloads(c, value, 'workloads')).toThrow(message);
+});
+
+test('an autoscaled worker: an HPA on CPU, no static replicas, a PDB from its minimum; the vcluster then serves the metrics API', () => {
+  const chart = new Chart(new App({ outdir: '/nonexistent' }), 'c');
+  new GoldenApp(chart, 'a', {
+    name: 'api', image: 'ghcr.io/acme/api:1.0.0', port: 8080,
+    workloads: { consumer: { kind: 'worker', autoscaling: { minReplicas: 2, maxReplicas: 8 }, health: { liveness: { command: ['alive'] }, readiness: { command: ['ready'] } } } },
+  });
+  const objects = chart.toJson();
+  const deployment = objects.find((o: any) => o.kind === 'Deployment' && o.metadata.name === 'api-consumer');
+  expect(deployment.spec.replicas).toBeUndefined();
+  expect(objects.find((o: any) => o.kind === 'HorizontalPodAutoscaler').spec).toMatchObject({ scaleTargetRef: { kind: 'Deployment', name: 'api-consumer' }, minReplicas: 2, maxReplicas: 8 });
+  expect(objects.find((o: any) => o.kind === 'PodDisruptionBudget').spec.selector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+  const instance = { ...plan.resolved.instances.find((i) => i.app === 'echo')!, workloads: [{ name: 'consumer', kind: 'worker', autoscaling: { maxReplicas: 8 }, health: { liveness: { command: ['a'] }, readiness: { command: ['r'] } }, resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }] } as any;
+  const w = summarizeWorkload([instance]);
+  expect([w.autoscaling, w.maxPods]).toEqual([true, instance.replicas + 8]);
 });
