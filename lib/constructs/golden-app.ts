@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { GOLDEN_APP_CONSTRUCTS as C } from './golden-app-kinds';
 import { checkGoldenAppProps, GOLDEN_APP_DEFAULTS as D, GoldenAppProps } from './golden-app-props';
-import { syncWave } from './labels';
+import { recommendedLabels, syncWave } from './labels';
 import { addWorkload, GoldenAppWorkload, SharedPod } from './golden-app-workloads';
 import type { ExtraContainerSpec } from '../model/volumes';
 import { GoldenAppContainer, GoldenAppVolume, isWithin, restrictedContainer, sha256, stableJson } from './golden-app-pod';
@@ -61,15 +61,9 @@ export class GoldenApp extends Construct {
     const instance = l.instance ?? name;
     const tag = props.image.includes('@') ? undefined : props.image.slice(props.image.lastIndexOf(':') + 1);
     const version = l.version ?? (tag && /^[A-Za-z0-9][-A-Za-z0-9_.]{0,62}$/.test(tag) ? tag : undefined);
-    const labels: Record<string, string> = {
-      'app.kubernetes.io/name': name,
-      'app.kubernetes.io/instance': instance,
-      ...(version ? { 'app.kubernetes.io/version': version } : {}),
-      'app.kubernetes.io/component': l.component ?? D.component,
-      'app.kubernetes.io/part-of': l.partOf ?? name,
-      'app.kubernetes.io/managed-by': l.managedBy ?? D.managedBy,
-      ...l.extra,
-    };
+    const labels = recommendedLabels({
+      name, instance, version, component: l.component ?? D.component, partOf: l.partOf ?? name, managedBy: l.managedBy ?? D.managedBy, extra: l.extra,
+    });
     const selector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': instance };
     const meta = (objectName: string, annotations?: Record<string, string>) => ({ name: objectName, namespace, labels, ...(annotations ? { annotations } : {}) });
     this.objectMeta = meta;

@@ -1,4 +1,5 @@
 import type { GoldenAppProps } from '../constructs/golden-app-props';
+import { platformLabels } from '../constructs/labels';
 import { AppInstance, CONNECTION_KEYS, connectionSecretName, VCLUSTER_DNS } from '../model';
 
 /**
@@ -28,7 +29,7 @@ export function goldenAppPropsOf(i: AppInstance): GoldenAppProps {
       component: i.component,
       partOf: i.partOf,
       managedBy: i.managedBy,
-      extra: { [`${i.labelDomain}/team`]: i.team, [`${i.labelDomain}/env`]: i.env, [`${i.labelDomain}/region`]: i.region },
+      extra: platformLabels(i),
     },
     runAsUser: i.runAsUser,
     spreadAcrossZones: i.spreadAcrossZones,

@@ -146,7 +146,7 @@ describe('cluster/route-parent', () => {
     const inside: ManifestObject = { ...route, file: 'apps/prod/us-east-1/book-shop/book-shop.yaml', index: 99 };
     expect(run(routeParent, [...objects, inside])).toEqual([]);
     expect(brief(run(servedKinds, [...objects, inside]))).toEqual([
-      'apps/prod/us-east-1/book-shop/book-shop.yaml: HTTPRoute vcluster-prod-us-east-1/book-shop: vcluster prod-us-east-1 does not serve gateway.networking.k8s.io/HTTPRoute: no add-on installs it there (gateway-api serves it and targets hosts, not prod-us-east-1); a vcluster syncs no custom resources from its host (vcluster 0.36.1: a licensed vCluster Platform feature)',
+      'apps/prod/us-east-1/book-shop/book-shop.yaml: HTTPRoute vcluster-prod-us-east-1/book-shop: vcluster prod-us-east-1 does not serve gateway.networking.k8s.io/HTTPRoute: no add-on installs it there (gateway-api serves it and targets hosts, not prod-us-east-1); the platform routes through the Gateway API from the host side: set expose.kind \'gateway\' (or the env\'s ingress.kind) instead of an HTTPRoute in the app',
     ]);
   });
 

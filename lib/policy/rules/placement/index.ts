@@ -47,7 +47,12 @@ export const servedKinds: Rule = defineRule({
       return wanted.flatMap((w) => {
         const need: Need = { group: groupOf(w.apiVersion), kind: w.kind };
         if (isBuiltinKind(need.group, w.kind) || providersOn(p, cluster, need, ctx.objects).length > 0) return [];
-        const vcluster = cluster.kind === 'vcluster' ? '; a vcluster syncs no custom resources from its host (vcluster 0.36.1: a licensed vCluster Platform feature)' : '';
+        const vcluster = cluster.kind !== 'vcluster' ? ''
+          // Open-source vcluster 0.36.1 syncs Gateway API routes when its values turn sync.toHost.gatewayApi on; the platform
+          // keeps routes host-side (docs/architecture.md, Routes). Other custom resources need the licensed vCluster Platform.
+          : need.group === 'gateway.networking.k8s.io'
+            ? '; the platform routes through the Gateway API from the host side: set expose.kind \'gateway\' (or the env\'s ingress.kind) instead of an HTTPRoute in the app'
+            : '; a vcluster syncs no custom resources from its host (vcluster 0.36.1: a licensed vCluster Platform feature)';
         const composed = w.path ? '; a composed kind is served by its provider package (a pkg.crossplane.io Provider on that cluster)' : '';
         return [report(m, w.path, `${describeCluster(cluster)} does not serve ${describeNeed(need)}: ${missingProvider(p, cluster, need, ctx.objects)}${vcluster}${composed}`)];
       });
