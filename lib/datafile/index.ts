@@ -10,4 +10,5 @@ export { compactValue, deleteValue, setValue } from './edit';
 export { readTextFile, writeFileAtomic } from './io';
 export { DataFileError, readDataFile } from './read';
 export { renderString } from './style';
+export { addToRegistry } from './registry';
 export type { DataObject, DataValue, EditOptions, EditResult } from './read';
