@@ -182,7 +182,8 @@ function parseCrds(source: Source): Crd[] {
 
 function run(cmd: string, args: readonly string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // cdk8s-cli checks npm for a newer version first; offline that prints a stack trace (CDK8S_CHECK_UPGRADE turns it off).
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

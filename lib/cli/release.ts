@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
 import { readTextFile, writeFileAtomic } from '../datafile';
-import { ResolveInput } from '../model';
+import { ConfigError, ResolveInput, unknownApp, unknownEnvironment } from '../model';
 import {
   applyBumps, applyHold, applyPromotion, applyRollback, applyUnhold, EditResult, formatStatusTable, readReleases,
   ReleaseContext, ReleaseError, releaseStatus,
@@ -251,12 +251,16 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
       run('unhold', opts, (text, ctx) => applyUnhold(text, ctx, { app, env }), { app, env });
     });
 
-  addCommon(program.command('status').description('Table: app x env x region -> tag, digest, held'), false)
-    .action((opts: { json?: boolean }) => {
+  addCommon(program.command('status').description('Table: app x env x region -> tag, digest, held (of one app, one env, or both)')
+    .argument('[app]', 'only this app').argument('[env]', 'only this env'), false)
+    .action((app: string | undefined, env: string | undefined, opts: { json?: boolean }) => {
       result = (async () => {
         try {
           const repo = load();
-          const rows = releaseStatus(readTextFile(path.join(cwd, paths.releasesFile)), { apps: repo.apps, envs: repo.envs, file: paths.releasesFile });
+          if (app !== undefined && !(app in repo.apps)) throw new ConfigError(undefined, 'app', unknownApp(app, Object.keys(repo.apps)));
+          if (env !== undefined && !(env in repo.envs)) throw new ConfigError(undefined, 'env', unknownEnvironment(env, Object.keys(repo.envs)));
+          const rows = releaseStatus(readTextFile(path.join(cwd, paths.releasesFile)), { apps: repo.apps, envs: repo.envs, file: paths.releasesFile })
+            .filter((r) => (app === undefined || r.app === app) && (env === undefined || r.env === env));
           out.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatStatusTable(rows)}\n`);
           return 0;
         } catch (e) {

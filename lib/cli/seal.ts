@@ -117,6 +117,11 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
     if (!ENV_NAME.test(key)) {
       throw new UsageError(`KEY "${key}" is not a valid environment variable name (letters, digits and "_", not starting with a digit)`);
     }
+    // A key the app does not declare is sealed (the value may come before the code), but the app reads only its declared secrets:
+    // said once the seal succeeded (a refusal stays one line).
+    const declared = apps[app].secrets ?? [];
+    const undeclared = declared.includes(key) ? undefined
+      : `warning: ${key} is not one of ${app}'s secrets (${declared.length > 0 ? declared.join(', ') : 'none'}); declare it in apps/${app}.ts (secrets: [..., '${key}']) or the app never reads it\n`;
     if (!(SEAL_SCOPES as readonly string[]).includes(opts.scope)) {
       throw new UsageError(`"${opts.scope}" is not a scope; allowed: ${SEAL_SCOPES.join(', ')}`, { field: '--scope' });
     }
@@ -170,6 +175,7 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
     const commit = plan ? commitPaths(process.cwd(), [paths.secretsFile, paths.dist], sealCommitMessage(sealedSummary, opts.by ?? releaser(process.cwd()))) : undefined;
     if (json) out.write(`${JSON.stringify({ ok: true, sealed: sealedSummary, file: paths.secretsFile, ...(plan ? { commit: commit ?? null } : {}) }, null, 2)}\n`);
     else out.write(`sealed ${key} of ${app} for ${envName} (${regions.join(', ')}), scope ${scope}, ${value.length} bytes -> ${paths.secretsFile}\n`);
+    if (undeclared) err.write(undeclared);
     if (value.length > 0 && value[value.length - 1] === 0x0a) {
       err.write('note: the value ends with a newline (echo adds one; printf %s does not); it is sealed as given\n');
     }

@@ -88,6 +88,10 @@ export function checkSettings(c: Checker, obj: Record<string, unknown>, path: st
   if (obj.replicas !== undefined) c.integer(obj.replicas, joinPath(path, 'replicas'), 0, 1000);
   if (obj.resources !== undefined) checkResources(c, obj.resources, joinPath(path, 'resources'));
   if (obj.autoscaling !== undefined && obj.autoscaling !== false) {
+    // replicas is the HPA's minimum unless autoscaling.minReplicas is set: both in one place and replicas would be silently ignored.
+    if (obj.replicas !== undefined && (obj.autoscaling as { minReplicas?: unknown }).minReplicas !== undefined) {
+      c.fail(joinPath(path, 'replicas'), 'is ignored next to autoscaling.minReplicas (the HPA owns the count); keep one of them');
+    }
     const p = joinPath(path, 'autoscaling');
     const a = c.object(obj.autoscaling, p);
     c.keys(a, p, ['minReplicas', 'maxReplicas', 'cpuUtilization']);

@@ -183,6 +183,15 @@ const CASES: readonly Case[] = [
     says: ['unknown key', 'did you mean "databases"'],
   },
   {
+    name: 'replicas next to autoscaling (the HPA owns the count)',
+    file: 'apps/book-shop.ts',
+    from: "  autoscaling: { maxReplicas: 6, cpuUtilization: 70 },",
+    to: "  replicas: 3,\n  autoscaling: { minReplicas: 2, maxReplicas: 6, cpuUtilization: 70 },",
+    lineOf: '  replicas: 3,',
+    field: 'replicas',
+    says: ['is ignored next to autoscaling.minReplicas', 'keep one of them'],
+  },
+  {
     name: 'overlapping mounts',
     file: 'apps/echo.ts',
     from: "mountPath: '/etc/echo', files:",

@@ -627,3 +627,15 @@ describe('seal --commit refuses when the synth after it would fail', () => {
     }
   });
 });
+
+test('sealing a key the app does not declare warns and says how to declare it (the value is still sealed)', async () => {
+  const repo = newRepo();
+  try {
+    const r = await seal(repo, [APP, 'staging', 'NOT_DECLARED'], 'x');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`warning: NOT_DECLARED is not one of ${APP}'s secrets (OPENAI_API_KEY); declare it in apps/${APP}.ts (secrets: [..., 'NOT_DECLARED']) or the app never reads it\n`);
+    expect(repo.read('envs/secrets.ts')).toContain('NOT_DECLARED');
+  } finally {
+    repo.cleanup();
+  }
+});
