@@ -14,7 +14,7 @@ export const EXAMPLE = path.join(ROOT, 'test', 'fixtures', 'example');
 /** Code directories, symlinked to the checkout's (no test edits them; one copy of each module in memory). */
 const LINKED = ['lib', 'imports', 'bin', 'node_modules'];
 /** Entry points and project files, copied from the checkout. */
-const CODE = ['main.ts', 'seal.ts', 'release.ts', 'validate.ts', 'new-app.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
+const CODE = ['main.ts', 'diff.ts', 'seal.ts', 'release.ts', 'validate.ts', 'new-app.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
 /** Data, copied from the fixture repository (never the live apps/ and envs/, which bots edit). */
 const DATA = ['apps', 'envs', 'dist'];
 
@@ -105,7 +105,7 @@ export class TempRepo {
 }
 
 /** The commands and their entry points. */
-const ENTRY = { synth: 'main.ts', release: 'release.ts', seal: 'seal.ts', validate: 'validate.ts', 'new-app': 'new-app.ts' } as const;
+const ENTRY = { synth: 'main.ts', diff: 'diff.ts', release: 'release.ts', seal: 'seal.ts', validate: 'validate.ts', 'new-app': 'new-app.ts' } as const;
 export type Command = keyof typeof ENTRY;
 
 /**
