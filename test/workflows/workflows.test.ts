@@ -446,7 +446,7 @@ describe.each([
 
 test('every workflow pins its actions by commit SHA, with the tag in a comment, and declares permissions', () => {
   const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
-  expect(files).toEqual(expect.arrayContaining(['ci.yml', 'release.yml', 'promote.yml']));
+  expect(files).toEqual(expect.arrayContaining(['ci.yml', 'pr.yml', 'release.yml', 'promote.yml']));
   for (const f of files) {
     const text = fs.readFileSync(path.join(WORKFLOWS, f), 'utf8');
     for (const l of text.split('\n').filter((x) => /^\s*-?\s*uses:/.test(x))) {
@@ -454,4 +454,33 @@ test('every workflow pins its actions by commit SHA, with the tag in a comment, 
     }
     expect({ file: f, permissions: (parse(text) as { permissions?: unknown }).permissions }).toEqual({ file: f, permissions: expect.anything() });
   }
+});
+
+describe('pr.yml', () => {
+  const pr = load('pr.yml');
+  const job = onlyJob(pr);
+
+  test('runs on pull_request only, never pull_request_target; may read code and write one comment', () => {
+    expect(Object.keys(pr.on)).toEqual(['pull_request']);
+    expect(pr.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    expect(pr.concurrency['cancel-in-progress']).toBe(true);
+  });
+
+  test('the checks, then the diff against the base commit (passed through env:), in markdown', () => {
+    const runs = job.steps.map((s) => s.run ?? '').filter(Boolean);
+    expect(runs).toEqual(expect.arrayContaining(['npm ci', 'npm run synth -- --check', 'npm run validate']));
+    const diff = step(job, 'diff against the base branch');
+    expect(diff.env).toEqual({ BASE_SHA: '${{ github.event.pull_request.base.sha }}' });
+    expect(diff.run).toMatch(/npm run -s diff -- --against "\$BASE_SHA" --format markdown/);
+    expect(job.steps[0].with).toEqual({ 'fetch-depth': 0 });
+  });
+
+  test('one comment, updated in place (found by its marker), skipped for forks, capped under GitHub\'s limit', () => {
+    const comment = step(job, 'post or update the comment');
+    expect(comment.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
+    const script = String(comment.with?.script);
+    expect(script).toContain("const marker = '<!-- typed-gitops-diff -->'");
+    expect(script).toMatch(/updateComment[\s\S]*createComment/);
+    expect(script).toContain('const limit = 60000');
+  });
 });
