@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 // Types only: lib/datafile loads the TypeScript compiler, which synth must not pay for. The classes
 // are recognized by their `name` (each sets it), which also survives two copies of a module.
@@ -83,7 +84,41 @@ export function describeError(e: unknown, cwd = process.cwd()): ErrorData {
   }
   const msg = e instanceof Error ? e.message : String(e);
   const first = msg.split('\n').find((l) => l.trim() !== '') ?? msg;
+  // Thrown while loading apps/ or envs/ (a misspelled identifier, a call on undefined): the user's file from the stack.
+  const where = e instanceof Error ? userFrame(e, cwd) : undefined;
+  if (where) {
+    const line = lineOfLoadError(where, first);
+    return { message: `${rel(where)}${line ? `:${line}` : ''}: ${tidy(first)}`, file: rel(where), line: line ?? null, field: null };
+  }
   return { message: tidy(first), file: null, line: null, field: null };
+}
+
+/** The first stack frame in the repository's apps/ or envs/ (TypeScript sources), or undefined. */
+function userFrame(e: Error, cwd: string): string | undefined {
+  for (const m of (e.stack ?? '').matchAll(/\(?((?:\/|[A-Za-z]:)[^():\s]+\.ts):\d+:\d+\)?/g)) {
+    const r = path.relative(cwd, m[1]);
+    if (!r.startsWith('..') && /^(apps|envs)[\\/]/.test(r)) return m[1];
+  }
+  return undefined;
+}
+
+/**
+ * The source line of a load error. The stack's line is the transpiled code's (bin/ts-register.cjs keeps no source
+ * maps, for speed), so the line is found in the source instead: the first line using the identifier a
+ * ReferenceError or TypeError names. Undefined when the message names none.
+ */
+function lineOfLoadError(file: string, message: string): number | undefined {
+  const name = /^(\S+) is not defined$/.exec(message)?.[1] ?? /^Cannot read properties of undefined \(reading '([^']+)'\)$/.exec(message)?.[1];
+  if (!name || !/^[\w$]+$/.test(name)) return undefined;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => new RegExp(`(^|[^\\w$.'"\`])${name.replace(/\$/g, '\\$')}([^\\w$]|$)`).test(l.replace(/\/\/.*$/, '')));
+  return at >= 0 ? at + 1 : undefined;
 }
 
 /** One line for any error: `error: file:line: field: reason` for bad input, the first line of the message otherwise. */

@@ -282,6 +282,14 @@ const CASES: readonly Case[] = [
     says: ['v1 ResourceQuota is not permitted by AppProject staging', 'the kinds the golden app emits: ConfigMap,', "an app's extra objects do not widen it"],
   },
   {
+    name: 'a misspelled identifier in an app (thrown while loading apps/)',
+    file: 'apps/echo.ts',
+    from: "team: 'platform',",
+    to: 'team: platfrom,',
+    lineOf: 'team: platfrom,',
+    says: ['platfrom is not defined'],
+  },
+  {
     name: 'a TypeScript syntax error',
     file: 'envs/prod.ts',
     from: 'spreadAcrossZones: true,\n',
