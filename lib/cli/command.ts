@@ -49,6 +49,9 @@ export function writeJsonFailure(out: NodeJS.WritableStream, exit: number, error
  * `refused: ...` for a refusal), and with `json` the {@link JsonFailure} object on stdout. Set
  * DEBUG=1 for the stack.
  */
+/** At most this many error lines per run; the rest are counted (`+N more`). */
+export const MAX_ERRORS = 20;
+
 export function fail(io: FailureIo, exit: number, e: unknown, label: 'error' | 'refused' = 'error'): number {
   // The policy gate refused what synth would write (synth, and release/seal --commit): every finding, one line each.
   const findings = e instanceof Error && e.name === 'PolicyGateError' ? (e as Error & { findings: readonly PolicyFinding[] }).findings : undefined;
@@ -58,6 +61,15 @@ export function fail(io: FailureIo, exit: number, e: unknown, label: 'error' | '
     const message = `${findings.length} policy error(s); nothing written`;
     io.err.write(`${io.gateLabel ?? label}: ${message} (${GATE_HINT})\n`);
     if (io.json) writeJsonFailure(io.out, exit, { message, file: null, line: null, field: null }, { outdir, findings });
+    return exit;
+  }
+  // Several independent errors of one run: one line each (at most MAX_ERRORS), then how many more.
+  const all = e instanceof Error && e.name === 'ConfigErrors' ? (e as Error & { errors: readonly Error[] }).errors : undefined;
+  if (all) {
+    const described = all.map((x) => describeError(x, io.cwd));
+    for (const d of described.slice(0, MAX_ERRORS)) io.err.write(`${label}: ${d.message}\n`);
+    if (described.length > MAX_ERRORS) io.err.write(`${label}: +${described.length - MAX_ERRORS} more\n`);
+    if (io.json) writeJsonFailure(io.out, exit, described[0], { errors: described });
     return exit;
   }
   const data = describeError(e, io.cwd);

@@ -49,3 +49,27 @@ export function callerFile(): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Several independent ConfigErrors found in one run (e.g. the instances of different apps or envs): reported
+ * together, one line each, so a user fixes them all at once. Never holds fewer than two.
+ */
+export class ConfigErrors extends Error {
+  public readonly errors: readonly ConfigError[];
+
+  constructor(errors: readonly ConfigError[]) {
+    super(`${errors.length} errors: ${errors.map((e) => e.message).join('; ')}`);
+    this.name = 'ConfigErrors';
+    this.errors = errors;
+  }
+}
+
+/**
+ * Throws what `errors` holds: nothing, the one error, or all of them. One per file and field (the first): the same
+ * mistake seen from several env/regions is one line to fix.
+ */
+export function throwAll(errors: readonly ConfigError[]): void {
+  const unique = [...new Map([...errors].reverse().map((e) => [`${e.file ?? ''}\0${e.field}`, e])).values()].reverse();
+  if (unique.length === 1) throw unique[0];
+  if (unique.length > 1) throw new ConfigErrors(unique);
+}

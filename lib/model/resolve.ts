@@ -6,7 +6,7 @@ import { hostForRegion } from './clusters';
 import { resolveWorkloads, WorkloadOverride } from './workloads';
 import { resolveVolumes, VolumeOverride } from './volumes';
 import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
-import { ConfigError, joinPath } from './errors';
+import { ConfigError, joinPath, throwAll } from './errors';
 import { EscapeHatchSpec, layerEscapeHatch } from './escape-hatch';
 import { AppInstance, NotReleased } from './instance';
 import { PlatformDefinition } from './platform';
@@ -99,13 +99,22 @@ export function resolve(input: ResolveInput): ResolveResult {
       }
     }
   }
-  const instances = placed.map(({ env, region, name, release, peers }) => {
+  // Every instance is resolved, its errors collected: independent mistakes (in different apps or envs) are reported together.
+  const errors: ConfigError[] = [];
+  const instances = placed.flatMap(({ env, region, name, release, peers }) => {
     const app = apps[name];
     const deployed = (peer: string) => peers.has(peer);
     const network = { callers: (callers.get(name) ?? []).filter(deployed), callees: (app.network?.calls ?? []).filter(deployed) };
-    const instance = buildInstance(platform, apps, app, env, region, release, network, app.metrics ? prometheusOf(env.name, region) : undefined);
-    return withSecrets(instance, app, secrets[name]?.[env.name]?.[region], secretsFile);
+    try {
+      const instance = buildInstance(platform, apps, app, env, region, release, network, app.metrics ? prometheusOf(env.name, region) : undefined);
+      return [withSecrets(instance, app, secrets[name]?.[env.name]?.[region], secretsFile)];
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      errors.push(e);
+      return [];
+    }
   });
+  throwAll(errors);
   return { instances, notReleased };
 }
 
