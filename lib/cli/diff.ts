@@ -6,6 +6,8 @@ import { planSynth, readTree } from '../synth';
 import { compareEnvs, DiffGroup, diffTrees, objectLabel } from '../synth/diff';
 import { fail, parseArgs, quietExit } from './command';
 import { InputLoader } from './synth';
+import { UsageError } from './errors';
+import { unknownApp } from '../model';
 
 type Format = 'text' | 'markdown' | 'json';
 
@@ -128,6 +130,7 @@ export async function diffCommand(argv: readonly string[], load: InputLoader, ou
     const input = await load();
     envs = Object.keys(input.envs);
     if (opts.env !== undefined && !envs.includes(opts.env)) throw new Error(`--env ${opts.env}: no such env (envs: ${envs.join(', ')})`);
+    if (opts.app !== undefined && !(opts.app in input.apps)) throw new UsageError(unknownApp(opts.app, Object.keys(input.apps)), { field: '--app' });
     const plan = planSynth(input);
     const after = new Map(plan.files.map((f) => [f.path, f.content]));
     const before = opts.against !== undefined

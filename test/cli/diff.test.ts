@@ -94,6 +94,9 @@ test('usage errors exit 2, bad input exits 1', async () => {
   const env = await repo.cli('diff', ['--env', 'nope']);
   expect(env.code).toBe(1);
   expect(env.stderr).toMatch(/^error: --env nope: no such env/m);
+  const app = await repo.cli('diff', ['--app', 'ecoh']);
+  expect(app.code).toBe(1);
+  expect(app.stderr).toMatch(/^error: --app: unknown app "ecoh" \(did you mean "echo"\?\)/m);
   const ref = await repo.cli('diff', ['--against', 'no-such-ref']);
   expect(ref.code).toBe(1);
   expect(ref.stderr).toMatch(/^error: /m);
