@@ -133,3 +133,14 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const ENV_NAME_ALLOWED = 'letters, digits and "_", not starting with a digit';
 /** A ConfigMap key. */
 export const CONFIG_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+
+/** Whether an image reference names a tag or a digest (`repo:tag`, `repo@sha256:...`), not a bare repository. */
+export function isPinnedImage(image: string): boolean {
+  return !/\s/.test(image) && /[:@]/.test(image.slice(image.lastIndexOf('/') + 1));
+}
+
+/** Whether two absolute mount paths overlap: the same, or one inside the other. */
+export function pathsOverlap(a: string, b: string): boolean {
+  const inside = (x: string, dir: string) => x === dir || x.startsWith(`${dir.replace(/\/$/, '')}/`);
+  return inside(a, b) || inside(b, a);
+}

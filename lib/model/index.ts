@@ -18,7 +18,7 @@ export * from './clusters';
 export * from './addons';
 export * from './chart-values';
 export * from './argocd-health';
-export { closest, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } from './check';
+export { closest, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED, isPinnedImage, pathsOverlap } from './check';
 export * from './workload';
 export * from './vcluster-sizing';
 export * from './vcluster-network';

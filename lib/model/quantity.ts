@@ -7,6 +7,9 @@ const MEMORY_FACTORS: Record<string, number> = {
 
 export const CPU_ALLOWED = 'a CPU quantity such as "250m", "1" or "1.5"';
 export const MEMORY_ALLOWED = 'a memory quantity such as "256Mi", "1Gi" or "512M"';
+/** A volume's size: whole Mi, Gi or Ti (a claim, an emptyDir's limit). */
+export const STORAGE_SIZE = /^\d+(Mi|Gi|Ti)$/;
+export const STORAGE_ALLOWED = 'a size such as "10Gi"';
 
 /** CPU in millicores, or undefined when not a CPU quantity. */
 export function parseCpu(q: string): number | undefined {

@@ -129,6 +129,16 @@ export function checkSettings(c: Checker, obj: Record<string, unknown>, path: st
   }
 }
 
+/** A container's `{ cpu, memory }` (both required, request = limit), e.g. a workload's or a sidecar's. */
+export function checkCpuMemory(c: Checker, value: unknown, path: string): void {
+  const r = c.object(value, path);
+  c.keys(r, path, ['cpu', 'memory']);
+  for (const [kind, parse, allowed] of [['cpu', parseCpu, CPU_ALLOWED], ['memory', parseMemory, MEMORY_ALLOWED]] as const) {
+    const q = c.string(r[kind], joinPath(path, kind), { allowed });
+    if (parse(q) === undefined) c.fail(joinPath(path, kind), `"${q}" is not ${allowed}`);
+  }
+}
+
 function checkResources(c: Checker, value: unknown, path: string): void {
   const r = c.object(value, path);
   c.keys(r, path, ['cpu', 'memory']);

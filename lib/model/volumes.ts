@@ -1,4 +1,6 @@
-import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME } from './check';
+import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, isPinnedImage, pathsOverlap } from './check';
+import { STORAGE_ALLOWED, STORAGE_SIZE } from './quantity';
+import { checkCpuMemory } from './settings';
 import { joinPath } from './errors';
 
 /**
@@ -66,8 +68,6 @@ export interface VolumeOverride {
   readonly storageClass?: string;
 }
 
-const STORAGE = /^\d+(Mi|Gi|Ti)$/;
-const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const FILE_NAME = /^[-._a-zA-Z0-9]+$/;
 const ABSOLUTE = /^\/\S*$/;
 const VOLUME_KEYS = {
@@ -76,8 +76,6 @@ const VOLUME_KEYS = {
   secretFiles: ['kind', 'mountPath', 'keys'],
   pvc: ['kind', 'mountPath', 'size', 'storageClass', 'accessMode'],
 } as const;
-
-const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b.replace(/\/$/, '')}/`) || b.startsWith(`${a.replace(/\/$/, '')}/`);
 
 /** Checks an app's `volumes` (one line naming the field): kinds, sizes, mount paths (absolute, no overlap, /tmp stays the app's). */
 export function checkVolumes(c: Checker, value: unknown, path: string, secrets: readonly string[]): void {
@@ -91,10 +89,10 @@ export function checkVolumes(c: Checker, value: unknown, path: string, secrets: 
     const kind = c.oneOf(v.kind, joinPath(p, 'kind'), VOLUME_KINDS);
     c.keys(v, p, VOLUME_KEYS[kind]);
     const mountPath = c.string(v.mountPath, joinPath(p, 'mountPath'), { pattern: ABSOLUTE, allowed: 'an absolute path' });
-    const clash = mounts.find(([m]) => overlaps(m, mountPath));
+    const clash = mounts.find(([m]) => pathsOverlap(m, mountPath));
     if (clash) c.fail(joinPath(p, 'mountPath'), `"${mountPath}" overlaps "${clash[0]}" (volume ${clash[1]}${clash[1] === 'tmp' ? ': the app\'s scratch space' : ''})`);
     mounts.push([mountPath, name]);
-    if (kind === 'emptyDir' && v.sizeLimit !== undefined) c.string(v.sizeLimit, joinPath(p, 'sizeLimit'), { pattern: STORAGE, allowed: 'a size such as "1Gi"' });
+    if (kind === 'emptyDir' && v.sizeLimit !== undefined) c.string(v.sizeLimit, joinPath(p, 'sizeLimit'), { pattern: STORAGE_SIZE, allowed: STORAGE_ALLOWED });
     if (kind === 'configFiles') {
       const files = c.object(v.files, joinPath(p, 'files'));
       if (Object.keys(files).length === 0) c.fail(joinPath(p, 'files'), 'needs at least one file');
@@ -110,7 +108,7 @@ export function checkVolumes(c: Checker, value: unknown, path: string, secrets: 
       });
     }
     if (kind === 'pvc') {
-      c.string(v.size, joinPath(p, 'size'), { pattern: STORAGE, allowed: 'a size such as "10Gi"' });
+      c.string(v.size, joinPath(p, 'size'), { pattern: STORAGE_SIZE, allowed: STORAGE_ALLOWED });
       if (v.storageClass !== undefined) c.string(v.storageClass, joinPath(p, 'storageClass'), { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
       if (v.accessMode !== undefined) c.oneOf(v.accessMode, joinPath(p, 'accessMode'), ['ReadWriteOnce', 'ReadWriteMany']);
     }
@@ -127,13 +125,10 @@ export function checkExtraContainers(c: Checker, value: unknown, path: string, v
     const x = c.object(raw, p);
     c.keys(x, p, ['image', 'command', 'args', 'resources', 'env', 'volumeMounts']);
     const image = c.string(x.image, joinPath(p, 'image'));
-    if (/\s/.test(image) || !/[:@]/.test(image.slice(image.lastIndexOf('/') + 1))) c.fail(joinPath(p, 'image'), `"${image}" needs a tag or digest (it is not the app's release)`);
+    if (!isPinnedImage(image)) c.fail(joinPath(p, 'image'), `"${image}" needs a tag or digest (it is not the app's release)`);
     if (x.command !== undefined) c.stringArray(x.command, joinPath(p, 'command'));
     if (x.args !== undefined) c.stringArray(x.args, joinPath(p, 'args'));
-    const r = c.object(x.resources, joinPath(p, 'resources'));
-    c.keys(r, joinPath(p, 'resources'), ['cpu', 'memory']);
-    c.string(r.cpu, joinPath(p, 'resources.cpu'), { pattern: QUANTITY, allowed: 'a CPU quantity such as "50m"' });
-    c.string(r.memory, joinPath(p, 'resources.memory'), { pattern: QUANTITY, allowed: 'a memory quantity such as "64Mi"' });
+    checkCpuMemory(c, x.resources, joinPath(p, 'resources'));
     if (x.env !== undefined) for (const [k, val] of Object.entries(c.object(x.env, joinPath(p, 'env')))) {
       c.string(k, joinPath(p, 'env', k), { pattern: ENV_NAME, allowed: 'an environment variable name' });
       if (typeof val !== 'string') c.fail(joinPath(p, 'env', k), 'must be a string');
@@ -153,7 +148,7 @@ export function checkVolumeOverrides(c: Checker, value: unknown, path: string, d
     if (!spec || spec.kind !== 'pvc') c.fail(p, `no claim "${name}" in the app's volumes (claims: ${Object.entries(defined ?? {}).filter(([, v]) => v.kind === 'pvc').map(([k]) => k).join(', ') || 'none'})`);
     const o = c.object(raw, p);
     c.keys(o, p, ['size', 'storageClass']);
-    if (o.size !== undefined) c.string(o.size, joinPath(p, 'size'), { pattern: STORAGE, allowed: 'a size such as "10Gi"' });
+    if (o.size !== undefined) c.string(o.size, joinPath(p, 'size'), { pattern: STORAGE_SIZE, allowed: STORAGE_ALLOWED });
     if (o.storageClass !== undefined) c.string(o.storageClass, joinPath(p, 'storageClass'), { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
   }
 }

@@ -1,5 +1,7 @@
-import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
+import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, pathsOverlap } from './check';
 import { joinPath } from './errors';
+import { STORAGE_ALLOWED, STORAGE_SIZE } from './quantity';
+import { checkCpuMemory } from './settings';
 
 /**
  * An app's workloads besides its web one (pure): a queue `worker` (a Deployment without a Service), a
@@ -156,8 +158,6 @@ const KEYS = {
   cron: ['kind', 'command', 'args', 'resources', 'schedule', 'timeZone', 'concurrencyPolicy', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'backoffLimit', 'activeDeadlineSeconds'],
   job: ['kind', 'command', 'args', 'resources', 'hook', 'backoffLimit', 'activeDeadlineSeconds'],
 } as const;
-const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
-const STORAGE = /^\d+(Mi|Gi|Ti)$/;
 
 /** Checks an app's `workloads` (one-line errors naming the field). */
 export function checkWorkloads(c: Checker, value: unknown, path: string): void {
@@ -171,12 +171,7 @@ export function checkWorkloads(c: Checker, value: unknown, path: string): void {
     c.keys(w, p, KEYS[kind]);
     if (w.command !== undefined) c.stringArray(w.command, joinPath(p, 'command'));
     if (w.args !== undefined) c.stringArray(w.args, joinPath(p, 'args'));
-    if (w.resources !== undefined) {
-      const r = c.object(w.resources, joinPath(p, 'resources'));
-      c.keys(r, joinPath(p, 'resources'), ['cpu', 'memory']);
-      c.string(r.cpu, joinPath(p, 'resources.cpu'), { pattern: QUANTITY, allowed: 'a CPU quantity such as "250m"' });
-      c.string(r.memory, joinPath(p, 'resources.memory'), { pattern: QUANTITY, allowed: 'a memory quantity such as "256Mi"' });
-    }
+    if (w.resources !== undefined) checkCpuMemory(c, w.resources, joinPath(p, 'resources'));
     if (kind === 'worker' || kind === 'stateful') c.optionalInteger(w.replicas, joinPath(p, 'replicas'), 0, 1000);
     if (kind === 'worker' && w.autoscaling !== undefined) {
       const ap = joinPath(p, 'autoscaling');
@@ -207,10 +202,10 @@ export function checkWorkloads(c: Checker, value: unknown, path: string): void {
         c.string(v, vp, { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
         const vol = c.object(vr, vp);
         c.keys(vol, vp, ['size', 'mountPath', 'storageClass']);
-        c.string(vol.size, joinPath(vp, 'size'), { pattern: STORAGE, allowed: 'a size such as "10Gi"' });
+        c.string(vol.size, joinPath(vp, 'size'), { pattern: STORAGE_SIZE, allowed: STORAGE_ALLOWED });
         const mount = c.string(vol.mountPath, joinPath(vp, 'mountPath'), { pattern: /^\/\S+$/, allowed: 'an absolute path' });
-        const clash = paths.find((q) => q === mount || mount.startsWith(`${q}/`) || q.startsWith(`${mount}/`));
-        if (clash || mount === '/tmp' || mount.startsWith('/tmp/')) c.fail(joinPath(vp, 'mountPath'), `"${mount}" overlaps ${clash ? `"${clash}"` : '"/tmp" (the app\'s scratch space)'}`);
+        const clash = paths.find((q) => pathsOverlap(q, mount));
+        if (clash || pathsOverlap(mount, '/tmp')) c.fail(joinPath(vp, 'mountPath'), `"${mount}" overlaps ${clash ? `"${clash}"` : '"/tmp" (the app\'s scratch space)'}`);
         paths.push(mount);
         if (vol.storageClass !== undefined) c.string(vol.storageClass, joinPath(vp, 'storageClass'), { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
       }
