@@ -47,12 +47,6 @@ export function restrictedContainer(runAsUser: number): k8s.SecurityContext {
   };
 }
 
-/** True when `path` is `dir` or below it. */
-export function isWithin(path: string, dir: string): boolean {
-  const d = dir.endsWith('/') ? dir : `${dir}/`;
-  return path === dir || path.startsWith(d);
-}
-
 export function sha256(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }

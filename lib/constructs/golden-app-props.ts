@@ -1,3 +1,4 @@
+import { DNS_LABEL, isPinnedImage } from '../model/check';
 import { SealScope } from '../model/secrets';
 import type { ExtraContainerSpec, VolumeSpec } from '../model/volumes';
 import type { GoldenAppWorkload } from './golden-app-workloads';
@@ -183,7 +184,6 @@ export const GOLDEN_APP_DEFAULTS = {
   dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, port: 53 } as GoldenAppDns,
 } as const;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const URL_PATH = /^\/\S*$/;
@@ -193,9 +193,9 @@ export function checkGoldenAppProps(p: GoldenAppProps): void {
   const fail = (field: string, why: string): never => {
     throw new Error(`GoldenApp ${p.labels?.instance ?? p.name}: ${field}: ${why}`);
   };
-  if (!DNS_LABEL.test(p.name) || p.name.length > 63) fail('name', `"${p.name}" is not a DNS label`);
+  if (!DNS_LABEL.test(p.name)) fail('name', `"${p.name}" is not a DNS label`);
   if (p.namespace !== undefined && !DNS_LABEL.test(p.namespace)) fail('namespace', `"${p.namespace}" is not a DNS label`);
-  if (/\s/.test(p.image) || !/[:@]/.test(p.image.slice(p.image.lastIndexOf('/') + 1))) {
+  if (!isPinnedImage(p.image)) {
     fail('image', `"${p.image}" must be a reference with a tag or digest, e.g. "ghcr.io/acme/api:1.0.0"`);
   }
   if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) fail('port', `must be 1-65535, got ${p.port}`);

@@ -5,8 +5,9 @@ import { GOLDEN_APP_CONSTRUCTS as C } from './golden-app-kinds';
 import { checkGoldenAppProps, GOLDEN_APP_DEFAULTS as D, GoldenAppProps } from './golden-app-props';
 import { recommendedLabels, syncWave } from './labels';
 import { addWorkload, GoldenAppWorkload, SharedPod } from './golden-app-workloads';
+import { pathsOverlap } from '../model/check';
 import type { ExtraContainerSpec } from '../model/volumes';
-import { GoldenAppContainer, GoldenAppVolume, isWithin, restrictedContainer, sha256, stableJson } from './golden-app-pod';
+import { GoldenAppContainer, GoldenAppVolume, restrictedContainer, sha256, stableJson } from './golden-app-pod';
 
 export * from './golden-app-props';
 export type { GoldenAppContainer, GoldenAppVolume } from './golden-app-pod';
@@ -308,7 +309,7 @@ export class GoldenApp extends Construct {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(volume.name)) throw new Error(`${where}: name: not a DNS label`);
     if (this.volumes.some((v) => v.name === volume.name)) throw new Error(`${where}: name: a volume of that name exists`);
     if (!volume.mountPath.startsWith('/')) throw new Error(`${where}: mountPath: "${volume.mountPath}" is not absolute`);
-    const clash = this.mounts.find((m) => isWithin(volume.mountPath, m.mountPath) || isWithin(m.mountPath, volume.mountPath));
+    const clash = this.mounts.find((m) => pathsOverlap(volume.mountPath, m.mountPath));
     if (clash) throw new Error(`${where}: mountPath: "${volume.mountPath}" overlaps "${clash.mountPath}" (volume ${clash.name})`);
     this.volumes.push({ name: volume.name, ...volume.source });
     this.mounts.push({ name: volume.name, mountPath: volume.mountPath, readOnly: volume.readOnly ?? true });
