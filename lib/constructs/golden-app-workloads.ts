@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { WorkloadProbe, WorkloadSpec } from '../model/workloads';
 import { GOLDEN_APP_CONSTRUCTS as C } from './golden-app-kinds';
+import { restrictedContainer } from './golden-app-pod';
 import type { GoldenAppResources } from './golden-app-props';
 
 /**
@@ -69,10 +70,7 @@ export function addWorkload(scope: Construct & { readonly shared: SharedPod }, w
     env: s.env,
     envFrom: s.envFrom,
     resources: { requests: q(r.requests), limits: q(r.limits) },
-    securityContext: {
-      allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true,
-      runAsNonRoot: true, runAsUser: s.runAsUser, runAsGroup: s.runAsUser, seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: restrictedContainer(s.runAsUser),
     volumeMounts: mounts,
   };
   // A PreSync hook runs before the sync applies anything: at the first sync the app's ServiceAccount, ConfigMap
