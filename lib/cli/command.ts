@@ -64,7 +64,7 @@ export function fail(io: FailureIo, exit: number, e: unknown, label: 'error' | '
     return exit;
   }
   // Several independent errors of one run: one line each (at most MAX_ERRORS), then how many more.
-  const all = e instanceof Error && e.name === 'ConfigErrors' ? (e as Error & { errors: readonly Error[] }).errors : undefined;
+  const all = e instanceof Error && (e.name === 'ConfigErrors' || e.name === 'LoadErrors') ? (e as Error & { errors: readonly unknown[] }).errors : undefined;
   if (all) {
     const described = all.map((x) => describeError(x, io.cwd));
     for (const d of described.slice(0, MAX_ERRORS)) io.err.write(`${label}: ${d.message}\n`);

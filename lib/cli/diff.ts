@@ -5,6 +5,7 @@ import { GitError } from '../release/git';
 import { planSynth, readTree } from '../synth';
 import { compareEnvs, DiffGroup, diffTrees, objectLabel } from '../synth/diff';
 import { fail, parseArgs, quietExit } from './command';
+import { loadInputs } from './load';
 import { InputLoader } from './synth';
 import { UsageError } from './errors';
 import { unknownApp } from '../model';
@@ -127,7 +128,7 @@ export async function diffCommand(argv: readonly string[], load: InputLoader, ou
   let groups: DiffGroup[];
   let envs: string[];
   try {
-    const input = await load();
+    const input = await loadInputs(load);
     envs = Object.keys(input.envs);
     if (opts.env !== undefined && !envs.includes(opts.env)) throw new Error(`--env ${opts.env}: no such env (envs: ${envs.join(', ')})`);
     if (opts.app !== undefined && !(opts.app in input.apps)) throw new UsageError(unknownApp(opts.app, Object.keys(input.apps)), { field: '--app' });

@@ -117,7 +117,7 @@ function lineOfLoadError(file: string, message: string): number | undefined {
     return undefined;
   }
   const lines = text.split('\n');
-  const at = lines.findIndex((l) => new RegExp(`(^|[^\\w$.'"\`])${name.replace(/\$/g, '\\$')}([^\\w$]|$)`).test(l.replace(/\/\/.*$/, '')));
+  const at = lines.findIndex((l) => new RegExp(`(^|[^\\w$.'"\`]|\\.\\.\\.)${name.replace(/\$/g, '\\$')}([^\\w$]|$)`).test(l.replace(/\/\/.*$/, '')));
   return at >= 0 ? at + 1 : undefined;
 }
 

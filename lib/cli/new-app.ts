@@ -13,6 +13,7 @@ import { addToRegistry, readTextFile, setValue, writeFileAtomic } from '../dataf
 import { ConfigError, defineApp, ResolveInput } from '../model';
 import { planSynth } from '../synth';
 import { fail, parseArgs, quietExit } from './command';
+import { loadInputs } from './load';
 
 /** Loads the repository's inputs fresh (after the new files are written). */
 export type NewAppLoader = () => ResolveInput;
@@ -86,7 +87,7 @@ export async function newAppCommand(argv: readonly string[], load: NewAppLoader,
     }
     for (const [file, text] of next) writeFileAtomic(path.join(cwd, file), text);
     try {
-      const plan = planSynth(load());
+      const plan = planSynth(loadInputs(load));
       const dev = plan.resolved.instances.filter((i) => i.app === name).map((i) => `${i.env}/${i.region}`);
       out.write(`new-app: wrote ${[...next.keys()].join(', ')}\n`);
       out.write(`  ${name} synthesizes and passes the policy gate; ${dev.length > 0 ? `deployed to ${dev.join(', ')}` : 'not released anywhere yet (add a release to envs/releases.ts, or run again with --tag)'}\n`);

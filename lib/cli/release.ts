@@ -12,6 +12,7 @@ import { commitPaths, dirtyPaths, fileHistory, GitError, isGitRepo, pushWithRetr
 import { releaseCommitMessage } from '../release/message';
 import { diffTree, planSynth, writeTree } from '../synth';
 import { commanderExit, fail, JsonFailure, quietExit, TextSink } from './command';
+import { loadInputs } from './load';
 
 /** Exit code when a bump is refused because the app/env is held (distinct from errors). */
 export const EXIT_HELD = 3;
@@ -110,7 +111,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
           throw new UsageError(`--push needs a clean work tree (it may reset to ${opts.remote}/${opts.branch} and retry); uncommitted: ${dirty.slice(0, 5).join(', ')}`);
         }
       }
-      const repo = load();
+      const repo = loadInputs(load);
       const ctx: ReleaseContext = { apps: repo.apps, envs: repo.envs, file: paths.releasesFile, ...(paths.envsFile ? { envsFile: paths.envsFile } : {}) };
       const before = readTextFile(path.join(cwd, paths.releasesFile));
       const res = edit(before, ctx);
@@ -256,7 +257,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
     .action((app: string | undefined, env: string | undefined, opts: { json?: boolean }) => {
       result = (async () => {
         try {
-          const repo = load();
+          const repo = loadInputs(load);
           if (app !== undefined && !(app in repo.apps)) throw new ConfigError(undefined, 'app', unknownApp(app, Object.keys(repo.apps)));
           if (env !== undefined && !(env in repo.envs)) throw new ConfigError(undefined, 'env', unknownEnvironment(env, Object.keys(repo.envs)));
           const rows = releaseStatus(readTextFile(path.join(cwd, paths.releasesFile)), { apps: repo.apps, envs: repo.envs, file: paths.releasesFile })

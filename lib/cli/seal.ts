@@ -8,6 +8,7 @@ import { sealCommitMessage } from '../release/message';
 import { loadSealingCertificate, scopeLabel, sealValue, SealingCertificate } from '../seal';
 import { planSynth, writeTree } from '../synth';
 import { fail, parseArgs, quietExit } from './command';
+import { loadInputs } from './load';
 import { UsageError } from './errors';
 
 /**
@@ -98,7 +99,7 @@ export async function sealCommand(argv: readonly string[], load: SealLoader, io:
   const opts = program.opts<{ region?: string; scope: string; fromFile?: string; allowEmpty?: boolean; rotateCert?: boolean; json?: boolean; commit?: boolean; by?: string }>();
   const json = opts.json === true;
   try {
-    const repo = load();
+    const repo = loadInputs(load);
     const { apps, envs } = repo;
     if (opts.rotateCert) return rotateCert(program.args, envs, paths, now, out, json);
     if (opts.commit && !isGitRepo(process.cwd())) throw new UsageError('--commit needs a git repository');

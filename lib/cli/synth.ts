@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ResolveInput } from '../model';
 import { diffTree, planSynth, SynthPlan, writeTree } from '../synth';
 import { fail, parseArgs, quietExit, writeJsonFailure } from './command';
+import { loadInputs } from './load';
 
 /** Loads the repository's inputs (apps, envs, platform, releases); errors thrown here are bad input too. */
 export type InputLoader = () => Promise<ResolveInput> | ResolveInput;
@@ -38,7 +39,7 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
   let input: ResolveInput;
   let loaded = started;
   try {
-    input = await load();
+    input = await loadInputs(load);
     loaded = performance.now();
     plan = planSynth(input);
   } catch (e) {

@@ -7,6 +7,7 @@ import { formatFinding, GATE_HINT, K8sObject, PolicyFinding } from '../policy/en
 import { ALL_RULES, appAllows, platformPlacement, runGate } from '../policy/gate';
 import { listDirectories } from '../policy/appset-expansion';
 import { fail, parseArgs, quietExit } from './command';
+import { loadInputs } from './load';
 import { UsageError } from './errors';
 
 /**
@@ -128,7 +129,7 @@ export async function validateCommand(
 
   let repo: ReturnType<ValidateLoader>;
   try {
-    repo = load();
+    repo = loadInputs(load);
   } catch (e) {
     return fail(io, 1, e);
   }

@@ -4,7 +4,7 @@ import { CONNECTION_KEYS } from './database-api';
 import { checkWorkloads, WorkloadSpec } from './workloads';
 import { checkExtraContainers, checkVolumes, ExtraContainerSpec, VolumeSpec } from './volumes';
 import { checkErrorRatio, ErrorRatioSpec } from './monitoring';
-import { callerFile, ConfigError } from './errors';
+import { callerFile, ConfigError, definitionCheck } from './errors';
 import { checkSettings, InstanceSettings, SETTINGS_KEYS } from './settings';
 import { checkEscapeHatch, ESCAPE_HATCH_KEYS, EscapeHatchSpec } from './escape-hatch';
 
@@ -144,6 +144,23 @@ export function sourceOf(spec: object): string | undefined {
   return sources.get(spec);
 }
 
+const broken = new WeakSet<object>();
+
+/**
+ * Marks a definition whose check failed while its errors were deferred (lib/model/errors' deferDefinitionErrors):
+ * the checks that read it (an env's overrides, the release data) skip what it would decide, so one mistake is
+ * reported once and not again as every use of it.
+ */
+export function markBroken<T extends object>(def: T): T {
+  broken.add(def);
+  return def;
+}
+
+/** Whether {@link markBroken} marked `def`. */
+export function isBroken(def: object | undefined): boolean {
+  return def !== undefined && broken.has(def);
+}
+
 /** Records the file that defined a value (used by definers and tests). */
 export function setSource<T extends object>(spec: T, file: string | undefined): T {
   sources.set(spec, file);
@@ -170,36 +187,45 @@ const APP_KEYS = [
  */
 export function defineApp<const N extends string>(spec: AppSpec<N>): AppDefinition<N> {
   const file = callerFile();
-  checkApp(spec, file);
-  return setSource(deepFreeze(structuredClone(spec)), file);
+  const ok = definitionCheck(() => checkApp(spec, file));
+  const def = setSource(deepFreeze(structuredClone(spec)), file);
+  return ok ? def : markBroken(def);
 }
 
-/** Runtime validation of an app spec; throws ConfigError naming `file` and the field path. */
+/**
+ * Runtime validation of an app spec; throws ConfigError naming `file` and the field path, or ConfigErrors when
+ * several independent fields are wrong (each field, or group of fields checked together, is a part).
+ */
 export function checkApp(spec: unknown, file: string | undefined): void {
   const c = new Checker(file);
   const s = c.object(spec, 'app');
-  c.keys(s, '', [...APP_KEYS, ...ESCAPE_HATCH_KEYS]);
-  c.string(s.name, 'name', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
-  c.string(s.team, 'team', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
-  c.optionalString(s.description, 'description');
-  c.optionalString(s.partOf, 'partOf', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
-  c.optionalString(s.component, 'component', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
-  const image = c.string(s.image, 'image');
-  if (/@/.test(image) || /:[^/]*$/.test(image.replace(/^[^/]+:\d+\//, ''))) {
-    c.fail('image', `"${image}" must be a repository without tag or digest (e.g. "ghcr.io/acme/echo"); tags and digests go in envs/releases.ts`);
-  }
-  if (!IMAGE_REPO.test(image)) c.fail('image', `"${image}" is not a valid image repository; allowed: lowercase path segments like "ghcr.io/acme/echo"`);
-  c.integer(s.port, 'port', 1, 65535);
-  c.optionalString(s.portEnv, 'portEnv', { pattern: ENV_NAME, allowed: ENV_NAME_ALLOWED });
-  c.optionalInteger(s.servicePort, 'servicePort', 1, 65535);
-  if (s.command !== undefined) c.stringArray(s.command, 'command');
-  if (s.args !== undefined) c.stringArray(s.args, 'args');
-  const h = c.object(s.health, 'health');
-  c.keys(h, 'health', ['liveness', 'readiness', 'startupSeconds']);
-  c.string(h.liveness, 'health.liveness', { pattern: URL_PATH, allowed: 'an absolute URL path such as "/healthz"' });
-  c.string(h.readiness, 'health.readiness', { pattern: URL_PATH, allowed: 'an absolute URL path such as "/readyz"' });
-  c.optionalInteger(h.startupSeconds, 'health.startupSeconds', 0, 3600);
-  if (s.network !== undefined) {
+  const dnsLabel = { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED };
+  c.part(() => c.keys(s, '', [...APP_KEYS, ...ESCAPE_HATCH_KEYS]));
+  c.part(() => c.string(s.name, 'name', dnsLabel));
+  c.part(() => c.string(s.team, 'team', dnsLabel));
+  c.part(() => c.optionalString(s.description, 'description'));
+  c.part(() => c.optionalString(s.partOf, 'partOf', dnsLabel));
+  c.part(() => c.optionalString(s.component, 'component', dnsLabel));
+  c.part(() => {
+    const image = c.string(s.image, 'image');
+    if (/@/.test(image) || /:[^/]*$/.test(image.replace(/^[^/]+:\d+\//, ''))) {
+      c.fail('image', `"${image}" must be a repository without tag or digest (e.g. "ghcr.io/acme/echo"); tags and digests go in envs/releases.ts`);
+    }
+    if (!IMAGE_REPO.test(image)) c.fail('image', `"${image}" is not a valid image repository; allowed: lowercase path segments like "ghcr.io/acme/echo"`);
+  });
+  c.part(() => c.integer(s.port, 'port', 1, 65535));
+  c.part(() => c.optionalString(s.portEnv, 'portEnv', { pattern: ENV_NAME, allowed: ENV_NAME_ALLOWED }));
+  c.part(() => c.optionalInteger(s.servicePort, 'servicePort', 1, 65535));
+  c.part(() => { if (s.command !== undefined) c.stringArray(s.command, 'command'); });
+  c.part(() => { if (s.args !== undefined) c.stringArray(s.args, 'args'); });
+  c.part(() => {
+    const h = c.object(s.health, 'health');
+    c.keys(h, 'health', ['liveness', 'readiness', 'startupSeconds']);
+    c.part(() => c.string(h.liveness, 'health.liveness', { pattern: URL_PATH, allowed: 'an absolute URL path such as "/healthz"' }));
+    c.part(() => c.string(h.readiness, 'health.readiness', { pattern: URL_PATH, allowed: 'an absolute URL path such as "/readyz"' }));
+    c.part(() => c.optionalInteger(h.startupSeconds, 'health.startupSeconds', 0, 3600));
+  });
+  if (s.network !== undefined) c.part(() => {
     const n = c.object(s.network, 'network');
     c.keys(n, 'network', ['calls', 'internetEgress']);
     if (n.calls !== undefined) {
@@ -207,37 +233,39 @@ export function checkApp(spec: unknown, file: string | undefined): void {
       if (calls.includes(s.name as string)) c.fail('network.calls', 'an app does not need to call itself');
     }
     c.optionalBoolean(n.internetEgress, 'network.internetEgress');
-  }
-  if (s.metrics !== undefined && typeof s.metrics !== 'boolean') {
+  });
+  if (s.metrics !== undefined && typeof s.metrics !== 'boolean') c.part(() => {
     const m = c.object(s.metrics, 'metrics');
     c.keys(m, 'metrics', ['port', 'path', 'errorRatio']);
     c.optionalInteger(m.port, 'metrics.port', 1, 65535);
     c.optionalString(m.path, 'metrics.path', { pattern: URL_PATH, allowed: 'an absolute URL path such as "/metrics"' });
     if (m.errorRatio !== undefined) checkErrorRatio(c, m.errorRatio, 'metrics.errorRatio');
-  }
-  if (s.secrets !== undefined) {
+  });
+  if (s.secrets !== undefined) c.part(() => {
     const keys = c.stringArray(s.secrets, 'secrets', { pattern: ENV_NAME, allowed: `environment variable names (${ENV_NAME_ALLOWED})` });
     const dup = keys.find((k, i) => keys.indexOf(k) !== i);
     if (dup) c.fail('secrets', `"${dup}" is listed twice`);
-  }
-  if (s.database !== undefined) {
+  });
+  if (s.database !== undefined) c.part(() => {
     checkDatabaseSpec(c, s.database, 'database');
     // The database's connection Secret sets these variables; nothing else may.
     const taken = (name: unknown) => typeof name === 'string' && (CONNECTION_KEYS as readonly string[]).includes(name);
     const set = `is set from the database's connection Secret (${CONNECTION_KEYS.join(', ')}); pick another name`;
     (Array.isArray(s.secrets) ? s.secrets : []).forEach((k: unknown, i: number) => { if (taken(k)) c.fail(`secrets[${i}]`, `"${k}" ${set}`); });
     if (taken(s.portEnv)) c.fail('portEnv', `"${s.portEnv}" ${set}`);
-  }
-  if (s.workloads !== undefined) checkWorkloads(c, s.workloads, 'workloads');
+  });
+  if (s.workloads !== undefined) c.part(() => checkWorkloads(c, s.workloads, 'workloads'));
   const secretKeys = Array.isArray(s.secrets) ? (s.secrets as string[]) : [];
-  if (s.volumes !== undefined) checkVolumes(c, s.volumes, 'volumes', secretKeys);
+  if (s.volumes !== undefined) c.part(() => checkVolumes(c, s.volumes, 'volumes', secretKeys));
   const volumeNames = s.volumes && typeof s.volumes === 'object' ? Object.keys(s.volumes) : [];
-  if (s.sidecars !== undefined) checkExtraContainers(c, s.sidecars, 'sidecars', volumeNames, String(s.name));
-  if (s.initContainers !== undefined) checkExtraContainers(c, s.initContainers, 'initContainers', volumeNames, String(s.name));
-  const both = Object.keys(s.sidecars ?? {}).find((n) => Object.keys(s.initContainers ?? {}).includes(n));
-  if (both) c.fail(`sidecars.${both}`, `"${both}" is also an init container; containers of a pod have distinct names`);
-  c.optionalInteger(s.runAsUser, 'runAsUser', 1, 2147483647);
-  if (s.policy !== undefined) {
+  if (s.sidecars !== undefined) c.part(() => checkExtraContainers(c, s.sidecars, 'sidecars', volumeNames, String(s.name)));
+  if (s.initContainers !== undefined) c.part(() => checkExtraContainers(c, s.initContainers, 'initContainers', volumeNames, String(s.name)));
+  c.part(() => {
+    const both = Object.keys(s.sidecars ?? {}).find((n) => Object.keys(s.initContainers ?? {}).includes(n));
+    if (both) c.fail(`sidecars.${both}`, `"${both}" is also an init container; containers of a pod have distinct names`);
+  });
+  c.part(() => c.optionalInteger(s.runAsUser, 'runAsUser', 1, 2147483647));
+  if (s.policy !== undefined) c.part(() => {
     const pol = c.object(s.policy, 'policy');
     c.keys(pol, 'policy', ['allow']);
     if (!Array.isArray(pol.allow)) c.fail('policy.allow', 'must be a list of { rule, reason }');
@@ -250,9 +278,10 @@ export function checkApp(spec: unknown, file: string | undefined): void {
         c.fail(`${p}.reason`, 'is required: say why this exception is acceptable (at least 10 characters)');
       }
     });
-  }
-  checkEscapeHatch(c, s, '');
-  checkSettings(c, s, '');
+  });
+  c.part(() => checkEscapeHatch(c, s, ''));
+  c.part(() => checkSettings(c, s, ''));
+  c.done();
 }
 
 /** An app registry: app name -> definition (apps/index.ts). */
@@ -273,7 +302,9 @@ export function byName<T extends { readonly name: string }>(what: string, defs: 
   const out: Record<string, T> = {};
   for (const def of defs) {
     if (out[def.name]) {
-      throw new ConfigError(sourceOf(def), 'name', `${what} "${def.name}" is defined twice (also in ${sourceOf(out[def.name]) ?? 'another file'})`);
+      // Under deferDefinitionErrors the first definition is kept and loading goes on.
+      definitionCheck(() => { throw new ConfigError(sourceOf(def), 'name', `${what} "${def.name}" is defined twice (also in ${sourceOf(out[def.name]) ?? 'another file'})`); });
+      continue;
     }
     out[def.name] = def;
   }

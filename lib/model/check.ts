@@ -1,4 +1,4 @@
-import { ConfigError, joinPath } from './errors';
+import { ConfigError, configErrorsOf, joinPath, throwAll } from './errors';
 
 /**
  * Small runtime checkers for user-written specs. TypeScript catches these at compile time
@@ -6,10 +6,33 @@ import { ConfigError, joinPath } from './errors';
  * again here, with the field path, and unknown keys are refused (a typo must never be silently ignored).
  */
 export class Checker {
+  /** The errors kept by {@link part}, reported together by {@link done}. */
+  private readonly found: ConfigError[] = [];
+
   constructor(public readonly file: string | undefined) {}
 
   fail(path: string, reason: string): never {
     throw new ConfigError(this.file, path, reason);
+  }
+
+  /**
+   * Checks one independent part of a spec (a field, or fields that only make sense together): its first
+   * error is kept and checking goes on with the next part, so a user sees every mistake of a file in one run.
+   * Call {@link done} at the end.
+   */
+  part(check: () => void): void {
+    try {
+      check();
+    } catch (e) {
+      const errors = configErrorsOf(e);
+      if (!errors) throw e;
+      this.found.push(...errors);
+    }
+  }
+
+  /** Throws what the parts kept: nothing, the one error, or all of them (ConfigErrors). */
+  done(): void {
+    throwAll(this.found);
   }
 
   object(value: unknown, path: string): Record<string, unknown> {

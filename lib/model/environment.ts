@@ -1,8 +1,8 @@
-import { AppRegistry, byName, deepFreeze, setSource } from './app';
+import { AppRegistry, byName, deepFreeze, isBroken, markBroken, setSource } from './app';
 import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
 import { checkDatabaseProfile, DatabaseProfile } from './database';
 import { checkEscapeHatch, ESCAPE_HATCH_KEYS, EscapeHatchSpec } from './escape-hatch';
-import { callerFile, joinPath } from './errors';
+import { callerFile, definitionCheck, joinPath } from './errors';
 import { unknownApp, unknownRegion } from './names';
 import { checkGatewaySpec, GatewaySpec, ROUTE_KINDS, RouteKind } from './routes';
 import { checkSettings, InstanceSettings, LogLevel, ResourcesSpec, SETTINGS_KEYS } from './settings';
@@ -140,101 +140,117 @@ export function defineEnvironment<const Apps extends AppRegistry, const N extend
   spec: EnvironmentSpec<Apps, N, R>,
 ): EnvironmentDefinition<N, R> {
   const file = callerFile();
-  checkEnvironment(apps, spec, file);
-  const def = { ...structuredClone(spec), regionNames: Object.keys(spec.regions) as R[] };
-  return setSource(deepFreeze(def), file) as EnvironmentDefinition<N, R>;
+  const ok = definitionCheck(() => checkEnvironment(apps, spec, file));
+  const def = { ...structuredClone(spec), regionNames: Object.keys(spec.regions ?? {}) as R[] };
+  const frozen = setSource(deepFreeze(def), file) as EnvironmentDefinition<N, R>;
+  return ok ? frozen : markBroken(frozen);
 }
 
-/** Runtime validation of an environment spec. */
+/** Runtime validation of an environment spec: every independent mistake at once (ConfigErrors), each naming its field. */
 export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string | undefined): void {
   const c = new Checker(file);
   const s = c.object(spec, 'environment');
-  c.keys(s, '', ENV_KEYS);
-  c.string(s.name, 'name', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
-  c.optionalString(s.description, 'description');
-  const regions = c.object(s.regions, 'regions');
-  const regionNames = Object.keys(regions);
-  if (regionNames.length === 0) c.fail('regions', 'an environment needs at least one region');
-  for (const r of regionNames) {
-    c.string(r, joinPath('regions', r), { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
-    const region = c.object(regions[r], joinPath('regions', r));
-    c.keys(region, joinPath('regions', r), ['ingressDomain']);
-    c.optionalString(region.ingressDomain, joinPath('regions', r, 'ingressDomain'), { pattern: DOMAIN, allowed: DOMAIN_ALLOWED });
-  }
-  const profile = c.object(s.profile, 'profile');
-  c.keys(profile, 'profile', SETTINGS_KEYS);
-  for (const required of ['replicas', 'resources', 'logLevel'] as const) {
-    if (profile[required] === undefined) c.fail(joinPath('profile', required), 'is required');
-  }
-  const res = c.object(profile.resources, 'profile.resources');
-  for (const k of ['cpu', 'memory']) if (res[k] === undefined) c.fail(joinPath('profile.resources', k), 'is required');
-  checkSettings(c, profile, 'profile');
-
-  const sync = c.object(s.sync, 'sync');
-  c.keys(sync, 'sync', ['automated', 'prune', 'selfHeal']);
-  c.boolean(sync.automated, 'sync.automated');
-  c.optionalBoolean(sync.prune, 'sync.prune');
-  c.optionalBoolean(sync.selfHeal, 'sync.selfHeal');
-
-  const ingress = c.object(s.ingress, 'ingress');
-  c.keys(ingress, 'ingress', ['domain', 'kind', 'className', 'clusterIssuer', 'gateway']);
-  c.string(ingress.domain, 'ingress.domain', { pattern: DOMAIN, allowed: DOMAIN_ALLOWED });
-  if (ingress.kind !== undefined) c.oneOf(ingress.kind, 'ingress.kind', ROUTE_KINDS);
-  if (ingress.gateway !== undefined) checkGatewaySpec(c, ingress.gateway, 'ingress.gateway');
-  c.optionalString(ingress.className, 'ingress.className', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
-  c.optionalString(ingress.clusterIssuer, 'ingress.clusterIssuer', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
-
-  const tags = c.object(s.tags, 'tags');
-  c.keys(tags, 'tags', ['allow', 'requireDigest']);
-  if (!Array.isArray(tags.allow) || tags.allow.length === 0) c.fail('tags.allow', 'must list at least one tag pattern (e.g. TagPatterns.release)');
-  (tags.allow as unknown[]).forEach((p, i) => {
-    const pat = c.object(p, `tags.allow[${i}]`);
-    c.string(pat.name, `tags.allow[${i}].name`);
-    if (Object.prototype.toString.call(pat.pattern) !== '[object RegExp]') c.fail(`tags.allow[${i}].pattern`, 'must be a regular expression');
+  const dnsLabel = { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED };
+  c.part(() => c.keys(s, '', ENV_KEYS));
+  c.part(() => c.string(s.name, 'name', dnsLabel));
+  c.part(() => c.optionalString(s.description, 'description'));
+  // The overrides' region check needs the names; a broken regions field leaves none to check against.
+  let regionNames: string[] | undefined;
+  c.part(() => {
+    const regions = c.object(s.regions, 'regions');
+    const names = Object.keys(regions);
+    if (names.length === 0) c.fail('regions', 'an environment needs at least one region');
+    for (const r of names) c.string(r, joinPath('regions', r), dnsLabel);
+    regionNames = names;
+    for (const r of names) c.part(() => {
+      const region = c.object(regions[r], joinPath('regions', r));
+      c.keys(region, joinPath('regions', r), ['ingressDomain']);
+      c.optionalString(region.ingressDomain, joinPath('regions', r, 'ingressDomain'), { pattern: DOMAIN, allowed: DOMAIN_ALLOWED });
+    });
   });
-  c.optionalBoolean(tags.requireDigest, 'tags.requireDigest');
-
-  if (s.registries !== undefined) {
+  c.part(() => {
+    const profile = c.object(s.profile, 'profile');
+    c.keys(profile, 'profile', SETTINGS_KEYS);
+    for (const required of ['replicas', 'resources', 'logLevel'] as const) {
+      if (profile[required] === undefined) c.fail(joinPath('profile', required), 'is required');
+    }
+    const res = c.object(profile.resources, 'profile.resources');
+    for (const k of ['cpu', 'memory']) if (res[k] === undefined) c.fail(joinPath('profile.resources', k), 'is required');
+    checkSettings(c, profile, 'profile');
+  });
+  c.part(() => {
+    const sync = c.object(s.sync, 'sync');
+    c.keys(sync, 'sync', ['automated', 'prune', 'selfHeal']);
+    c.boolean(sync.automated, 'sync.automated');
+    c.optionalBoolean(sync.prune, 'sync.prune');
+    c.optionalBoolean(sync.selfHeal, 'sync.selfHeal');
+  });
+  c.part(() => {
+    const ingress = c.object(s.ingress, 'ingress');
+    c.keys(ingress, 'ingress', ['domain', 'kind', 'className', 'clusterIssuer', 'gateway']);
+    c.string(ingress.domain, 'ingress.domain', { pattern: DOMAIN, allowed: DOMAIN_ALLOWED });
+    if (ingress.kind !== undefined) c.oneOf(ingress.kind, 'ingress.kind', ROUTE_KINDS);
+    if (ingress.gateway !== undefined) checkGatewaySpec(c, ingress.gateway, 'ingress.gateway');
+    c.optionalString(ingress.className, 'ingress.className', dnsLabel);
+    c.optionalString(ingress.clusterIssuer, 'ingress.clusterIssuer', dnsLabel);
+  });
+  c.part(() => {
+    const tags = c.object(s.tags, 'tags');
+    c.keys(tags, 'tags', ['allow', 'requireDigest']);
+    if (!Array.isArray(tags.allow) || tags.allow.length === 0) c.fail('tags.allow', 'must list at least one tag pattern (e.g. TagPatterns.release)');
+    (tags.allow as unknown[]).forEach((p, i) => {
+      const pat = c.object(p, `tags.allow[${i}]`);
+      c.string(pat.name, `tags.allow[${i}].name`);
+      if (Object.prototype.toString.call(pat.pattern) !== '[object RegExp]') c.fail(`tags.allow[${i}].pattern`, 'must be a regular expression');
+    });
+    c.optionalBoolean(tags.requireDigest, 'tags.requireDigest');
+  });
+  if (s.registries !== undefined) c.part(() => {
     c.stringArray(s.registries, 'registries', { pattern: /^[a-z0-9.-]+(:\d+)?\/([a-z0-9._\/-]*\/)?$/, allowed: 'registry prefixes ending in "/", such as "ghcr.io/acme/"' });
-  }
-  if (s.vcluster !== undefined) {
+  });
+  if (s.vcluster !== undefined) c.part(() => {
     const v = c.object(s.vcluster, 'vcluster');
     c.keys(v, 'vcluster', ['values']);
     // The values themselves are checked against the chart's schema at synth time (imports/schemas).
     if (v.values !== undefined) c.object(v.values, 'vcluster.values');
-  }
-  if (s.database !== undefined) checkDatabaseProfile(c, s.database, 'database');
-
-  if (s.apps !== undefined) {
+  });
+  if (s.database !== undefined) c.part(() => checkDatabaseProfile(c, s.database, 'database'));
+  if (s.apps !== undefined) c.part(() => {
     const overrides = c.object(s.apps, 'apps');
     const known = Object.keys(apps);
-    for (const [app, o] of Object.entries(overrides)) {
-      const p = joinPath('apps', app);
-      if (!known.includes(app)) {
-        c.fail(p, unknownApp(app, known));
-      }
-      if (o === undefined) continue;
-      const ov = c.object(o, p);
-      c.keys(ov, p, [...SETTINGS_KEYS, ...ESCAPE_HATCH_KEYS, 'regions', 'workloads', 'volumes']);
-      checkSettings(c, ov, p);
-      checkEscapeHatch(c, ov, p);
-      if (ov.volumes !== undefined) checkVolumeOverrides(c, ov.volumes, joinPath(p, 'volumes'), (apps as Record<string, { volumes?: { [name: string]: VolumeSpec } }>)[app]?.volumes);
-      if (ov.workloads !== undefined) checkWorkloadOverrides(c, ov.workloads, joinPath(p, 'workloads'), (apps as Record<string, { workloads?: { [name: string]: WorkloadSpec } }>)[app]?.workloads);
-      if (ov.regions !== undefined) {
-        const rs = c.object(ov.regions, joinPath(p, 'regions'));
-        for (const [r, ro] of Object.entries(rs)) {
-          if (!regionNames.includes(r)) {
-            c.fail(joinPath(p, 'regions', r), unknownRegion(r, String(s.name), regionNames));
-          }
-          const rp = joinPath(p, 'regions', r);
-          if (ro === undefined) continue;
-          c.keys(c.object(ro, rp), rp, [...SETTINGS_KEYS, ...ESCAPE_HATCH_KEYS]);
-          checkSettings(c, ro as Record<string, unknown>, rp);
-          checkEscapeHatch(c, ro as Record<string, unknown>, rp);
-        }
-      }
-    }
+    for (const [app, o] of Object.entries(overrides)) c.part(() => checkAppOverride(c, apps, app, o, known, String(s.name), regionNames));
+  });
+  c.done();
+}
+
+/** One entry of an environment's `apps` overrides; `regionNames` undefined when the env's regions are broken (reported on their own). */
+function checkAppOverride(c: Checker, apps: AppRegistry, app: string, o: unknown, known: string[], envName: string, regionNames: string[] | undefined): void {
+  const p = joinPath('apps', app);
+  // A broken app definition (its errors already reported, see markBroken) decides nothing here.
+  if (!known.includes(app)) {
+    if (Object.values(apps).some(isBroken)) return;
+    c.fail(p, unknownApp(app, known));
   }
+  if (o === undefined || isBroken(apps[app])) return;
+  const ov = c.object(o, p);
+  c.keys(ov, p, [...SETTINGS_KEYS, ...ESCAPE_HATCH_KEYS, 'regions', 'workloads', 'volumes']);
+  c.part(() => checkSettings(c, ov, p));
+  c.part(() => checkEscapeHatch(c, ov, p));
+  if (ov.volumes !== undefined) c.part(() => checkVolumeOverrides(c, ov.volumes, joinPath(p, 'volumes'), (apps as Record<string, { volumes?: { [name: string]: VolumeSpec } }>)[app]?.volumes));
+  if (ov.workloads !== undefined) c.part(() => checkWorkloadOverrides(c, ov.workloads, joinPath(p, 'workloads'), (apps as Record<string, { workloads?: { [name: string]: WorkloadSpec } }>)[app]?.workloads));
+  if (ov.regions !== undefined) c.part(() => {
+    const rs = c.object(ov.regions, joinPath(p, 'regions'));
+    for (const [r, ro] of Object.entries(rs)) c.part(() => {
+      if (regionNames && !regionNames.includes(r)) {
+        c.fail(joinPath(p, 'regions', r), unknownRegion(r, envName, regionNames));
+      }
+      const rp = joinPath(p, 'regions', r);
+      if (ro === undefined) return;
+      c.keys(c.object(ro, rp), rp, [...SETTINGS_KEYS, ...ESCAPE_HATCH_KEYS]);
+      checkSettings(c, ro as Record<string, unknown>, rp);
+      checkEscapeHatch(c, ro as Record<string, unknown>, rp);
+    });
+  });
 }
 
 /** An environment registry: env name -> definition (envs/index.ts). */

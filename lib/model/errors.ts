@@ -64,12 +64,70 @@ export class ConfigErrors extends Error {
   }
 }
 
+/** The ConfigErrors an error stands for (itself, or a ConfigErrors' list), or undefined for any other error. */
+export function configErrorsOf(e: unknown): readonly ConfigError[] | undefined {
+  if (e instanceof ConfigError) return [e];
+  if (e instanceof ConfigErrors) return e.errors;
+  return undefined;
+}
+
+/** The first error of each file and field, in order: the same mistake seen from several env/regions is one line to fix. */
+export function uniqueByField(errors: readonly ConfigError[]): ConfigError[] {
+  return [...new Map([...errors].reverse().map((e) => [`${e.file ?? ''}\0${e.field}`, e])).values()].reverse();
+}
+
 /**
  * Throws what `errors` holds: nothing, the one error, or all of them. One per file and field (the first): the same
  * mistake seen from several env/regions is one line to fix.
  */
 export function throwAll(errors: readonly ConfigError[]): void {
-  const unique = [...new Map([...errors].reverse().map((e) => [`${e.file ?? ''}\0${e.field}`, e])).values()].reverse();
+  const unique = uniqueByField(errors);
   if (unique.length === 1) throw unique[0];
   if (unique.length > 1) throw new ConfigErrors(unique);
+}
+
+/** While set (inside {@link deferDefinitionErrors}), the definers keep their errors here instead of throwing. */
+let deferred: ConfigError[] | undefined;
+
+/** What {@link deferDefinitionErrors} saw: the loader's value, or what it threw, and the errors the definers kept. */
+export interface DeferredLoad<T> {
+  readonly value?: T;
+  /** What the loader threw (undefined when it returned). */
+  readonly thrown?: unknown;
+  readonly errors: readonly ConfigError[];
+}
+
+/**
+ * Runs `load` (which requires apps/ and envs/) with the definers' checks deferred: `defineApp`, `defineEnvironment`
+ * and the registries keep their ConfigErrors and return the definition, so the next modules load and are checked
+ * too, and the CLI reports every mistake of every file in one run. Outside it (library use, tests), definers throw
+ * at once. Not reentrant across awaits: `load` is synchronous (`require`).
+ */
+export function deferDefinitionErrors<T>(load: () => T): DeferredLoad<T> {
+  const outer = deferred;
+  const errors: ConfigError[] = [];
+  deferred = errors;
+  try {
+    return { value: load(), errors };
+  } catch (thrown) {
+    return { thrown, errors };
+  } finally {
+    deferred = outer;
+  }
+}
+
+/**
+ * Runs a definer's check: throws its errors at once, or inside {@link deferDefinitionErrors} keeps them and
+ * returns false (the definition is broken; see `markBroken`). True when the check passed.
+ */
+export function definitionCheck(check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch (e) {
+    const found = configErrorsOf(e);
+    if (!found || !deferred) throw e;
+    deferred.push(...found);
+    return false;
+  }
 }

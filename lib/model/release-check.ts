@@ -1,4 +1,4 @@
-import { AppRegistry } from './app';
+import { AppRegistry, isBroken } from './app';
 import { Checker } from './check';
 import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
 import { joinPath } from './errors';
@@ -31,10 +31,11 @@ const HOLD_KEYS = ['reason', 'by', 'since'] as const;
 export function checkReleasesShape(value: unknown, file: string | undefined): AnyReleases {
   const c = new Checker(file);
   const rel = c.object(value, 'releases');
+  // Each entry is checked on its own: every bad entry of the file is reported in one run.
   for (const [app, perEnv] of Object.entries(rel)) {
     if (perEnv === undefined) continue;
-    for (const [env, entry] of Object.entries(c.object(perEnv, app))) {
-      if (entry === undefined) continue;
+    c.part(() => { for (const [env, entry] of Object.entries(c.object(perEnv, app))) c.part(() => {
+      if (entry === undefined) return;
       const p = joinPath(app, env);
       const e = c.object(entry, p);
       c.keys(e, p, ENTRY_KEYS);
@@ -60,8 +61,9 @@ export function checkReleasesShape(value: unknown, file: string | undefined): An
         c.optionalString(h.by, joinPath(hp, 'by'));
         c.optionalString(h.since, joinPath(hp, 'since'), { pattern: /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, allowed: 'an ISO 8601 date or time (UTC)' });
       }
-    }
+    }); });
   }
+  c.done();
   return rel as AnyReleases;
 }
 
@@ -71,22 +73,52 @@ export function checkReleasesShape(value: unknown, file: string | undefined): An
  *
  * @throws ConfigError naming `file` and the field.
  */
-export function checkReleases(releases: unknown, apps: AppRegistry, envs: EnvironmentRegistry, file: string | undefined): void {
+export function checkReleases(releases: unknown, apps: AppRegistry, envs: EnvironmentRegistry, file: string | undefined, opts: RegistryCheck = {}): void {
   const rel = checkReleasesShape(releases, file);
+  // Every entry and region on its own: all the file's mistakes in one run.
+  const c = new Checker(file);
+  const skip = skipper(apps, envs, opts);
   for (const [app, perEnv] of Object.entries(rel)) {
-    releaseApp(apps, app, file);
-    for (const [envName, entry] of Object.entries(perEnv ?? {})) {
-      const p = joinPath(app, envName);
-      const env = releaseEnvironment(envs, envName, file, p);
-      if (entry === undefined) continue;
-      if (entry.tag !== undefined) checkReleaseImage(env, p, entry, file);
-      for (const [region, r] of Object.entries(entry.regions ?? {})) {
-        const rp = joinPath(p, 'regions', region);
-        releaseRegion(env, region, file, rp);
-        if (r !== undefined) checkReleaseImage(env, rp, r, file);
-      }
-    }
+    if (skip.app(app)) continue;
+    c.part(() => {
+      releaseApp(apps, app, file);
+      for (const [envName, entry] of Object.entries(perEnv ?? {})) c.part(() => {
+        if (skip.env(envName)) return;
+        const p = joinPath(app, envName);
+        const env = releaseEnvironment(envs, envName, file, p);
+        if (entry === undefined) return;
+        if (entry.tag !== undefined) c.part(() => checkReleaseImage(env, p, entry, file));
+        for (const [region, r] of Object.entries(entry.regions ?? {})) c.part(() => {
+          if (skip.region(env, region)) return;
+          const rp = joinPath(p, 'regions', region);
+          releaseRegion(env, region, file, rp);
+          if (r !== undefined) checkReleaseImage(env, rp, r, file);
+        });
+      });
+    });
   }
+  c.done();
+}
+
+/** How the release data is checked against the registries. */
+export interface RegistryCheck {
+  /**
+   * The registries are not whole (apps/ or envs/ had errors, already reported): names they do not know and broken
+   * definitions are skipped, not reported, so that one mistake is not reported again as every use of it.
+   * @default false
+   */
+  readonly partial?: boolean;
+}
+
+/** What a partial check skips: unknown apps, unknown or broken environments, unknown regions. Nothing when the check is whole. */
+export function skipper(apps: AppRegistry, envs: EnvironmentRegistry, opts: RegistryCheck) {
+  const partial = opts.partial === true;
+  return {
+    // A broken app still has its name; the release data needs nothing else of it.
+    app: (app: string) => partial && !own(apps, app),
+    env: (env: string) => partial && (!own(envs, env) || isBroken(envs[env])),
+    region: (env: EnvironmentDefinition, region: string) => partial && !env.regionNames.includes(region),
+  };
 }
 
 /** True when `obj` has `key` as an own property (never the prototype: `__proto__` is just a name). */

@@ -6,7 +6,8 @@ import { hostForRegion } from './clusters';
 import { resolveWorkloads, WorkloadOverride } from './workloads';
 import { resolveVolumes, VolumeOverride } from './volumes';
 import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
-import { ConfigError, joinPath, throwAll } from './errors';
+import { Checker } from './check';
+import { ConfigError, configErrorsOf, joinPath, throwAll } from './errors';
 import { EscapeHatchSpec, layerEscapeHatch } from './escape-hatch';
 import { AppInstance, NotReleased } from './instance';
 import { PlatformDefinition } from './platform';
@@ -16,7 +17,7 @@ import { instanceName } from './layout';
 import { metricsVia } from './monitoring';
 import { prometheusOfRegions } from './control-plane';
 import { unknownApp } from './names';
-import { checkReleases } from './release-check';
+import { checkReleases, RegistryCheck } from './release-check';
 import { AnyReleases, ImageRelease } from './releases';
 import { AnySecrets, checkSecrets, SealedValue, secretTarget } from './secrets';
 import { InstanceSettings, mergeSettings, ResourceAmount } from './settings';
@@ -70,11 +71,9 @@ export interface ResolveResult {
  */
 export function resolve(input: ResolveInput): ResolveResult {
   const { platform, apps, envs } = input;
-  const releasesFile = input.releasesFile ?? 'envs/releases.ts';
-  checkReleases(input.releases, apps, envs, releasesFile);
+  checkReleaseData(input);
   const secrets = input.secrets ?? {};
   const secretsFile = input.secretsFile ?? 'envs/secrets.ts';
-  checkSecrets(secrets, apps, envs, secretsFile);
   const callers = checkCalls(apps);
   // The kube-prometheus-stack on each region's host decides how the apps' metrics are scraped (metricsVia).
   const prometheusOf = prometheusOfRegions(platform, envs, input.addons);
@@ -109,13 +108,25 @@ export function resolve(input: ResolveInput): ResolveResult {
       const instance = buildInstance(platform, apps, app, env, region, release, network, app.metrics ? prometheusOf(env.name, region) : undefined);
       return [withSecrets(instance, app, secrets[name]?.[env.name]?.[region], secretsFile)];
     } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      errors.push(e);
+      const found = configErrorsOf(e);
+      if (!found) throw e;
+      errors.push(...found);
       return [];
     }
   });
   throwAll(errors);
   return { instances, notReleased };
+}
+
+/**
+ * The checks of envs/releases.ts and envs/secrets.ts against the registries, both run: every mistake of the two
+ * files is reported in one run (ConfigErrors).
+ */
+export function checkReleaseData(input: Pick<ResolveInput, 'apps' | 'envs' | 'releases' | 'releasesFile' | 'secrets' | 'secretsFile'>, opts: RegistryCheck = {}): void {
+  const c = new Checker(undefined);
+  c.part(() => checkReleases(input.releases, input.apps, input.envs, input.releasesFile ?? 'envs/releases.ts', opts));
+  c.part(() => checkSecrets(input.secrets ?? {}, input.apps, input.envs, input.secretsFile ?? 'envs/secrets.ts', opts));
+  c.done();
 }
 
 function releaseFor(releases: AnyReleases, app: string, env: EnvironmentDefinition, region: string): ImageRelease | undefined {

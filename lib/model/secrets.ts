@@ -3,6 +3,7 @@ import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED } fro
 import { EnvironmentRegistry, RegionOf } from './environment';
 import { joinPath } from './errors';
 import { unknownApp, unknownEnvironment, unknownRegion } from './names';
+import { RegistryCheck, skipper } from './release-check';
 
 /** Sealed Secrets scope: what the ciphertext is bound to (the OAEP label). */
 export type SealScope = 'strict' | 'namespace-wide' | 'cluster-wide';
@@ -63,25 +64,30 @@ export function secretTarget(app: string): { readonly namespace: string; readonl
 }
 
 /** Structural check of envs/secrets.ts: known apps, envs and regions, valid keys and sealed values. */
-export function checkSecrets(secrets: AnySecrets, apps: AppRegistry, envs: EnvironmentRegistry, file: string): void {
+export function checkSecrets(secrets: AnySecrets, apps: AppRegistry, envs: EnvironmentRegistry, file: string, opts: RegistryCheck = {}): void {
   const c = new Checker(file);
   const root = c.object(secrets, 'secrets');
   const appNames = Object.keys(apps);
-  for (const [app, perEnv] of Object.entries(root)) {
+  const skip = skipper(apps, envs, opts);
+  // Each app, env, region and key on its own: every mistake of the file in one run.
+  for (const [app, perEnv] of Object.entries(root)) c.part(() => {
+    if (skip.app(app)) return;
     if (!apps[app]) {
       c.fail(app, unknownApp(app, appNames));
     }
-    if (perEnv === undefined) continue;
-    for (const [envName, perRegion] of Object.entries(c.object(perEnv, app))) {
+    if (perEnv === undefined) return;
+    for (const [envName, perRegion] of Object.entries(c.object(perEnv, app))) c.part(() => {
+      if (skip.env(envName)) return;
       const ep = joinPath(app, envName);
       const env = envs[envName];
       if (!env) c.fail(ep, unknownEnvironment(envName, Object.keys(envs)));
-      if (perRegion === undefined) continue;
-      for (const [region, values] of Object.entries(c.object(perRegion, ep))) {
+      if (perRegion === undefined) return;
+      for (const [region, values] of Object.entries(c.object(perRegion, ep))) c.part(() => {
+        if (skip.region(env, region)) return;
         const rp = joinPath(ep, region);
         if (!env.regionNames.includes(region)) c.fail(rp, unknownRegion(region, envName, env.regionNames));
-        if (values === undefined) continue;
-        for (const [key, value] of Object.entries(c.object(values, rp))) {
+        if (values === undefined) return;
+        for (const [key, value] of Object.entries(c.object(values, rp))) c.part(() => {
           const kp = joinPath(rp, key);
           if (!ENV_NAME.test(key)) c.fail(kp, `invalid secret key; allowed: environment variable names (${ENV_NAME_ALLOWED})`);
           const v = c.object(value, kp);
@@ -91,8 +97,9 @@ export function checkSecrets(secrets: AnySecrets, apps: AppRegistry, envs: Envir
           c.string(v.namespace, joinPath(kp, 'namespace'), { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
           c.string(v.name, joinPath(kp, 'name'), { pattern: /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, allowed: 'a Kubernetes object name' });
           c.string(v.cert, joinPath(kp, 'cert'), { pattern: FINGERPRINT, allowed: '"sha256:" followed by 64 lowercase hex characters' });
-        }
-      }
-    }
-  }
+        });
+      });
+    });
+  });
+  c.done();
 }

@@ -3,6 +3,7 @@ import {
   checkReleaseImage,
   checkReleasesShape,
   ConfigError,
+  ConfigErrors,
   EnvironmentDefinition,
   joinPath,
   releaseApp,
@@ -36,6 +37,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function asReleaseError(e: unknown, file: string, suffix = ''): unknown {
   if (e instanceof DataFileError) return new ReleaseError('unparseable', file, e.field, e.reason, e.line);
   if (e instanceof ConfigError) return ReleaseError.fromConfig(e, file, suffix);
+  // Several mistakes in the file: the first one as the refusal, the count after it (synth lists them all).
+  if (e instanceof ConfigErrors) return ReleaseError.fromConfig(e.errors[0], file, `${suffix} (+${e.errors.length - 1} more; npm run synth lists them all)`);
   return e;
 }
 

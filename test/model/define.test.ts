@@ -5,7 +5,7 @@
  * every error must name this file.
  */
 import {
-  ConfigError, defineApp, defineEnvironment, definePlatform, registerApps, registerEnvironments, TagPatterns,
+  ConfigError, ConfigErrors, defineApp, defineEnvironment, deferDefinitionErrors, definePlatform, isBroken, registerApps, registerEnvironments, TagPatterns,
 } from '../../lib/model';
 import { configError } from '../support/fixtures';
 
@@ -307,5 +307,45 @@ describe('definePlatform', () => {
   test('distPath must be a plain relative path (Argo CD skips hidden directories)', () => {
     expectAt(configError(() => definePlatform({ labelDomain: 'acme.io', gitops: { ...gitops, distPath: '../dist' } })), 'gitops.distPath', /must not contain/);
     expectAt(configError(() => definePlatform({ labelDomain: 'acme.io', gitops: { ...gitops, distPath: '/dist' } })), 'gitops.distPath', /relative path/);
+  });
+});
+
+describe('every mistake of a definition at once', () => {
+  const thrown = (fn: () => unknown): unknown => {
+    try {
+      fn();
+    } catch (e) {
+      return e;
+    }
+    throw new Error('nothing was thrown');
+  };
+
+  test('independent fields of an app are all reported, each with its field', () => {
+    const e = thrown(() => defineApp({ ...BASE_APP, port: 0, team: 'Platform', health: { liveness: 'healthz', readiness: '/readyz' } } as never));
+    expect(e).toBeInstanceOf(ConfigErrors);
+    expect((e as ConfigErrors).errors.map((x) => x.field)).toEqual(['team', 'port', 'health.liveness']);
+    expect((e as ConfigErrors).errors.every((x) => x.file === __filename)).toBe(true);
+  });
+
+  test('independent fields of an environment are all reported; an override of a broken region list is not checked against it', () => {
+    const e = thrown(() => defineEnvironment(apps, { ...BASE_ENV, regions: { US_East: {} }, sync: { automated: 'yes' }, apps: { echo: { regions: { 'us-east-1': { replicas: -1 } } } } } as never));
+    expect((e as ConfigErrors).errors.map((x) => x.field)).toEqual(['regions.US_East', 'sync.automated', 'apps.echo.regions.us-east-1.replicas']);
+  });
+
+  test('inside deferDefinitionErrors the definers keep their errors, return the definition marked broken, and loading goes on', () => {
+    const { value, thrown: stop, errors } = deferDefinitionErrors(() => {
+      const a = defineApp({ ...BASE_APP, port: 0 } as never);
+      const b = defineApp({ ...BASE_APP, name: 'book-shop', image: 'ghcr.io/acme/book-shop' });
+      const dup = defineApp({ ...BASE_APP, image: 'ghcr.io/acme/echo2' });
+      return { a, b, registry: registerApps(a, b, dup) };
+    });
+    expect(stop).toBeUndefined();
+    expect(errors.map((x) => x.field)).toEqual(['port', 'name']);
+    expect(errors[1].reason).toMatch(/app "echo" is defined twice/);
+    expect(isBroken(value!.a)).toBe(true);
+    expect(isBroken(value!.b)).toBe(false);
+    expect(Object.keys(value!.registry)).toEqual(['echo', 'book-shop']);
+    // Outside it, the same definition throws at once.
+    expect(() => defineApp({ ...BASE_APP, port: 0 } as never)).toThrow(ConfigError);
   });
 });
