@@ -9,6 +9,7 @@
 export { compactValue, deleteValue, setValue } from './edit';
 export { readTextFile, writeFileAtomic } from './io';
 export { DataFileError, readDataFile } from './read';
-export { renderString } from './style';
+export { render, renderString } from './style';
+export type { Style } from './style';
 export { addToRegistry } from './registry';
 export type { DataObject, DataValue, EditOptions, EditResult } from './read';
