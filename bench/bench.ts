@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { progressLine } from '../lib/cli/progress';
 
 const ROOT = path.resolve(__dirname, '..');
 const TIME = '/usr/bin/time';
@@ -46,7 +47,13 @@ function median(xs: number[]): number {
 
 function series(label: string, runs: number, fn: () => Run): Run {
   const results: Run[] = [];
-  for (let i = 0; i < runs; i++) results.push(fn());
+  // On a terminal, which measurement and run is going on (each takes seconds); nothing in CI or a log.
+  const progress = progressLine(process.stderr, 'bench');
+  for (let i = 0; i < runs; i++) {
+    progress.update(`${label}: run`, i + 1, runs);
+    results.push(fn());
+  }
+  progress.end();
   const wall = median(results.map((r) => r.wall));
   const rssMb = median(results.map((r) => r.rssMb));
   console.log(`${label}: wall ${wall.toFixed(2)} s (runs: ${results.map((r) => r.wall.toFixed(2)).join(', ')}), peak RSS ${rssMb.toFixed(0)} MB`);

@@ -4,6 +4,7 @@ import { ResolveInput } from '../model';
 import { diffTree, planSynth, SynthPlan, writeTree } from '../synth';
 import { fail, parseArgs, quietExit, writeJsonFailure } from './command';
 import { loadInputs } from './load';
+import { progressLine } from './progress';
 
 /** Loads the repository's inputs (apps, envs, platform, releases); errors thrown here are bad input too. */
 export type InputLoader = () => Promise<ResolveInput> | ResolveInput;
@@ -25,7 +26,7 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     .description('Synthesize apps/ and envs/ (with envs/releases.ts) into dist/: one YAML file per app instance.')
     .option('--check', 'render in memory and compare with the output directory; exit 1 listing stale, missing and extra files; write nothing')
     .option('-o, --outdir <dir>', 'output directory', process.env.CDK8S_OUTDIR || 'dist')
-    .option('-q, --quiet', 'print nothing but errors')
+    .option('-q, --quiet', 'print nothing but errors (and no progress line, which a terminal shows outside CI)')
     .option('--timings', 'print how long each phase took (start-up, load, resolve, render, validate, write) to stderr')
     .option('--json', 'print the result as one JSON object on stdout (on failure too: { ok: false, exit, error, ... }); human lines stay on stderr')
     .addHelpText('after', '\nExamples:\n  npm run synth\n  npm run synth -- --check\n  npm run synth -- --check --json\n');
@@ -41,7 +42,13 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
   try {
     input = await loadInputs(load);
     loaded = performance.now();
-    plan = planSynth(input);
+    // On a terminal, where the run is (rewritten in place, cleared before any output); nothing in CI or a log.
+    const progress = progressLine(err, 'synth', { quiet: opts.quiet || json });
+    try {
+      plan = planSynth(input, { progress: (phase, done, total) => progress.update(phase, done, total) });
+    } finally {
+      progress.end();
+    }
   } catch (e) {
     return fail({ out, err, json, outdir: path.relative(process.cwd(), path.resolve(opts.outdir)) || '.', gateLabel: 'synth' }, 1, e);
   }

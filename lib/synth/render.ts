@@ -35,6 +35,12 @@ export interface SynthPlan {
 }
 
 /** Milliseconds per phase of planSynth. */
+/** How {@link planSynth} reports. */
+export interface PlanOptions {
+  /** Called as the run moves on: `resolve`, then `render` per instance (`done` of `total`), then `validate`. @default none */
+  readonly progress?: (phase: 'resolve' | 'render' | 'validate', done?: number, total?: number) => void;
+}
+
 export interface SynthTimings {
   /** apps x envs x regions x releases -> instances. */
   readonly resolve: number;
@@ -72,13 +78,20 @@ function header(i: AppInstance): string {
 }
 
 /** Resolves the repository's apps and envs and renders every dist/ file, in memory. */
-export function planSynth(input: ResolveInput): SynthPlan {
+export function planSynth(input: ResolveInput, opts: PlanOptions = {}): SynthPlan {
   // cdk8s sorts object keys unless this is set; output must not depend on the caller's environment.
   delete process.env.CDK8S_DISABLE_SORT;
+  const progress = opts.progress ?? (() => undefined);
   const t0 = performance.now();
+  progress('resolve');
   const resolved = resolve(input);
   const t1 = performance.now();
-  const files = resolved.instances.map(renderInstance);
+  const total = resolved.instances.length;
+  const files = resolved.instances.map((instance, i) => {
+    const file = renderInstance(instance);
+    progress('render', i + 1, total);
+    return file;
+  });
   const controlPlane = planControlPlane(input.platform, input.envs as EnvironmentRegistry, resolved, input.addons);
   files.push(...renderControlPlane(controlPlane));
   files.push({ path: README_FILE, content: renderMatrix(resolved, input.envs as EnvironmentRegistry), objects: 0 });
@@ -86,6 +99,7 @@ export function planSynth(input: ResolveInput): SynthPlan {
 
   // The policy gate, over the whole object set, before anything is written.
   const t2 = performance.now();
+  progress('validate');
   const manifests = files.flatMap((f) => (f.docs ?? []).map((object, index) => ({ file: f.path, index, object: object as K8sObject })));
   // The repository's directories as Argo CD will list them once dist/ is committed (for the ApplicationSet checks).
   const directories = repoDirectories(input.platform.gitops.distPath, directoriesOf(files.map((f) => f.path)));
