@@ -9,6 +9,8 @@ export const echo = defineApp({
   port: 8080,
   portEnv: 'PORT',
   health: { liveness: '/healthz', readiness: '/readyz', startupSeconds: 30 },
+  // After each sync, besides /readyz: the echo answers a POST (the PostSync smoke test fails the sync otherwise).
+  smokeTest: { checks: [{ method: 'POST', path: '/echo', status: 200 }] },
   expose: true,
   config: {
     ECHO_MAX_BODY_BYTES: '65536',

@@ -12,6 +12,9 @@ export const platform = definePlatform({
   sso: { readersGroup: 'engineering', teamGroupPrefix: 'acme:', platformGroup: 'acme:platform' },
   ingressControllerNamespace: 'traefik',
   monitoringNamespace: 'monitoring',
+  // The apps' smoke tests run curl from our registry (prod pulls from ghcr.io/acme/ only): mirrored with
+  // `crane copy curlimages/curl:8.11.1 ghcr.io/acme/mirror/curl:8.11.1`, which keeps the digest.
+  smokeTestImage: 'ghcr.io/acme/mirror/curl:8.11.1@sha256:c1fe1679c34d9784c1b0d1e5f62ac0a79fca01fb6377cdd33e90473c6f9f9a69',
   // The host clusters, one per region; each env/region's vcluster runs on its region's host. The hub runs
   // Argo CD and reaches the other hosts with EKS IAM (awsAuthConfig): nothing here is a credential.
   hosts: {

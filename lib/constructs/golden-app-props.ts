@@ -2,6 +2,7 @@ import { DNS_LABEL, isPinnedImage } from '../model/check';
 import { SealScope } from '../model/secrets';
 import type { ExtraContainerSpec, VolumeSpec } from '../model/volumes';
 import type { GoldenAppWorkload } from './golden-app-workloads';
+import type { SmokeTestCheck } from './smoke-test';
 
 /**
  * The props of {@link GoldenApp} (./golden-app.ts): its own, small and typed, in the cdk8s-plus style, so
@@ -166,6 +167,11 @@ export interface GoldenAppProps {
   readonly sidecars?: { readonly [name: string]: ExtraContainerSpec };
   /** Workloads besides the web one, by name (a worker, a stateful set, a cron job, a job). @default none */
   readonly workloads?: { readonly [name: string]: GoldenAppWorkload };
+  /**
+   * A PostSync smoke test through the app's Service (./smoke-test.ts): its checks (the readiness path first, by
+   * convention) and its deadline. @default none
+   */
+  readonly smokeTest?: { readonly checks: readonly SmokeTestCheck[]; readonly timeoutSeconds: number; /** @default SMOKE_TEST_IMAGE */ readonly image?: string };
   /** Extra checksum inputs for the pod template (a change rolls the pods). @default {} */
   readonly checksums?: { readonly [name: string]: string };
 }

@@ -5,6 +5,7 @@ import { GOLDEN_APP_CONSTRUCTS as C } from './golden-app-kinds';
 import { checkGoldenAppProps, GOLDEN_APP_DEFAULTS as D, GoldenAppProps } from './golden-app-props';
 import { recommendedLabels, syncWave } from './labels';
 import { addWorkload, GoldenAppWorkload, SharedPod } from './golden-app-workloads';
+import { SmokeTest } from './smoke-test';
 import { pathsOverlap } from '../model/check';
 import type { ExtraContainerSpec } from '../model/volumes';
 import { GoldenAppContainer, GoldenAppVolume, restrictedContainer, sha256, stableJson } from './golden-app-pod';
@@ -112,7 +113,11 @@ export class GoldenApp extends Construct {
       spec: {
         type: 'ClusterIP',
         selector,
-        ports: [{ name: 'http', port: servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        ports: [
+          { name: 'http', port: servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },
+          // A metrics port of its own is served too (the smoke test asks it there).
+          ...(metrics && metrics.port !== props.port ? [{ name: 'metrics', port: metrics.port, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }] : []),
+        ],
       },
     });
 
@@ -251,6 +256,12 @@ export class GoldenApp extends Construct {
       metadata: meta(name),
       spec: { podSelector: { matchLabels: selector }, policyTypes: ['Ingress', 'Egress'], ingress: ingressRules, egress: egressRules },
     });
+    if (props.smokeTest) {
+      new SmokeTest(this, 'smoke-test', {
+        name, namespace, instance, labels, appSelector: selector, dnsEgress: egressRules[0], runAsUser, ...props.smokeTest,
+        ports: { http: { service: servicePort, container: props.port }, ...(metrics && metrics.port !== props.port ? { metrics: { service: metrics.port, container: metrics.port } } : {}) },
+      });
+    }
     (this as { shared: SharedPod }).shared = {
       // The checksums only: the scrape annotations are the web pods' (the other workloads serve no metrics port).
       name, namespace, instance, labels, image: props.image, runAsUser, podAnnotations: { ...checksums }, envFrom, egress: egressRules,

@@ -3,6 +3,7 @@ import type { Declared, ExtraObject, ObjectPatch } from './escape-hatch';
 import type { MetricsVia } from './monitoring';
 import { GatewayRef } from './routes';
 import { SealScope } from './secrets';
+import type { ResolvedSmokeTest } from './smoke-test';
 import { ResolvedWorkload } from './workloads';
 import { ExtraContainerSpec, VolumeSpec } from './volumes';
 
@@ -95,6 +96,8 @@ export interface AppInstance {
     /** The 5xx ratio alert, when the app declares its request counter (defaults filled in). */
     readonly errorRatio?: { readonly metric: string; readonly statusLabel: string; readonly threshold: number };
   };
+  /** The PostSync smoke test, unless switched off (lib/model/smoke-test.ts). */
+  readonly smokeTest?: ResolvedSmokeTest;
   readonly spreadAcrossZones: boolean;
   readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
   /** Secret keys the app declares it needs (each must have a sealed value). */

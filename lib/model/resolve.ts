@@ -21,6 +21,7 @@ import { checkReleases, RegistryCheck } from './release-check';
 import { AnyReleases, ImageRelease } from './releases';
 import { AnySecrets, checkSecrets, SealedValue, secretTarget } from './secrets';
 import { InstanceSettings, mergeSettings, ResourceAmount } from './settings';
+import { resolveSmokeTest } from './smoke-test';
 
 /** The golden defaults: the first layer, under the app spec. */
 export const GOLDEN_DEFAULTS: InstanceSettings = Object.freeze({
@@ -276,6 +277,8 @@ function buildInstance(
     };
   }
 
+  const smokeTest = resolveSmokeTest(s.smokeTest, app.health.readiness, metrics, app.port, platform.smokeTestImage);
+
   const image = {
     repository: app.image,
     tag: release.tag,
@@ -317,6 +320,7 @@ function buildInstance(
       ...(databaseNetwork ? { database: databaseNetwork } : {}),
     },
     ...(metrics ? { metrics } : {}),
+    ...(smokeTest ? { smokeTest } : {}),
     spreadAcrossZones: s.spreadAcrossZones ?? false,
     sync: { automated: env.sync.automated, prune: env.sync.prune ?? true, selfHeal: env.sync.selfHeal ?? true },
     secrets: [...(app.secrets ?? [])],
@@ -340,8 +344,8 @@ function buildInstance(
 }
 
 function pickSettings(app: AppDefinition): InstanceSettings {
-  const { replicas, resources, autoscaling, logLevel, featureFlags, config, spreadAcrossZones, expose } = app;
-  return { replicas, resources, autoscaling, logLevel, featureFlags, config, spreadAcrossZones, expose };
+  const { replicas, resources, autoscaling, logLevel, featureFlags, config, spreadAcrossZones, expose, smokeTest } = app;
+  return { replicas, resources, autoscaling, logLevel, featureFlags, config, spreadAcrossZones, expose, smokeTest };
 }
 
 /**

@@ -2,6 +2,7 @@ import { Checker, CONFIG_KEY, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME } from './c
 import { joinPath } from './errors';
 import { CPU_ALLOWED, MEMORY_ALLOWED, parseCpu, parseMemory } from './quantity';
 import { ROUTE_KINDS, RouteKind } from './routes';
+import { checkSmokeTest, mergeSmokeTest, SmokeTestSpec } from './smoke-test';
 
 /** A CPU or memory amount: one quantity (request = limit) or a request and a limit. */
 export type ResourceAmount = string | { readonly request: string; readonly limit: string };
@@ -74,10 +75,15 @@ export interface InstanceSettings {
   readonly spreadAcrossZones?: boolean;
   /** Public exposure through an Ingress or an HTTPRoute (the env's `ingress.kind`); `false` keeps the app internal. */
   readonly expose?: ExposeSpec | boolean;
+  /**
+   * The PostSync smoke test (its timeout, the app's HTTP checks); `false` switches it off, e.g. in an env's profile.
+   * @default on: the readiness path, and the metrics endpoint when the app serves metrics, within 120 s
+   */
+  readonly smokeTest?: SmokeTestSpec | boolean;
 }
 
 export const SETTINGS_KEYS = [
-  'replicas', 'resources', 'autoscaling', 'logLevel', 'featureFlags', 'config', 'spreadAcrossZones', 'expose',
+  'replicas', 'resources', 'autoscaling', 'logLevel', 'featureFlags', 'config', 'spreadAcrossZones', 'expose', 'smokeTest',
 ] as const;
 
 /** Config keys the golden app sets itself; user config may not shadow them. */
@@ -127,6 +133,7 @@ export function checkSettings(c: Checker, obj: Record<string, unknown>, path: st
     c.optionalString(e.subdomain, joinPath(p, 'subdomain'), { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
     c.optionalString(e.path, joinPath(p, 'path'), { pattern: /^\/[A-Za-z0-9/._~-]*$/, allowed: 'an absolute URL path such as "/" or "/api"' });
   }
+  if (obj.smokeTest !== undefined) checkSmokeTest(c, obj.smokeTest, joinPath(path, 'smokeTest'));
 }
 
 /** A container's `{ cpu, memory }` (both required, request = limit), e.g. a workload's or a sidecar's. */
@@ -180,6 +187,7 @@ export function mergeSettings(...layers: (InstanceSettings | undefined)[]): Inst
       else if (layer.expose === true) out.expose = typeof out.expose === 'object' ? out.expose : true;
       else out.expose = { ...(typeof out.expose === 'object' ? out.expose : {}), ...layer.expose };
     }
+    if (layer.smokeTest !== undefined) out.smokeTest = mergeSmokeTest(out.smokeTest, layer.smokeTest);
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, pathsOverlap } from './check';
 import { joinPath } from './errors';
 import { STORAGE_ALLOWED, STORAGE_SIZE } from './quantity';
 import { checkCpuMemory } from './settings';
+import { SMOKE_TEST_NAME } from './smoke-test';
 
 /**
  * An app's workloads besides its web one (pure): a queue `worker` (a Deployment without a Service), a
@@ -166,6 +167,7 @@ export function checkWorkloads(c: Checker, value: unknown, path: string): void {
     const p = joinPath(path, name);
     c.string(name, p, { pattern: DNS_LABEL, allowed: `a workload name of ${DNS_LABEL_ALLOWED}` });
     if (name === 'web') c.fail(p, '"web" is the app itself (its port, health and expose); name this workload otherwise');
+    if (name === SMOKE_TEST_NAME) c.fail(p, `"${SMOKE_TEST_NAME}" is the app's smoke test (smokeTest); name this workload otherwise`);
     const w = c.object(raw, p);
     const kind = c.oneOf(w.kind, joinPath(p, 'kind'), WORKLOAD_KINDS);
     c.keys(w, p, KEYS[kind]);

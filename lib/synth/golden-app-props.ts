@@ -52,5 +52,6 @@ export function goldenAppPropsOf(i: AppInstance): GoldenAppProps {
     ...(i.sidecars.length > 0 ? { sidecars: Object.fromEntries(i.sidecars.map(({ name, ...c }) => [name, c])) } : {}),
     ...(i.initContainers.length > 0 ? { initContainers: Object.fromEntries(i.initContainers.map(({ name, ...c }) => [name, c])) } : {}),
     ...(i.workloads.length > 0 ? { workloads: Object.fromEntries(i.workloads.map(({ name, ...w }) => [name, w])) } : {}),
+    ...(i.smokeTest ? { smokeTest: { checks: i.smokeTest.checks, timeoutSeconds: i.smokeTest.timeoutSeconds, image: i.smokeTest.image } } : {}),
   };
 }

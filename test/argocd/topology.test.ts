@@ -157,7 +157,8 @@ describe('bad topology in envs/platform.ts: one line naming the file and the fie
   });
 
   test('no hosts declared: one implicit hub runs every vcluster (in-cluster); the example then claims its prod hostnames twice on one controller', () => {
-    const platform = definePlatform(base);
+    // The example's registry mirror of the smoke-test image (prod pulls from ghcr.io/acme/ only).
+    const platform = definePlatform({ ...base, smokeTestImage: exampleInput.platform.smokeTestImage });
     const clusters = planClusters(platform, exampleInput.envs);
     expect(clusters.hosts.map((h) => h.name)).toEqual(['hub']);
     expect(clusters.vclusters.find((v) => v.name === 'prod-eu-west-1')?.host).toBe('hub');

@@ -146,3 +146,36 @@ describe('the policies follow the values keys of the chart', () => {
     expect(cp.egress).toContainEqual(rule);
   });
 });
+
+describe('the PostSync smoke tests (lib/constructs/smoke-test.ts), under the syncer translation', () => {
+  /** Each app's smoke-test pod, as the syncer places it on the host, from the Job's pod template. */
+  const smoke = apps.map((a) => {
+    const { env, region, app } = a.instance;
+    const job = docs(`apps/${env}/${region}/${app}/${app}.yaml`).find((o) => o.kind === 'Job' && o.metadata.annotations?.['argocd.argoproj.io/hook'] === 'PostSync');
+    const vns = namespace(a.instance.namespace);
+    return { app: a, job, pod: syncPod(vc, vns, `${app}-smoke-test`, job.spec.template.metadata.labels, nextIp()) };
+  });
+
+  test('every app has one, a PostSync hook Job', () => {
+    expect(smoke.map((s) => [s.app.instance.app, s.job?.metadata.name])).toEqual(apps.map((a) => [a.instance.app, `${a.instance.app}-smoke-test`]));
+  });
+
+  test('a smoke test reaches its own app on the checked port and resolves names; nothing else', () => {
+    for (const s of smoke) {
+      const port = s.app.instance.port;
+      expect([s.app.instance.app, allowed(policies, s.pod, s.app.pod, port), allowed(policies, s.pod, coredns, 1053, 'UDP')]).toEqual([s.app.instance.app, true, true]);
+      expect(allowed(policies, s.pod, s.app.pod, port + 1)).toBe(false);
+      for (const b of apps) if (b !== s.app) expect([s.app.instance.app, b.instance.app, allowed(policies, s.pod, b.pod, b.instance.port)]).toEqual([s.app.instance.app, b.instance.app, false]);
+      expect(allowed(policies, s.pod, internet, 443)).toBe(false);
+      expect(allowed(policies, s.pod, hostDns, 53, 'UDP')).toBe(false);
+    }
+  });
+
+  test('the app accepts its own smoke test only: another app\'s smoke test and the host stay out', () => {
+    for (const s of smoke) {
+      for (const b of apps) if (b !== s.app) expect(allowed(policies, s.pod, b.pod, b.instance.port)).toBe(false);
+      expect(allowed(policies, stranger, s.app.pod, s.app.instance.port)).toBe(false);
+      expect(allowed(policies, s.app.pod, s.pod, s.app.instance.port)).toBe(false);
+    }
+  });
+});

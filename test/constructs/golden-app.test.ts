@@ -53,8 +53,9 @@ function inst(env: string, region: string, name: string): AppInstance {
 }
 
 const synthCache = new Map<AppInstance, K8sObject[]>();
+/** The golden app's own objects; its PostSync smoke test (own name, labels and policies) is tested in smoke-test.test.ts. */
 function objectsOf(i: AppInstance): K8sObject[] {
-  if (!synthCache.has(i)) synthCache.set(i, synthInstance(i));
+  if (!synthCache.has(i)) synthCache.set(i, synthInstance({ ...i, smokeTest: undefined }));
   return synthCache.get(i)!;
 }
 
@@ -236,7 +237,8 @@ describe('Service', () => {
     expect(shop.spec.type).toBe('ClusterIP');
     expect(shop.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
     const catalog = oneOf(objectsOf(inst('prod', 'us-east-1', 'catalog')), 'Service');
-    expect(catalog.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
+    // Its metrics port of its own is served too (the smoke test asks it there).
+    expect(catalog.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }, { name: 'metrics', port: 9100, targetPort: 'metrics', protocol: 'TCP' }]);
     expect(container(objectsOf(inst('prod', 'us-east-1', 'catalog'))).ports).toContainEqual({ name: 'http', containerPort: 9090, protocol: 'TCP' });
   });
 });

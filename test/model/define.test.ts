@@ -5,7 +5,7 @@
  * every error must name this file.
  */
 import {
-  ConfigError, ConfigErrors, defineApp, defineEnvironment, deferDefinitionErrors, definePlatform, isBroken, registerApps, registerEnvironments, TagPatterns,
+  ConfigError, ConfigErrors, defineApp, defineEnvironment, deferDefinitionErrors, definePlatform, isBroken, registerApps, registerEnvironments, SMOKE_TEST_IMAGE, TagPatterns,
 } from '../../lib/model';
 import { configError } from '../support/fixtures';
 
@@ -275,7 +275,9 @@ describe('definePlatform', () => {
       monitoringNamespace: 'monitoring',
       managedBy: 'typed-gitops',
       hosts: [],
+      smokeTestImage: SMOKE_TEST_IMAGE,
     });
+    expect(SMOKE_TEST_IMAGE).toMatch(/^curlimages\/curl:8\.11\.1@sha256:[0-9a-f]{64}$/);
     expect(definePlatform({ labelDomain: 'acme.io', gitops, monitoringNamespace: 'prometheus' }).monitoringNamespace).toBe('prometheus');
   });
 

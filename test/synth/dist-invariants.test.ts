@@ -37,9 +37,13 @@ const podTemplates = all.flatMap(({ file, o }) => {
 test('there is one file per instance and every object parses', () => {
   expect(files).toHaveLength(plan.resolved.instances.length);
   expect(all.length).toBe(plan.files.filter((f) => f.path.startsWith('apps/')).reduce((n, f) => n + f.objects, 0));
-  // One web Deployment per instance (named after the app), and one object per other workload.
+  // One web Deployment per instance (named after the app), one object per other workload, and one smoke-test Job per
+  // instance that has its smoke test on.
   expect(all.filter(({ file, o }) => o.kind === 'Deployment' && o.metadata.name === appOf(file))).toHaveLength(plan.resolved.instances.length);
-  const workloads = plan.resolved.instances.flatMap((i) => i.workloads.map((w) => `${i.env}/${i.region}/${i.app}-${w.name} ${w.kind}`)).sort();
+  const workloads = plan.resolved.instances.flatMap((i) => [
+    ...i.workloads.map((w) => `${i.env}/${i.region}/${i.app}-${w.name} ${w.kind}`),
+    ...(i.smokeTest ? [`${i.env}/${i.region}/${i.app}-smoke-test job`] : []),
+  ]).sort();
   const kindOf: Record<string, string> = { Deployment: 'worker', StatefulSet: 'stateful', CronJob: 'cron', Job: 'job' };
   expect(all.filter(({ file, o }) => kindOf[o.kind] && o.metadata.name !== appOf(file))
     .map(({ file, o }) => `${file.split('/').slice(1, 3).join('/')}/${o.metadata.labels!['app.kubernetes.io/name']} ${kindOf[o.kind]}`).sort()).toEqual(workloads);

@@ -39,7 +39,7 @@ describe('the example', () => {
     expect(policy.metadata.namespace).toBe('book-shop');
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'book-shop');
     expect(policy.metadata.labels).toEqual(deployment.metadata.labels);
-    expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).toEqual(['default-deny', 'book-shop', 'book-shop-mailer', 'book-shop-reindex', 'book-shop-load-test']);
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).toEqual(['default-deny', 'book-shop', 'book-shop-smoke-test', 'book-shop-from-smoke-test', 'book-shop-mailer', 'book-shop-reindex', 'book-shop-load-test']);
     expect(policy.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'load-test' } } }]);
   });
 
@@ -121,7 +121,7 @@ describe('patches', () => {
     expect(byName.reason).toBe('matches no object of svc in dev/us-east-1: no Deployment named "svc-worker" (its Deployment objects: svc, svc-queue)');
     // An HPA exists only where the app autoscales; the host-side objects (HTTPRoute, monitors, database claims) are not the instance's.
     const byKind = configError(() => synth({ patches: [{ target: { kind: 'HorizontalPodAutoscaler' }, ops: [{ op: 'remove', path: '/spec/minReplicas' }] }] }));
-    expect([byKind.field, byKind.reason]).toEqual(['patches[0].target', expect.stringMatching(/^matches no object of svc in dev\/us-east-1: no HorizontalPodAutoscaler \(its kinds: ConfigMap, Deployment, Namespace, NetworkPolicy, Service, ServiceAccount\)$/)]);
+    expect([byKind.field, byKind.reason]).toEqual(['patches[0].target', expect.stringMatching(/^matches no object of svc in dev\/us-east-1: no HorizontalPodAutoscaler \(its kinds: ConfigMap, Deployment, Job, Namespace, NetworkPolicy, Service, ServiceAccount\)$/)]);
   });
 
   test('an op that does not apply fails, naming the op\'s field, the object and the instance (here: the path an earlier op removed)', () => {
