@@ -38,3 +38,4 @@ export * from './volumes';
 export * from './json-patch';
 export * from './escape-hatch';
 export * from './placement';
+export * from './promotion';
