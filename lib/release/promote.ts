@@ -100,8 +100,11 @@ function checkOrder(ctx: ReleaseContext, data: ReleasesData, app: string, from: 
  * allowed when every env in between already runs the digest; anything else needs `skipOrder` with
  * a `reason`. Refuses with 'no-entry' when the source has no release, 'bad-input' when the order
  * is broken, the target's policy rejects the tag (suggesting `--tag vX.Y.Z`) or requires a digest
- * the source lacks, 'held' when the app is held in the target (unless `force`). Promoting to the
- * value already there is a no-op with a note.
+ * the source lacks, 'held' when the app is held in the target (unless `force`), 'gated' when the
+ * promotion gate of the source (or of an env in between that the order relied on) refuses
+ * (lib/release/gate.ts; `force` with a `reason` overrides it, returned as `gateOverridden`).
+ * Into an env that rolls out region by region, one region is written per call (lib/release/rollout.ts).
+ * Promoting to the value already there is a no-op with a note.
  *
  * @throws ReleaseError; nothing is returned half-applied.
  */
