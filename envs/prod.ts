@@ -19,6 +19,8 @@ export const prod = defineEnvironment(apps, {
     spreadAcrossZones: true,
   },
   sync: { automated: false },
+  // Promotions roll out region by region, us-east-1 first (the order of regions): `release promote ... --next-region`.
+  promotion: { regionByRegion: true },
   // Ingresses by default (class traefik, certificates from cert-manager per Ingress); apps whose override says
   // `expose: { kind: 'gateway' }` get an HTTPRoute on the hosts' Gateway instead, whose listener websecure
   // terminates TLS (envs/addons.ts).

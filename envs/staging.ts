@@ -12,6 +12,9 @@ export const staging = defineEnvironment(apps, {
     logLevel: 'info',
   },
   sync: { automated: false },
+  // Promotions out of staging (to prod) need its Argo CD Applications Healthy and Synced at the image, and an hour
+  // of it running here (release promote; lib/release/gate.ts).
+  promotion: { requireHealthy: true, soak: '1h' },
   ingress: { domain: 'staging.acme.io', className: 'traefik', clusterIssuer: 'letsencrypt' },
   tags: { allow: [TagPatterns.gitSha, TagPatterns.snapshot] },
   // Databases: burstable classes, one zone, a week of backups, deleted with their claim (pre-production data).

@@ -8,7 +8,10 @@ import {
   applyBumps, applyHold, applyPromotion, applyRollback, applyUnhold, EditResult, formatStatusTable, readReleases,
   ReleaseContext, ReleaseError, releaseStatus,
 } from '../release';
-import { commitPaths, dirtyPaths, fileHistory, GitError, isGitRepo, pushWithRetry, releaser, unpushedCommits } from '../release/git';
+import { DEFAULT_STATUS_FILE, readStatusFile, StatusFile } from '../release/argocd-status';
+import type { GateEvidence } from '../release/gate';
+import { commitPaths, dirtyPaths, fileAt, fileHistory, GitError, isGitRepo, pushWithRetry, releaser, unpushedCommits } from '../release/git';
+import type { HistoryVersion } from '../release/rollback';
 import { releaseCommitMessage } from '../release/message';
 import { diffTree, planSynth, writeTree } from '../synth';
 import { commanderExit, fail, JsonFailure, quietExit, TextSink } from './command';
@@ -55,7 +58,7 @@ function addCommon(cmd: Command, mutating = true): Command {
     .option('--dry-run', 'print the releases.ts diff and the dist/ files that would change; write nothing')
     .option('--commit', 're-synthesize dist/ and commit releases.ts + dist/ with a structured message')
     .option('--push', 'commit and push; when the push is rejected, re-apply the change on the new main and retry')
-    .option('--force', 'apply even if the app/env is held')
+    .option('--force', 'apply even if the app/env is held (promote: with --reason, also past a refusing promotion gate)')
     .option('--source-commit <sha>', 'app repository commit that built the image (Source-Commit trailer)')
     .option('--run-url <url>', 'CI run URL (Run-Url trailer)')
     .option('--by <name>', 'who releases (default: $GITHUB_ACTOR, git user.name, $USER)')
@@ -156,7 +159,10 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
           ? `hold set on ${res.changes[0]?.app} ${res.changes[0]?.env}`
           : kind === 'hold' ? `hold ${t?.env}: ${(opts as CommonOptions & { reason?: string }).reason ?? ''}`
             : kind === 'unhold' ? `unhold ${t?.env}` : undefined;
-        const prov = { sourceCommit: opts.sourceCommit, runUrl: opts.runUrl, by, ...(res.skippedOrder ? { skipOrderReason: res.skippedOrder } : {}) };
+        const prov = {
+          sourceCommit: opts.sourceCommit, runUrl: opts.runUrl, by,
+          ...(res.skippedOrder ? { skipOrderReason: res.skippedOrder } : {}), ...(res.gateOverridden ? { gateOverrideReason: res.gateOverridden } : {}),
+        };
         const message = releaseCommitMessage(kind, res.changes, prov, holdNote, kind === 'hold' || kind === 'unhold' ? t : undefined);
         commit = commitPaths(cwd, [paths.releasesFile, paths.dist], message);
         if (!opts.json && commit) out.write(`committed ${commit.slice(0, 12)}: ${message.split('\n')[0]}\n`);
@@ -177,6 +183,29 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
     }
   };
 
+  /**
+   * What the promotion gate reads (lib/release/gate.ts), each read once and only when a gated env asks:
+   * the Argo CD status file, releases.ts at a commit, the history of releases.ts (with commit times).
+   */
+  const gateEvidence = (statusFile: string): GateEvidence => {
+    let status: StatusFile | undefined | null = null;
+    let history: HistoryVersion[] | undefined;
+    const needGit = () => {
+      if (!isGitRepo(cwd)) throw new UsageError(`the promotion gate reads the git history of ${paths.releasesFile}: run promote in the git repository`);
+    };
+    return {
+      statusFile,
+      status: () => {
+        const file = path.resolve(cwd, statusFile);
+        if (status === null) status = fs.existsSync(file) ? readStatusFile(readTextFile(file), statusFile) : undefined;
+        return status;
+      },
+      releasesAt: (commit) => (needGit(), fileAt(cwd, commit, paths.releasesFile)),
+      history: () => (needGit(), (history ??= fileHistory(cwd, paths.releasesFile))),
+      now,
+    };
+  };
+
   const program = new Command('release')
     .description('Move images between environments by editing envs/releases.ts (through the TypeScript AST), re-synthesizing dist/, and committing.')
     .addHelpText('after', [
@@ -188,6 +217,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
       '  npm run release -- promote echo --from dev --to staging --commit',
       '  npm run release -- promote echo --from staging --to prod --tag v1.3.0 --commit',
       '  npm run release -- promote echo --from dev --to prod --tag v1.3.0 --skip-order --reason "hotfix, approved in INC-42" --commit',
+      '  npm run release -- promote echo --from staging --to prod --tag v1.3.0 --next-region --commit   # prod rolls out region by region',
       '  npm run release -- rollback echo prod --dry-run',
       '  npm run release -- rollback echo prod --to v1.2.0 --commit',
       '  npm run release -- status',
@@ -219,12 +249,33 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
     .requiredOption('--to <env>', 'target environment: the env after --from in envs/index.ts (or a later one that the envs in between already run the digest in)')
     .option('--region <region>', 'promote one region\'s entry')
     .option('--tag <tag>', 're-tag the same digest for the target (e.g. v1.3.0 for prod)')
+    .option('--next-region', 'a target that rolls out region by region (promotion.regionByRegion): give the image to the next region that does not run it yet')
+    .option('--status <file>', 'Argo CD status file for the promotion gate of a source env with promotion.requireHealthy: JSON of `argocd app get <name> -o json` (one Application, an array of them, or a list with items)', DEFAULT_STATUS_FILE)
     .option('--skip-order', 'promote out of the env order (needs --reason)')
-    .option('--reason <text>', 'why the env order is skipped (recorded as the Skip-Order-Reason trailer)')
-    .action((apps: string[], opts: CommonOptions & { from: string; to: string; region?: string; tag?: string }) => {
+    .option('--reason <text>', 'why the env order is skipped (--skip-order) or the promotion gate overridden (--force); recorded as the Skip-Order-Reason / Gate-Override-Reason trailer')
+    .addHelpText('after', [
+      '',
+      'Promotion gate: a source env with `promotion: { requireHealthy: true }` needs each of its Argo CD Applications',
+      'of the app (<env>-<region>-<app>) Healthy and Synced, at a commit where envs/releases.ts gives that region the',
+      'promoted image, as the --status file says; with `soak: \'1h\'` the image must have been in the source entry that',
+      'long (from its commit). --force --reason "..." overrides a refusal (Gate-Override-Reason trailer).',
+      'Region by region: a target with `promotion: { regionByRegion: true }` gets the image in its first region (in the',
+      'order of its regions); --next-region moves on; when every region runs it, the env-level entry takes it.',
+      '',
+      'Examples:',
+      '  argocd app get staging-us-east-1-echo -o json > .argocd-status.json',
+      '  npm run release -- promote echo --from staging --to prod --tag v1.3.0 --commit                 # gate, then prod/us-east-1',
+      '  npm run release -- promote echo --from staging --to prod --tag v1.3.0 --next-region --commit   # then eu-west-1',
+      '  argocd app list -o json > "$RUNNER_TEMP/argocd.json"',
+      '  npm run release -- promote echo --from staging --to prod --tag v1.3.0 --status "$RUNNER_TEMP/argocd.json" --commit',
+      '  npm run release -- promote echo --from staging --to prod --tag v1.3.0 --force --reason "INC-42: staging probe flaky" --commit',
+      '',
+    ].join('\n'))
+    .action((apps: string[], opts: CommonOptions & { from: string; to: string; region?: string; tag?: string; nextRegion?: boolean; status: string }) => {
       run('promote', opts, (text, ctx) => applyPromotion(text, ctx, {
         apps, from: opts.from, to: opts.to, region: opts.region, tag: opts.tag, force: opts.force,
         ...(opts.skipOrder ? { skipOrder: true } : {}), ...(opts.reason !== undefined ? { reason: opts.reason } : {}),
+        ...(opts.nextRegion ? { nextRegion: true } : {}), gate: gateEvidence(opts.status),
       }));
     });
 

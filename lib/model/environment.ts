@@ -4,6 +4,7 @@ import { checkDatabaseProfile, DatabaseProfile } from './database';
 import { checkEscapeHatch, ESCAPE_HATCH_KEYS, EscapeHatchSpec } from './escape-hatch';
 import { callerFile, definitionCheck, joinPath } from './errors';
 import { unknownApp, unknownRegion } from './names';
+import { checkPromotionSpec, PromotionSpec } from './promotion';
 import { checkGatewaySpec, GatewaySpec, ROUTE_KINDS, RouteKind } from './routes';
 import { checkSettings, InstanceSettings, LogLevel, ResourcesSpec, SETTINGS_KEYS } from './settings';
 import { TagPolicy } from './tag-policy';
@@ -118,6 +119,8 @@ export interface EnvironmentSpec<Apps extends AppRegistry, N extends string, R e
    * Required once an app with a `database` is deployed here.
    */
   readonly database?: DatabaseProfile;
+  /** How promotions leave this env (health gate, soak) and enter it (region by region): lib/model/promotion.ts. */
+  readonly promotion?: PromotionSpec;
   /** Per-app overrides (keys must be registered apps). */
   readonly apps?: { readonly [A in keyof Apps]?: AppOverride<NoInfer<R>> };
 }
@@ -127,7 +130,7 @@ export type EnvironmentDefinition<N extends string = string, R extends string = 
   EnvironmentSpec<AppRegistry, N, R>
 > & { readonly regionNames: readonly R[] };
 
-const ENV_KEYS = ['name', 'description', 'regions', 'profile', 'sync', 'ingress', 'tags', 'registries', 'vcluster', 'database', 'apps'] as const;
+const ENV_KEYS = ['name', 'description', 'regions', 'profile', 'sync', 'ingress', 'tags', 'registries', 'vcluster', 'database', 'promotion', 'apps'] as const;
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const DOMAIN_ALLOWED = 'a DNS domain such as "dev.example.com"';
 
@@ -215,6 +218,7 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
     if (v.values !== undefined) c.object(v.values, 'vcluster.values');
   });
   if (s.database !== undefined) c.part(() => checkDatabaseProfile(c, s.database, 'database'));
+  if (s.promotion !== undefined) c.part(() => checkPromotionSpec(c, s.promotion, 'promotion'));
   if (s.apps !== undefined) c.part(() => {
     const overrides = c.object(s.apps, 'apps');
     const known = Object.keys(apps);

@@ -39,3 +39,4 @@ export * from './json-patch';
 export * from './escape-hatch';
 export * from './placement';
 export * from './smoke-test';
+export * from './promotion';

@@ -139,6 +139,16 @@ export function sameImage(a: ImageRef | undefined, b: ImageRef | undefined): boo
   return a?.tag === b?.tag && a?.digest === b?.digest;
 }
 
+/** The same build: the same digest when both have one, else the same tag. */
+export function sameBuild(a: ImageRef, b: ImageRef): boolean {
+  return a.digest !== undefined && b.digest !== undefined ? a.digest === b.digest : a.tag === b.tag;
+}
+
+/** A commit for messages: its first 7 hex characters. */
+export function shortCommit(commit: string): string {
+  return commit.slice(0, 7);
+}
+
 /** `app env` or `app env/region`, for notes. */
 export function where(app: string, env: string, region?: string): string {
   return `${app} ${env}${region !== undefined ? `/${region}` : ''}`;

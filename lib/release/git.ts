@@ -40,12 +40,13 @@ export function dirtyPaths(cwd: string): string[] {
  * input of `release rollback`; `file` is relative to `cwd`. Each version carries its commit's trailers and, for a `git revert`,
  * the commit it reverts (see parseCommitMessage). Two git processes whatever the depth: one
  * `git log` for the commits and messages, one `git cat-file --batch` for the file's contents.
- * Commits that deleted the file are left out (there is no version to restore).
+ * Commits that deleted the file are left out (there is no version to restore). Each version carries
+ * its commit's committer date (`time`, seconds), from which the promotion soak counts.
  */
 export function fileHistory(cwd: string, file: string, limit = 200): HistoryVersion[] {
-  const log = git(cwd, ['log', '-z', `-n${limit}`, '--format=%H%x00%B', '--', file]).split('\0');
-  const commits: { commit: string; message: string }[] = [];
-  for (let i = 0; i + 1 < log.length; i += 2) commits.push({ commit: log[i].trim(), message: log[i + 1] });
+  const log = git(cwd, ['log', '-z', `-n${limit}`, '--format=%H%x00%ct%x00%B', '--', file]).split('\0');
+  const commits: { commit: string; time: number; message: string }[] = [];
+  for (let i = 0; i + 2 < log.length; i += 3) commits.push({ commit: log[i].trim(), time: Number(log[i + 1]), message: log[i + 2] });
   if (commits.length === 0) return [];
   const rel = `./${file}`; // relative to cwd, as for git log
   const r = spawnSync('git', ['cat-file', '--batch'], { cwd, input: commits.map((c) => `${c.commit}:${rel}\n`).join(''), maxBuffer: 1024 * 1024 * 1024 });
@@ -63,9 +64,20 @@ export function fileHistory(cwd: string, file: string, limit = 200): HistoryVers
     const text = out.subarray(pos, pos + size).toString('utf8');
     pos += size + 1;
     const parsed = parseCommitMessage(c.message);
-    versions.push({ commit: c.commit, text, trailers: parsed.trailers, ...(parsed.reverts ? { reverts: parsed.reverts } : {}) });
+    versions.push({ commit: c.commit, time: c.time, text, trailers: parsed.trailers, ...(parsed.reverts ? { reverts: parsed.reverts } : {}) });
   }
   return versions;
+}
+
+/**
+ * The text of `file` (relative to `cwd`) at `commit`, or undefined when the commit is not in this
+ * repository or has no such file. `commit` must be a hex object name (never an option or a ref
+ * expression: it comes from a status file).
+ */
+export function fileAt(cwd: string, commit: string, file: string): string | undefined {
+  if (!/^[0-9a-f]{4,64}$/.test(commit)) return undefined;
+  const r = spawnSync('git', ['cat-file', 'blob', `${commit}:./${file}`], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return r.status === 0 ? r.stdout : undefined;
 }
 
 /**

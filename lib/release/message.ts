@@ -12,6 +12,8 @@ export interface Provenance {
   readonly by?: string;
   /** Why a promotion left the env order (`promote --skip-order --reason`). */
   readonly skipOrderReason?: string;
+  /** Why a promotion overrode the promotion gate (`promote --force --reason`). */
+  readonly gateOverrideReason?: string;
 }
 
 /** Trailer keys the release commits write; history is read back through them (see parseCommitMessage). */
@@ -23,6 +25,7 @@ export const TRAILER = {
   /** One per image a rollback replaced: `<app> <env>[/<region>] <tag>[@<digest>]`. */
   rolledBackFrom: 'Rolled-Back-From',
   skipOrderReason: 'Skip-Order-Reason',
+  gateOverrideReason: 'Gate-Override-Reason',
 } as const;
 
 /** A trailer value on one line (trailers are one line each). */
@@ -42,7 +45,7 @@ function where(c: ReleaseChange): string {
  * The structured commit message of a release:
  * `release(echo): dev 1.2.0-SNAPSHOT-3c9e0f2 -> 1.3.0-SNAPSHOT-7d2a1b4 [release-bot]`, one body line
  * per change (with digests), and trailers (Source-Commit, Run-Url, Promoted-From, Rolled-Back-From,
- * Skip-Order-Reason, Released-By).
+ * Skip-Order-Reason, Gate-Override-Reason, Released-By).
  */
 export function releaseCommitMessage(
   kind: string,
@@ -76,6 +79,7 @@ export function releaseCommitMessage(
     promotedFrom.length ? `${TRAILER.promotedFrom}: ${promotedFrom.join(', ')}` : undefined,
     ...rolledBackFrom,
     prov.skipOrderReason ? `${TRAILER.skipOrderReason}: ${oneLine(prov.skipOrderReason)}` : undefined,
+    prov.gateOverrideReason ? `${TRAILER.gateOverrideReason}: ${oneLine(prov.gateOverrideReason)}` : undefined,
     prov.by ? `${TRAILER.releasedBy}: ${prov.by}` : undefined,
   ].filter((x): x is string => !!x);
   return [`${subject} ${RELEASE_BOT_MARKER}`, '', ...(body.length ? [...body, ''] : []), ...trailers, ''].join('\n');

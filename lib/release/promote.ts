@@ -16,6 +16,8 @@ import {
   where,
   writeImage,
 } from './entries';
+import { checkGate, GateEvidence, promotionSetting } from './gate';
+import { rolloutStep } from './rollout';
 import { EditResult, ImageRef, ReleaseChange, ReleaseContext, ReleaseError, ReleasesData } from './types';
 
 /** A promotion: copy the exact images of `apps` from one environment to another. */
@@ -33,12 +35,19 @@ export interface PromotionRequest {
   region?: string;
   /** Release the same digest under this tag in the target (e.g. `v1.3.0` for a SNAPSHOT going to prod). */
   tag?: string;
-  /** Promote even when the app is held in the target. */
+  /**
+   * Promote even when the app is held in the target; with `reason`, also when the promotion gate of
+   * the source env refuses (returned as `gateOverridden`).
+   */
   force?: boolean;
   /** Leave the env order (see applyPromotion); needs `reason`. */
   skipOrder?: boolean;
-  /** Why the order is left (`--skip-order --reason`); returned as `skippedOrder` when the order was in fact left. */
+  /** Why the order is left (`--skip-order --reason`) or the gate overridden (`--force --reason`); returned as `skippedOrder` / `gateOverridden` when it was. */
   reason?: string;
+  /** A target that rolls out region by region: move on to the next region that does not run the image (lib/release/rollout.ts). */
+  nextRegion?: boolean;
+  /** What the promotion gate of a gated source env reads (status file, git, clock); see lib/release/gate.ts. */
+  gate?: GateEvidence;
 }
 
 /** `staging`, `staging and qa`, `a, b and c`. */
@@ -91,8 +100,11 @@ function checkOrder(ctx: ReleaseContext, data: ReleasesData, app: string, from: 
  * allowed when every env in between already runs the digest; anything else needs `skipOrder` with
  * a `reason`. Refuses with 'no-entry' when the source has no release, 'bad-input' when the order
  * is broken, the target's policy rejects the tag (suggesting `--tag vX.Y.Z`) or requires a digest
- * the source lacks, 'held' when the app is held in the target (unless `force`). Promoting to the
- * value already there is a no-op with a note.
+ * the source lacks, 'held' when the app is held in the target (unless `force`), 'gated' when the
+ * promotion gate of the source (or of an env in between that the order relied on) refuses
+ * (lib/release/gate.ts; `force` with a `reason` overrides it, returned as `gateOverridden`).
+ * Into an env that rolls out region by region, one region is written per call (lib/release/rollout.ts).
+ * Promoting to the value already there is a no-op with a note.
  *
  * @throws ReleaseError; nothing is returned half-applied.
  */
@@ -114,8 +126,15 @@ export function applyPromotion(text: string, ctx: ReleaseContext, req: Promotion
   if (req.skipOrder && !reason) {
     throw new ReleaseError('bad-input', ctx.file, joinPath(appNames[0], req.to), '--skip-order needs --reason "..." (why this promotion leaves the env order; it is recorded in the commit)');
   }
-  if (!req.skipOrder && req.reason !== undefined) {
-    throw new ReleaseError('bad-input', ctx.file, joinPath(appNames[0], req.to), '--reason goes with --skip-order (a promotion in env order needs no reason)');
+  if (!req.skipOrder && !req.force && req.reason !== undefined) {
+    throw new ReleaseError('bad-input', ctx.file, joinPath(appNames[0], req.to), '--reason goes with --skip-order or --force (a promotion in env order that passes the gate needs no reason)');
+  }
+  const rollout = toEnv.promotion?.regionByRegion === true;
+  if (req.nextRegion && !rollout) {
+    throw new ReleaseError('bad-input', ctx.file, joinPath(appNames[0], req.to), `--next-region: ${toEnv.name} does not roll out region by region (${promotionSetting(toEnv, 'regionByRegion')} is not true); promote without --next-region`);
+  }
+  if (req.nextRegion && req.region !== undefined) {
+    throw new ReleaseError('bad-input', ctx.file, joinPath(appNames[0], req.to, 'regions', req.region), '--next-region picks the region itself; give --region or --next-region, not both');
   }
   if (req.region !== undefined) {
     checkRegion(ctx, toEnv, req.region, joinPath(appNames[0], req.to, 'regions', req.region));
@@ -123,6 +142,8 @@ export function applyPromotion(text: string, ctx: ReleaseContext, req: Promotion
   }
   let t = text;
   let skippedOrder = false;
+  let gateOverridden = false;
+  const order = Object.keys(ctx.envs);
   for (const app of appNames) {
     // Source: the env-level entry, or the region's effective image (env-level when the source lacks the region).
     const srcRegion = req.region !== undefined && fromEnv.regionNames.includes(req.region) ? req.region : undefined;
@@ -144,6 +165,18 @@ export function applyPromotion(text: string, ctx: ReleaseContext, req: Promotion
       const note = checkOrder(ctx, data, app, fromEnv, toEnv, src);
       if (note) notes.push(note);
     }
+    // The gate of the source, and of the envs in between that the order relied on (they vouch for the image too).
+    const vouching = req.skipOrder ? [] : order.slice(order.indexOf(fromEnv.name) + 1, order.indexOf(toEnv.name)).map((e) => ctx.envs[e]);
+    for (const env of [fromEnv, ...vouching]) {
+      const gate = checkGate(ctx, data, app, env, src, env === fromEnv ? srcRegion : undefined, req.gate);
+      notes.push(...gate.notes);
+      if (!gate.refusal) continue;
+      if (!req.force) throw gate.refusal;
+      const r = gate.refusal;
+      if (!reason) throw new ReleaseError('gated', r.file, r.field, `--force overrides the promotion gate only with --reason "..." (why; recorded in the commit as Gate-Override-Reason); the gate says: ${r.reason}`, r.line);
+      notes.push(`${where(app, env.name)}: promotion gate overridden (--force: ${reason}): ${r.message}`);
+      gateOverridden = true;
+    }
     const at = req.region !== undefined ? joinPath(app, toEnv.name, 'regions', req.region) : joinPath(app, toEnv.name);
     let to: ImageRef;
     if (req.tag !== undefined) {
@@ -157,6 +190,15 @@ export function applyPromotion(text: string, ctx: ReleaseContext, req: Promotion
       checkPromotedImage(ctx, app, fromEnv, toEnv, at, src);
     }
     checkHold(ctx, data, app, toEnv.name, req.force, notes);
+    if (rollout) {
+      const next = `npm run release -- promote ${app} --from ${fromEnv.name} --to ${toEnv.name}${req.tag !== undefined ? ` --tag ${req.tag}` : ''} --next-region`;
+      const step = rolloutStep(ctx, t, app, toEnv, to, { ...(req.region !== undefined ? { region: req.region } : {}), nextRegion: req.nextRegion === true, promotedFrom: fromEnv.name, next });
+      notes.push(...step.notes);
+      if (step.change) changes.push(step.change);
+      t = step.text;
+      data = readReleases(t, ctx.file);
+      continue;
+    }
     const from = imageAt(data, app, toEnv.name, req.region);
     if (sameImage(from, to)) {
       notes.push(`${where(app, toEnv.name, req.region)} already at ${to.tag}`);
@@ -174,7 +216,7 @@ export function applyPromotion(text: string, ctx: ReleaseContext, req: Promotion
       promotedFrom: fromEnv.name,
     });
   }
-  return { text: t, changes, notes, ...(skippedOrder && reason ? { skippedOrder: reason } : {}) };
+  return { text: t, changes, notes, ...(skippedOrder && reason ? { skippedOrder: reason } : {}), ...(gateOverridden && reason ? { gateOverridden: reason } : {}) };
 }
 
 /**

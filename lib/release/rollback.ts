@@ -1,6 +1,6 @@
 import { DataValue } from '../datafile';
 import { IMAGE_TAG, joinPath, ReleaseEntry, ReleaseHold } from '../model';
-import { checkApp, checkEnv, checkImage, checkRegion, del, entryOf, image, readReleases, sameData, sameImage, set, shortDigest } from './entries';
+import { checkApp, checkEnv, checkImage, checkRegion, del, entryOf, image, readReleases, sameBuild, sameData, sameImage, set, shortCommit as short, shortDigest } from './entries';
 import { parseRolledBackFrom, Trailer, TRAILER, trailerValues } from './message';
 import { EditResult, ImageRef, ReleaseChange, ReleaseContext, ReleaseError, RollbackChoice, SkippedVersion } from './types';
 
@@ -14,6 +14,8 @@ export interface HistoryVersion {
   trailers?: readonly Trailer[];
   /** The commit this one reverts (`git revert`'s `This reverts commit <sha>.`), if it is a revert. */
   reverts?: string;
+  /** The commit's committer date, in seconds since the epoch (the promotion soak counts from it); absent when unknown. */
+  time?: number;
 }
 
 /** A rollback of one app in one environment. */
@@ -58,16 +60,6 @@ function label(e: Restorable): string {
   const regions = Object.entries(e.regions ?? {}).map(([r, img]) => `${r}: ${img.tag}`).join(', ');
   if (e.tag !== undefined) return regions ? `${e.tag} (${regions})` : e.tag;
   return regions || 'nothing';
-}
-
-/** A commit for messages. */
-function short(commit: string): string {
-  return commit.slice(0, 7);
-}
-
-/** The same build: the same digest when both have one, else the same tag. */
-function sameBuild(a: ImageRef, b: ImageRef): boolean {
-  return a.digest !== undefined && b.digest !== undefined ? a.digest === b.digest : a.tag === b.tag;
 }
 
 /** An image history marks as bad for the entry, and the commit that says so. */

@@ -77,10 +77,16 @@ export interface EditResult {
   rollback?: RollbackChoice;
   /** Promotions that left the env order (`skipOrder`): the reason given (the commit records it). */
   skippedOrder?: string;
+  /** Promotions that overrode a refusing promotion gate (`force` with a reason): the reason (the commit records it). */
+  gateOverridden?: string;
 }
 
-/** Why an operation refused: bad input, a hold, nothing to promote, nothing to roll back to, a broken file. */
-export type ReleaseErrorCode = 'bad-input' | 'held' | 'no-entry' | 'no-history' | 'unparseable';
+/**
+ * Why an operation refused: bad input, a hold, nothing to promote, nothing to roll back to, a broken
+ * file, or the promotion gate (the source env's Applications not known Healthy and Synced at the
+ * image, or its soak not over).
+ */
+export type ReleaseErrorCode = 'bad-input' | 'held' | 'no-entry' | 'no-history' | 'unparseable' | 'gated';
 
 /**
  * The one error of the release operations. Its message is one line,

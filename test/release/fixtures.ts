@@ -1,4 +1,4 @@
-import { defineEnvironment, registerApps, registerEnvironments, TagPattern, TagPatterns } from '../../lib/model';
+import { defineEnvironment, PromotionSpec, registerApps, registerEnvironments, TagPattern, TagPatterns } from '../../lib/model';
 import { HistoryVersion, parseCommitMessage, ReleaseError, ReleaseErrorCode } from '../../lib/release';
 import type { ReleaseContext } from '../../lib/release';
 import { app } from '../support/fixtures';
@@ -9,7 +9,7 @@ import { app } from '../support/fixtures';
  */
 export const apps = registerApps(app('echo'), app('shop'));
 
-function env(name: string, regions: string[], allow: TagPattern[], requireDigest = false) {
+export function env(name: string, regions: string[], allow: TagPattern[], requireDigest = false, promotion?: PromotionSpec) {
   return defineEnvironment(apps, {
     name,
     regions: Object.fromEntries(regions.map((r) => [r, {}])),
@@ -17,6 +17,7 @@ function env(name: string, regions: string[], allow: TagPattern[], requireDigest
     sync: { automated: name === 'dev' },
     ingress: { domain: `${name}.test.io` },
     tags: { allow, requireDigest },
+    ...(promotion ? { promotion } : {}),
   } as never);
 }
 
@@ -58,11 +59,11 @@ export class History {
   readonly versions: HistoryVersion[] = [];
   private n = 0;
 
-  /** Records a commit of `text` with `message`; returns its (fake, unique) sha. */
-  commit(text: string, message: string): string {
+  /** Records a commit of `text` with `message` (made at `time`, seconds, when given); returns its (fake, unique) sha. */
+  commit(text: string, message: string, time?: number): string {
     const sha = (++this.n).toString(16).padStart(2, '0').repeat(20);
     const parsed = parseCommitMessage(message);
-    this.versions.unshift({ commit: sha, text, trailers: parsed.trailers, ...(parsed.reverts ? { reverts: parsed.reverts } : {}) });
+    this.versions.unshift({ commit: sha, text, trailers: parsed.trailers, ...(parsed.reverts ? { reverts: parsed.reverts } : {}), ...(time !== undefined ? { time } : {}) });
     return sha;
   }
 

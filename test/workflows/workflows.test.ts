@@ -180,6 +180,8 @@ interface Run {
   output: string;
   summary: string;
   npmArgs: string[] | null;
+  /** What the promote step left for the Push step to re-run ($RUNNER_TEMP/release.args), if anything. */
+  releaseArgs: string[] | null;
 }
 
 function runStep(
@@ -219,7 +221,9 @@ function runStep(
       },
     });
     const argsFile = path.join(dir, 'npm-args');
+    const releaseArgs = path.join(dir, 'release.args');
     return {
+      releaseArgs: fs.existsSync(releaseArgs) ? fs.readFileSync(releaseArgs, 'utf8').replace(/\0$/, '').split('\0') : null,
       code: r.status ?? -1,
       stdout: r.stdout + r.stderr,
       output: fs.readFileSync(files.GITHUB_OUTPUT, 'utf8'),
@@ -335,7 +339,7 @@ describe('promote.yml scripts', () => {
   const job = onlyJob(promote);
   const check = step(job, 'Check the request');
   const run = step(job, 'promote');
-  const base = { APPS: 'echo', FROM_ENV: 'staging', TO_ENV: 'prod', TAG: 'v1.3.0', REGION: '', FORCE: 'false', SKIP_ORDER: 'false', SKIP_ORDER_REASON: '', RUN_URL };
+  const base = { APPS: 'echo', FROM_ENV: 'staging', TO_ENV: 'prod', TAG: 'v1.3.0', REGION: '', NEXT_REGION: 'false', FORCE: 'false', SKIP_ORDER: 'false', REASON: '', RUN_URL };
 
   test('the check accepts the inputs and refuses a bad tag; the promotion order is left to the CLI (one home)', () => {
     expect(runStep(check, base).code).toBe(0);
@@ -358,16 +362,47 @@ describe('promote.yml scripts', () => {
   });
 
   test('skip_order: the check lets dev -> prod through only with a one-line reason; promote passes --skip-order --reason', () => {
-    const skip = { ...base, FROM_ENV: 'dev', SKIP_ORDER: 'true', SKIP_ORDER_REASON: 'hotfix; approved in INC-42' };
+    const skip = { ...base, FROM_ENV: 'dev', SKIP_ORDER: 'true', REASON: 'hotfix; approved in INC-42' };
     expect(runStep(check, skip).code).toBe(0);
-    expect(runStep(check, { ...skip, SKIP_ORDER_REASON: ' ' }).stdout).toContain('skip_order needs a reason');
-    expect(runStep(check, { ...skip, SKIP_ORDER_REASON: 'a\nb' }).stdout).toContain('reason must be on one line');
-    const r = runStep(run, { ...skip, SKIP_ORDER_REASON: 'hotfix"; touch pwned; "' });
+    expect(runStep(check, { ...skip, REASON: ' ' }).stdout).toContain('skip_order needs a reason');
+    expect(runStep(check, { ...skip, REASON: 'a\nb' }).stdout).toContain('reason must be on one line');
+    const r = runStep(run, { ...skip, REASON: 'hotfix"; touch pwned; "' });
     expect(r.npmArgs).toEqual([
       'run', '-s', 'release', '--',
       'promote', 'echo', '--from', 'dev', '--to', 'prod', '--run-url', RUN_URL, '--json',
       '--tag', 'v1.3.0', '--skip-order', '--reason', 'hotfix"; touch pwned; "', '--commit',
     ]);
+  });
+
+  test('the Argo CD status file, when the status step wrote one, is passed with --status; force with a reason passes --reason', () => {
+    const r = runStep(run, { ...base, FORCE: 'true', REASON: 'staging probe flaky, INC-7' }, {}, { 'argocd-status.json': '{"items": []}' });
+    expect(r.code).toBe(0);
+    const args = r.npmArgs!;
+    expect(args.slice(args.indexOf('--force'), args.indexOf('--force') + 3)).toEqual(['--force', '--reason', 'staging probe flaky, INC-7']);
+    expect(args[args.indexOf('--status') + 1]).toMatch(/argocd-status\.json$/);
+    // A reason alone (no skip_order, no force) is not passed: the CLI would refuse it.
+    expect(runStep(run, { ...base, REASON: 'why not' }).npmArgs).not.toContain('--reason');
+  });
+
+  test('the status step skips (with a notice) when no Argo CD server is configured', () => {
+    const status = step(job, 'Argo CD status (for the promotion gate)');
+    expect(status.env).toEqual({ ARGOCD_SERVER: '${{ vars.ARGOCD_SERVER }}', ARGOCD_AUTH_TOKEN: '${{ secrets.ARGOCD_AUTH_TOKEN }}' });
+    const r = runStep(status, { ...base, ARGOCD_SERVER: '' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('::notice title=No Argo CD status::');
+  });
+
+  test('next_region: one app, no region; promote passes --next-region, and the pushed re-run names the region it chose', () => {
+    const next = { ...base, NEXT_REGION: 'true' };
+    expect(runStep(check, next).code).toBe(0);
+    expect(runStep(check, { ...next, REGION: 'eu-west-1' }).stdout).toContain('give region or next_region, not both');
+    expect(runStep(check, { ...next, APPS: 'echo book-shop', TAG: '' }).stdout).toContain("next_region moves one app's rollout at a time");
+    const json = JSON.stringify({ ok: true, changes: [{ app: 'echo', env: 'prod', region: 'eu-west-1', to: { tag: 'v1.3.0' } }] });
+    const r = runStep(run, next, { json });
+    expect(r.npmArgs).toEqual(['run', '-s', 'release', '--', 'promote', 'echo', '--from', 'staging', '--to', 'prod', '--run-url', RUN_URL, '--json', '--tag', 'v1.3.0', '--next-region', '--commit']);
+    expect(r.releaseArgs).toEqual(['promote', 'echo', '--from', 'staging', '--to', 'prod', '--run-url', RUN_URL, '--json', '--tag', 'v1.3.0', '--region', 'eu-west-1']);
+    // Nothing moved (the rollout was complete): the re-run keeps --next-region, which again changes nothing.
+    expect(runStep(run, next, { json: '{"ok": true, "changes": []}' }).releaseArgs).toContain('--next-region');
   });
 
   test('held (exit 3) succeeds with a notice; other failures fail', () => {
