@@ -33,6 +33,7 @@ export * from './monitoring-dashboard';
 export * from './database-api';
 export * from './database-platform';
 export * from './database';
+export * from './cron';
 export * from './workloads';
 export * from './volumes';
 export * from './json-patch';

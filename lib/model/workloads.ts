@@ -2,6 +2,7 @@ import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, pathsOverlap } from './check';
 import { joinPath } from './errors';
 import { STORAGE_ALLOWED, STORAGE_SIZE } from './quantity';
 import { checkCpuMemory } from './settings';
+import { cronError } from './cron';
 
 /**
  * An app's workloads besides its web one (pure): a queue `worker` (a Deployment without a Service), a
@@ -127,29 +128,6 @@ export function workloadPods(w: ResolvedWorkload): number {
   if (w.kind === 'worker' || w.kind === 'stateful') return w.replicas ?? 1;
   if (w.kind === 'cron') return w.concurrencyPolicy === 'Allow' ? 2 : w.concurrencyPolicy === 'Replace' ? 2 : 1;
   return 1;
-}
-
-const FIELD = /^(\*|(\d+|\*)(-\d+)?(\/\d+)?)(,(\d+|\*)(-\d+)?(\/\d+)?)*$/;
-const NAMED = /^[A-Za-z]{3}(-[A-Za-z]{3})?(,[A-Za-z]{3}(-[A-Za-z]{3})?)*$/;
-const RANGES: readonly [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
-
-/** Why a cron schedule does not parse (robfig/cron's standard syntax, which the CronJob controller uses), or undefined. */
-export function cronError(schedule: string): string | undefined {
-  if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(schedule)) return undefined;
-  if (/^(CRON_)?TZ=/.test(schedule)) return 'a time zone goes in timeZone, not in the schedule';
-  const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 5) return `has ${fields.length} fields; expected 5 (minute hour day-of-month month day-of-week) or @hourly/@daily/@weekly/@monthly/@yearly`;
-  for (const [i, f] of fields.entries()) {
-    const name = ['minute', 'hour', 'day-of-month', 'month', 'day-of-week'][i];
-    if ((i === 3 || i === 4) && NAMED.test(f)) continue;
-    if (!FIELD.test(f) && f !== '?') return `${name} field "${f}" is not a number, range, list or step`;
-    const [lo, hi] = RANGES[i];
-    for (const n of f.split(/[,\-/]/).filter((x) => /^\d+$/.test(x)).map(Number)) {
-      if (f.includes('/') && f.endsWith(`/${n}`)) continue; // a step
-      if (n < lo || n > hi) return `${name} field "${f}": ${n} is outside ${lo}-${hi}`;
-    }
-  }
-  return undefined;
 }
 
 const KEYS = {
