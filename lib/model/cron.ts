@@ -1,3 +1,5 @@
+import { closest } from './check';
+
 /**
  * Cron schedules as robfig/cron v3 parses them (pure). Kubernetes CronJobs (`cron.ParseStandard`) and Argo CD
  * sync windows (argo-cd v3.4.4 pkg/apis/application/v1alpha1/types.go: `cron.NewParser(cron.Minute | cron.Hour |
@@ -63,6 +65,31 @@ function fieldError(field: string, i: number): string | undefined {
     const end = nums.length === 2 ? nums[1]! : step !== undefined ? hi : start;
     for (const n of [start, end]) if (n < lo || n > hi) return `: ${n} is outside ${lo}-${hi}${i === 4 ? ' (Sunday is 0)' : ''}`;
     if (start > end) return `: the range starts after it ends (${start} > ${end})`;
+  }
+  return undefined;
+}
+
+/** A zone name as the IANA database spells it: each segment starts with a capital (`UTC`, `America/New_York`, `Etc/GMT+5`). */
+const TZ_NAME = /^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/;
+
+/**
+ * Why `tz` is not an IANA time zone name, or undefined. Go's `time.LoadLocation` (Kubernetes' CronJob `timeZone`,
+ * Argo CD's sync window `timeZone`, which silently falls back to UTC on an unknown name) reads the tz database
+ * by exact, case-sensitive name; ICU (`Intl.DateTimeFormat`) knows the same names and links but ignores case,
+ * so the spelling is checked as well. `Intl.supportedValuesOf('timeZone')` is not the test: it lists ICU's
+ * canonical names only (no `UTC`, `Asia/Calcutta` rather than `Asia/Kolkata`).
+ */
+export function timeZoneError(tz: string): string | undefined {
+  let canonical: string;
+  try {
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    const hint = closest(tz, ['UTC', ...Intl.supportedValuesOf('timeZone')]);
+    return `is not an IANA time zone${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: a name of the tz database such as "UTC" or "America/New_York"`;
+  }
+  if (!TZ_NAME.test(tz)) {
+    const hint = canonical.toLowerCase() === tz.toLowerCase() ? ` (did you mean "${canonical}"?)` : '';
+    return `is not spelled as in the tz database${hint}; zone names are case-sensitive, such as "America/New_York"`;
   }
   return undefined;
 }

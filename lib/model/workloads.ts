@@ -2,7 +2,7 @@ import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED, pathsOverlap } from './check';
 import { joinPath } from './errors';
 import { STORAGE_ALLOWED, STORAGE_SIZE } from './quantity';
 import { checkCpuMemory } from './settings';
-import { cronError } from './cron';
+import { cronError, timeZoneError } from './cron';
 
 /**
  * An app's workloads besides its web one (pure): a queue `worker` (a Deployment without a Service), a
@@ -192,7 +192,11 @@ export function checkWorkloads(c: Checker, value: unknown, path: string): void {
       const schedule = c.string(w.schedule, joinPath(p, 'schedule'));
       const why = cronError(schedule);
       if (why) c.fail(joinPath(p, 'schedule'), `"${schedule}" ${why}`);
-      if (w.timeZone !== undefined) c.string(w.timeZone, joinPath(p, 'timeZone'), { pattern: /^([A-Za-z_]+(\/[A-Za-z0-9_+-]+)*|UTC)$/, allowed: 'an IANA time zone such as "Europe/Berlin"' });
+      if (w.timeZone !== undefined) {
+        const tz = c.string(w.timeZone, joinPath(p, 'timeZone'));
+        const tzWhy = timeZoneError(tz);
+        if (tzWhy) c.fail(joinPath(p, 'timeZone'), `"${tz}" ${tzWhy}`);
+      }
       if (w.concurrencyPolicy !== undefined) c.oneOf(w.concurrencyPolicy, joinPath(p, 'concurrencyPolicy'), ['Forbid', 'Replace', 'Allow']);
       c.optionalInteger(w.successfulJobsHistoryLimit, joinPath(p, 'successfulJobsHistoryLimit'), 0, 100);
       c.optionalInteger(w.failedJobsHistoryLimit, joinPath(p, 'failedJobsHistoryLimit'), 0, 100);

@@ -1,4 +1,4 @@
-import { cronError } from '../../lib/model';
+import { cronError, timeZoneError } from '../../lib/model';
 
 // robfig/cron v3 (Kubernetes CronJobs, Argo CD sync windows): parser.go getRange, spec.go bounds.
 test.each([
@@ -22,4 +22,17 @@ test('descriptors are accepted unless turned off (Argo CD sync windows: no cron.
   expect(cronError('@daily')).toBeUndefined();
   expect(cronError('@daily', { descriptors: false })).toBe('is a descriptor; write the 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1-5"');
   expect(cronError('0 9 * *', { descriptors: false })).toBe('has 4 fields; expected 5 (minute hour day-of-month month day-of-week)');
+});
+
+test.each([
+  ['UTC', undefined],
+  ['America/New_York', undefined],
+  ['Asia/Kolkata', undefined], // the IANA name; ICU's canonical one is Asia/Calcutta
+  ['Etc/GMT+5', undefined],
+  ['america/new_york', 'is not spelled as in the tz database (did you mean "America/New_York"?); zone names are case-sensitive, such as "America/New_York"'],
+  ['America/New_Yrok', 'is not an IANA time zone (did you mean "America/New_York"?); allowed: a name of the tz database such as "UTC" or "America/New_York"'],
+  ['+01:00', 'is not an IANA time zone; allowed: a name of the tz database such as "UTC" or "America/New_York"'],
+  ['Local', 'is not an IANA time zone; allowed: a name of the tz database such as "UTC" or "America/New_York"'],
+])('time zone %s', (tz, why) => {
+  expect(timeZoneError(tz)).toBe(why);
 });
