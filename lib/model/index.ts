@@ -34,6 +34,7 @@ export * from './database-api';
 export * from './database-platform';
 export * from './database';
 export * from './cron';
+export * from './sync-windows';
 export * from './workloads';
 export * from './volumes';
 export * from './json-patch';
