@@ -102,10 +102,11 @@ describe('expandApplicationSet', () => {
 
   test('map keys are rendered as well as values (argo-cd applicationset/utils/utils.go), so dotted keys stay as they are', () => {
     const base = appSet('dev');
+    const t = base.spec.template as { metadata: Record<string, unknown> };
     const template = {
-      ...base.spec.template,
+      ...t,
       metadata: {
-        ...base.spec.template.metadata,
+        ...t.metadata,
         annotations: {
           'notifications.argoproj.io/subscribe.on-deployed.slack': '{{ get (dict "book-shop" "shop-deploys" "echo" "deploys") .path.basename }}',
           'team.{{ .path.basename }}/owner': 'x',
