@@ -18,6 +18,8 @@ export * from './clusters';
 export * from './addons';
 export * from './chart-values';
 export * from './argocd-health';
+export * from './argocd-notifications-catalog';
+export * from './notifications';
 export { closest, DNS_LABEL, DNS_LABEL_ALLOWED, ENV_NAME, ENV_NAME_ALLOWED, isPinnedImage, pathsOverlap } from './check';
 export * from './workload';
 export * from './vcluster-sizing';

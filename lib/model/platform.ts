@@ -1,6 +1,7 @@
 import { deepFreeze, setSource } from './app';
 import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
 import { callerFile } from './errors';
+import { checkNotifications, NotificationsDefinition, NotificationsSpec } from './notifications';
 import { checkHosts, HostClusterDefinition, HostClusterSpec } from './topology';
 
 /** Where Argo CD reads this repository, and where it runs. */
@@ -75,6 +76,12 @@ export interface PlatformSpec {
    * @default one implicit host, the hub, named "hub", running every vcluster
    */
   readonly hosts?: Readonly<Record<string, HostClusterSpec>>;
+  /**
+   * Argo CD notifications: each team's Slack channel hears about its apps' failed syncs, degraded health and
+   * deploys (lib/model/notifications.ts).
+   * @default none: no notifications configured
+   */
+  readonly notifications?: NotificationsSpec;
 }
 
 /** The platform with every default filled in. */
@@ -87,6 +94,8 @@ export interface PlatformDefinition {
   readonly managedBy: string;
   /** The declared host clusters, in declaration order; empty when none are declared (the hub runs every vcluster). */
   readonly hosts: readonly HostClusterDefinition[];
+  /** Argo CD notifications, when configured. */
+  readonly notifications?: NotificationsDefinition;
 }
 
 const LABEL_PREFIX = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -101,7 +110,7 @@ export function definePlatform(spec: PlatformSpec): PlatformDefinition {
   const file = callerFile();
   const c = new Checker(file);
   const s = c.object(spec, 'platform');
-  c.keys(s, '', ['labelDomain', 'gitops', 'sso', 'ingressControllerNamespace', 'monitoringNamespace', 'managedBy', 'hosts']);
+  c.keys(s, '', ['labelDomain', 'gitops', 'sso', 'ingressControllerNamespace', 'monitoringNamespace', 'managedBy', 'hosts', 'notifications']);
   c.string(s.labelDomain, 'labelDomain', { pattern: LABEL_PREFIX, allowed: 'a DNS subdomain such as "platform.acme.io"' });
   const g = c.object(s.gitops, 'gitops');
   c.keys(g, 'gitops', ['repoURL', 'revision', 'distPath', 'argocdNamespace']);
@@ -128,6 +137,7 @@ export function definePlatform(spec: PlatformSpec): PlatformDefinition {
   c.optionalString(s.monitoringNamespace, 'monitoringNamespace', { pattern: DNS_LABEL, allowed: DNS_LABEL_ALLOWED });
   c.optionalString(s.managedBy, 'managedBy', { pattern: /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, allowed: 'a label value' });
   const hosts = s.hosts === undefined ? [] : checkHosts(c, s.hosts);
+  const notifications = s.notifications === undefined ? undefined : checkNotifications(c, s.notifications, 'notifications', hosts);
   return setSource(deepFreeze({
     labelDomain: spec.labelDomain,
     gitops: {
@@ -145,5 +155,6 @@ export function definePlatform(spec: PlatformSpec): PlatformDefinition {
     monitoringNamespace: spec.monitoringNamespace ?? 'monitoring',
     managedBy: spec.managedBy ?? 'typed-gitops',
     hosts,
+    ...(notifications ? { notifications } : {}),
   }), file);
 }
