@@ -1,5 +1,5 @@
 import {
-  AddonSpec, APPLICATION_HEALTH_KEY, databaseApi, databaseHealthChecks, ARGOCD_SERVES, APPLICATION_HEALTH_LUA, ArgoCdValues, CertManagerValues, defineAddons, ExternalSecretsValues, hostClusterCredentials,
+  AddonSpec, APPLICATION_HEALTH_KEY, argoCdNotificationsValues, databaseApi, databaseHealthChecks, ARGOCD_SERVES, APPLICATION_HEALTH_LUA, ArgoCdValues, CertManagerValues, defineAddons, ExternalSecretsValues, hostClusterCredentials,
   CrossplaneValues, KUBE_STATE_METRICS_LABELS, KubePrometheusStackValues, MetricsServerValues, SealedSecretsValues, TRAEFIK_GATEWAY_CLASS, traefikChartGateway, TraefikValues,
 } from '../lib/model';
 import { platform } from './platform';
@@ -85,6 +85,9 @@ export const addons = defineAddons({
         // The cluster Secrets of the hosts other than the hub (envs/platform.ts hosts): EKS IAM auth and CA, no credential.
         clusterCredentials: hostClusterCredentials(platform),
       },
+      // Notifications (envs/platform.ts `notifications`): the catalog's on-sync-failed, on-health-degraded and on-deployed
+      // triggers and their templates, a Slack service; its token Secret comes from ESO (argocd/notifications.yaml), not the chart.
+      ...argoCdNotificationsValues(platform),
     },
     clusterResources: [CRD, CLUSTER_ROLE, CLUSTER_ROLE_BINDING],
     serves: ARGOCD_SERVES,

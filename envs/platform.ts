@@ -10,6 +10,17 @@ export const platform = definePlatform({
     argocdNamespace: 'argocd',
   },
   sso: { readersGroup: 'engineering', teamGroupPrefix: 'acme:', platformGroup: 'acme:platform' },
+  // Argo CD notifications: each team's Slack channel (the apps' `team`; others: `default`) hears about its apps' failed
+  // syncs, degraded health and deploys in every env. The bot token is the property slack-token of the AWS Secrets Manager
+  // secret argocd/notifications in the hub's region, which the hub's External Secrets Operator reads: never in Git.
+  notifications: {
+    argocdUrl: 'https://argocd.acme.io',
+    slack: {
+      default: 'deploys',
+      teams: { shop: 'shop-deploys', sre: 'sre-deploys' },
+      token: { secret: 'argocd/notifications' },
+    },
+  },
   ingressControllerNamespace: 'traefik',
   monitoringNamespace: 'monitoring',
   // The apps' smoke tests run curl from our registry (prod pulls from ghcr.io/acme/ only): mirrored with

@@ -21,6 +21,12 @@ export const prod = defineEnvironment(apps, {
   sync: { automated: false },
   // Promotions roll out region by region, us-east-1 first (the order of regions): `release promote ... --next-region`.
   promotion: { regionByRegion: true },
+  // Production changes are deliberate: prod syncs (all by hand: sync.automated is false) run on weekdays, 09:00-17:00 New
+  // York time, and not outside, not even by hand (manualSync: false). An emergency change outside the window is a commit
+  // that widens it (or removes it), reviewed like any other.
+  syncWindows: [
+    { kind: 'allow', schedule: '0 9 * * 1-5', duration: '8h', timeZone: 'America/New_York', manualSync: false, description: 'prod changes: weekdays 09:00-17:00 New York' },
+  ],
   // Ingresses by default (class traefik, certificates from cert-manager per Ingress); apps whose override says
   // `expose: { kind: 'gateway' }` get an HTTPRoute on the hosts' Gateway instead, whose listener websecure
   // terminates TLS (envs/addons.ts).

@@ -27,6 +27,24 @@ export interface ArgoCdValues {
   readonly server?: { readonly replicas?: number };
   readonly repoServer?: { readonly replicas?: number };
   readonly applicationSet?: { readonly replicas?: number };
+  /** The notifications controller and its argocd-notifications-cm (lib/model/notifications.ts). */
+  readonly notifications?: ArgoCdNotificationsValues;
+}
+
+/**
+ * argo-helm@argo-cd-10.1.1 charts/argo-cd/values.yaml `notifications`: the keys of `notifiers`, `templates` and
+ * `triggers` become keys of argocd-notifications-cm as they are (templates/argocd-configs/argocd-notifications-cm.yaml),
+ * so they carry their prefixes; `argocdUrl` is the cm's `context.argocdUrl` (default `https://<global.domain>`).
+ */
+export interface ArgoCdNotificationsValues {
+  /** @default true */
+  readonly enabled?: boolean;
+  readonly argocdUrl?: string;
+  /** `create: false`: the chart assumes a Secret of that name exists (templates/argocd-configs/argocd-notifications-secret.yaml). */
+  readonly secret?: { readonly create?: boolean; readonly name?: string };
+  readonly notifiers?: { readonly [key: `service.${string}`]: string };
+  readonly templates?: { readonly [key: `template.${string}`]: string };
+  readonly triggers?: { readonly [key: `trigger.${string}`]: string };
 }
 
 /**

@@ -12,6 +12,7 @@ import { PlatformDefinition } from './platform';
 import { HostRoute, hostServiceName } from './routes';
 import { VclusterValues } from './vcluster-values';
 import { summarizeWorkload, VclusterWorkload } from './workload';
+import { ProjectSyncWindow, projectSyncWindows } from './sync-windows';
 
 /** One region of an environment: its vcluster and its name as an Argo CD destination. */
 export interface ControlPlaneRegion {
@@ -42,6 +43,8 @@ export interface ControlPlaneEnv {
   readonly name: string;
   readonly description?: string;
   readonly sync: { readonly automated: boolean; readonly prune: boolean; readonly selfHeal: boolean };
+  /** The env's sync windows as its AppProject lists them (lib/model/sync-windows.ts); empty: none. */
+  readonly syncWindows: readonly ProjectSyncWindow[];
   readonly regions: readonly ControlPlaneRegion[];
   /** Released apps, sorted by name. */
   readonly apps: readonly ControlPlaneApp[];
@@ -154,6 +157,7 @@ function planEnvs(envs: EnvironmentRegistry, resolved: ResolveResult, prometheus
       name: env.name,
       ...(env.description ? { description: env.description } : {}),
       sync: { automated: env.sync.automated, prune: env.sync.prune ?? true, selfHeal: env.sync.selfHeal ?? true },
+      syncWindows: projectSyncWindows(env.syncWindows),
       regions,
       apps,
       vclusterValues: env.vcluster?.values ?? {},

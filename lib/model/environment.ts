@@ -7,6 +7,7 @@ import { unknownApp, unknownRegion } from './names';
 import { checkPromotionSpec, PromotionSpec } from './promotion';
 import { checkGatewaySpec, GatewaySpec, ROUTE_KINDS, RouteKind } from './routes';
 import { checkSettings, InstanceSettings, LogLevel, ResourcesSpec, SETTINGS_KEYS } from './settings';
+import { checkSyncWindows, SyncWindowSpec } from './sync-windows';
 import { TagPolicy } from './tag-policy';
 import { VclusterValues } from './vcluster-values';
 import { checkWorkloadOverrides, WorkloadOverride, WorkloadSpec } from './workloads';
@@ -103,6 +104,11 @@ export interface EnvironmentSpec<Apps extends AppRegistry, N extends string, R e
   readonly profile: ProfileSpec;
   /** Argo CD sync policy. */
   readonly sync: SyncSpec;
+  /**
+   * When the env's applications may sync (Argo CD sync windows on the env's AppProject; lib/model/sync-windows.ts).
+   * @default none: any time
+   */
+  readonly syncWindows?: readonly SyncWindowSpec[];
   /** Ingress settings. */
   readonly ingress: IngressSpec;
   /** Which image tags may be deployed. `latest` is always refused. */
@@ -130,7 +136,7 @@ export type EnvironmentDefinition<N extends string = string, R extends string = 
   EnvironmentSpec<AppRegistry, N, R>
 > & { readonly regionNames: readonly R[] };
 
-const ENV_KEYS = ['name', 'description', 'regions', 'profile', 'sync', 'ingress', 'tags', 'registries', 'vcluster', 'database', 'promotion', 'apps'] as const;
+const ENV_KEYS = ['name', 'description', 'regions', 'profile', 'sync', 'syncWindows', 'ingress', 'tags', 'registries', 'vcluster', 'database', 'promotion', 'apps'] as const;
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const DOMAIN_ALLOWED = 'a DNS domain such as "dev.example.com"';
 
@@ -188,6 +194,7 @@ export function checkEnvironment(apps: AppRegistry, spec: unknown, file: string 
     c.optionalBoolean(sync.prune, 'sync.prune');
     c.optionalBoolean(sync.selfHeal, 'sync.selfHeal');
   });
+  if (s.syncWindows !== undefined) c.part(() => checkSyncWindows(c, s.syncWindows, 'syncWindows', (s.sync as { automated?: unknown } | undefined)?.automated));
   c.part(() => {
     const ingress = c.object(s.ingress, 'ingress');
     c.keys(ingress, 'ingress', ['domain', 'kind', 'className', 'clusterIssuer', 'gateway']);

@@ -6,6 +6,7 @@
  * ```
  * README.md                                  the matrix
  * argocd/root.yaml                           platform AppProject + root Application (the app of apps)
+ * argocd/notifications.yaml                  the notifications controller's Secret, from ESO (when configured)
  * argocd/projects/<env>.yaml                 the env's AppProject
  * argocd/appsets/<env>/services.yaml         the env's ApplicationSet over apps/<env>/<region>/<app>
  * argocd/vclusters/<env>-<region>.yaml       the region's vcluster and its registration
@@ -32,6 +33,8 @@ export const README_FILE = 'README.md';
 export const ARGOCD_DIR = 'argocd';
 /** The one object applied by hand. */
 export const ROOT_FILE = `${ARGOCD_DIR}/root.yaml`;
+/** The hub's ExternalSecret of the Argo CD notifications controller's Secret (lib/model/notifications.ts). */
+export const NOTIFICATIONS_FILE = `${ARGOCD_DIR}/notifications.yaml`;
 /** The directory of the app instances. */
 export const APPS_DIR = 'apps';
 /** The directory of the hosts' database API (outside argocd/: synced onto each host by its own Application). */
@@ -127,6 +130,7 @@ export type DistFile =
   | { readonly kind: 'database-claim'; readonly env: string; readonly region: string; readonly app: string }
   | { readonly kind: 'databases-app'; readonly env: string; readonly region: string }
   | { readonly kind: 'root' }
+  | { readonly kind: 'notifications' }
   | { readonly kind: 'readme' };
 
 const SEGMENT = /^[^/]+$/;
@@ -142,6 +146,7 @@ const CLUSTER = /^([A-Za-z0-9_]+)-(.+)$/;
 export function parseDistPath(rel: string): DistFile | undefined {
   if (rel === README_FILE) return { kind: 'readme' };
   if (rel === ROOT_FILE) return { kind: 'root' };
+  if (rel === NOTIFICATIONS_FILE) return { kind: 'notifications' };
   const s = rel.split('/');
   if (!s.every((p) => p !== '' && SEGMENT.test(p))) return undefined;
   if (s[0] === APPS_DIR && s.length === 5) return { kind: 'instance', env: s[1], region: s[2], app: s[3], file: s[4] };

@@ -2,6 +2,7 @@ import { deepFreeze, setSource } from './app';
 import { Checker, DNS_LABEL, DNS_LABEL_ALLOWED } from './check';
 import { callerFile } from './errors';
 import { DIGEST_PINNED, SMOKE_TEST_IMAGE } from './smoke-test';
+import { checkNotifications, NotificationsDefinition, NotificationsSpec } from './notifications';
 import { checkHosts, HostClusterDefinition, HostClusterSpec } from './topology';
 
 /** Where Argo CD reads this repository, and where it runs. */
@@ -82,6 +83,12 @@ export interface PlatformSpec {
    * @default SMOKE_TEST_IMAGE (curlimages/curl:8.11.1 by digest)
    */
   readonly smokeTestImage?: string;
+  /**
+   * Argo CD notifications: each team's Slack channel hears about its apps' failed syncs, degraded health and
+   * deploys (lib/model/notifications.ts).
+   * @default none: no notifications configured
+   */
+  readonly notifications?: NotificationsSpec;
 }
 
 /** The platform with every default filled in. */
@@ -95,6 +102,8 @@ export interface PlatformDefinition {
   /** The declared host clusters, in declaration order; empty when none are declared (the hub runs every vcluster). */
   readonly hosts: readonly HostClusterDefinition[];
   readonly smokeTestImage: string;
+  /** Argo CD notifications, when configured. */
+  readonly notifications?: NotificationsDefinition;
 }
 
 const LABEL_PREFIX = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -109,7 +118,7 @@ export function definePlatform(spec: PlatformSpec): PlatformDefinition {
   const file = callerFile();
   const c = new Checker(file);
   const s = c.object(spec, 'platform');
-  c.keys(s, '', ['labelDomain', 'gitops', 'sso', 'ingressControllerNamespace', 'monitoringNamespace', 'managedBy', 'hosts', 'smokeTestImage']);
+  c.keys(s, '', ['labelDomain', 'gitops', 'sso', 'ingressControllerNamespace', 'monitoringNamespace', 'managedBy', 'hosts', 'smokeTestImage', 'notifications']);
   c.string(s.labelDomain, 'labelDomain', { pattern: LABEL_PREFIX, allowed: 'a DNS subdomain such as "platform.acme.io"' });
   const g = c.object(s.gitops, 'gitops');
   c.keys(g, 'gitops', ['repoURL', 'revision', 'distPath', 'argocdNamespace']);
@@ -137,6 +146,7 @@ export function definePlatform(spec: PlatformSpec): PlatformDefinition {
   c.optionalString(s.managedBy, 'managedBy', { pattern: /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, allowed: 'a label value' });
   const hosts = s.hosts === undefined ? [] : checkHosts(c, s.hosts);
   c.optionalString(s.smokeTestImage, 'smokeTestImage', { pattern: DIGEST_PINNED, allowed: 'an image pinned by digest, such as "ghcr.io/acme/mirror/curl:8.11.1@sha256:<64 hex>"' });
+  const notifications = s.notifications === undefined ? undefined : checkNotifications(c, s.notifications, 'notifications', hosts);
   return setSource(deepFreeze({
     labelDomain: spec.labelDomain,
     gitops: {
@@ -155,5 +165,6 @@ export function definePlatform(spec: PlatformSpec): PlatformDefinition {
     managedBy: spec.managedBy ?? 'typed-gitops',
     hosts,
     smokeTestImage: spec.smokeTestImage ?? SMOKE_TEST_IMAGE,
+    ...(notifications ? { notifications } : {}),
   }), file);
 }

@@ -17,6 +17,7 @@ import { instanceName } from './layout';
 import { metricsVia } from './monitoring';
 import { prometheusOfRegions } from './control-plane';
 import { unknownApp } from './names';
+import { checkNotificationTeams } from './notifications';
 import { checkReleases, RegistryCheck } from './release-check';
 import { AnyReleases, ImageRelease } from './releases';
 import { AnySecrets, checkSecrets, SealedValue, secretTarget } from './secrets';
@@ -76,6 +77,7 @@ export function resolve(input: ResolveInput): ResolveResult {
   const secrets = input.secrets ?? {};
   const secretsFile = input.secretsFile ?? 'envs/secrets.ts';
   const callers = checkCalls(apps);
+  checkNotificationTeams(platform, apps);
   // The kube-prometheus-stack on each region's host decides how the apps' metrics are scraped (metricsVia).
   const prometheusOf = prometheusOfRegions(platform, envs, input.addons);
 

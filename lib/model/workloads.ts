@@ -3,6 +3,7 @@ import { joinPath } from './errors';
 import { STORAGE_ALLOWED, STORAGE_SIZE } from './quantity';
 import { checkCpuMemory } from './settings';
 import { SMOKE_TEST_NAME } from './smoke-test';
+import { cronError, timeZoneError } from './cron';
 
 /**
  * An app's workloads besides its web one (pure): a queue `worker` (a Deployment without a Service), a
@@ -130,29 +131,6 @@ export function workloadPods(w: ResolvedWorkload): number {
   return 1;
 }
 
-const FIELD = /^(\*|(\d+|\*)(-\d+)?(\/\d+)?)(,(\d+|\*)(-\d+)?(\/\d+)?)*$/;
-const NAMED = /^[A-Za-z]{3}(-[A-Za-z]{3})?(,[A-Za-z]{3}(-[A-Za-z]{3})?)*$/;
-const RANGES: readonly [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
-
-/** Why a cron schedule does not parse (robfig/cron's standard syntax, which the CronJob controller uses), or undefined. */
-export function cronError(schedule: string): string | undefined {
-  if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(schedule)) return undefined;
-  if (/^(CRON_)?TZ=/.test(schedule)) return 'a time zone goes in timeZone, not in the schedule';
-  const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 5) return `has ${fields.length} fields; expected 5 (minute hour day-of-month month day-of-week) or @hourly/@daily/@weekly/@monthly/@yearly`;
-  for (const [i, f] of fields.entries()) {
-    const name = ['minute', 'hour', 'day-of-month', 'month', 'day-of-week'][i];
-    if ((i === 3 || i === 4) && NAMED.test(f)) continue;
-    if (!FIELD.test(f) && f !== '?') return `${name} field "${f}" is not a number, range, list or step`;
-    const [lo, hi] = RANGES[i];
-    for (const n of f.split(/[,\-/]/).filter((x) => /^\d+$/.test(x)).map(Number)) {
-      if (f.includes('/') && f.endsWith(`/${n}`)) continue; // a step
-      if (n < lo || n > hi) return `${name} field "${f}": ${n} is outside ${lo}-${hi}`;
-    }
-  }
-  return undefined;
-}
-
 const KEYS = {
   worker: ['kind', 'command', 'args', 'resources', 'replicas', 'autoscaling', 'health'],
   stateful: ['kind', 'command', 'args', 'resources', 'replicas', 'port', 'health', 'volumes'],
@@ -216,7 +194,11 @@ export function checkWorkloads(c: Checker, value: unknown, path: string): void {
       const schedule = c.string(w.schedule, joinPath(p, 'schedule'));
       const why = cronError(schedule);
       if (why) c.fail(joinPath(p, 'schedule'), `"${schedule}" ${why}`);
-      if (w.timeZone !== undefined) c.string(w.timeZone, joinPath(p, 'timeZone'), { pattern: /^([A-Za-z_]+(\/[A-Za-z0-9_+-]+)*|UTC)$/, allowed: 'an IANA time zone such as "Europe/Berlin"' });
+      if (w.timeZone !== undefined) {
+        const tz = c.string(w.timeZone, joinPath(p, 'timeZone'));
+        const tzWhy = timeZoneError(tz);
+        if (tzWhy) c.fail(joinPath(p, 'timeZone'), `"${tz}" ${tzWhy}`);
+      }
       if (w.concurrencyPolicy !== undefined) c.oneOf(w.concurrencyPolicy, joinPath(p, 'concurrencyPolicy'), ['Forbid', 'Replace', 'Allow']);
       c.optionalInteger(w.successfulJobsHistoryLimit, joinPath(p, 'successfulJobsHistoryLimit'), 0, 100);
       c.optionalInteger(w.failedJobsHistoryLimit, joinPath(p, 'failedJobsHistoryLimit'), 0, 100);

@@ -4,11 +4,11 @@ import { AppRoute } from '../constructs/app-route';
 import { Database } from '../constructs/database';
 import { AppMonitoringObjects } from '../constructs/monitoring';
 import {
-  AddonApplication, DatabasePlatform, DatabasePlatformApplication, DatabasesApplication, EnvProject, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterHostApplication,
+  AddonApplication, DatabasePlatform, DatabasePlatformApplication, DatabasesApplication, EnvProject, NotificationsSecret, PlatformProject, RootApplication, ServicesApplicationSet, Vcluster, VclusterHostApplication,
   VclusterHostRegistration, VclusterNetworkPolicies, VclusterRegistration,
 } from '../constructs/argocd';
 import {
-  appsetFile, ConfigError, databaseApi, databaseClaimFile, databaseNamespace, databasePlatformAppFile, databasePlatformFile, databasesAppFile, ControlPlane, ControlPlaneEnv, networkPolicyEnabled, projectFile, ROOT_FILE, vclusterFile,
+  appsetFile, ConfigError, databaseApi, databaseClaimFile, databaseNamespace, databasePlatformAppFile, databasePlatformFile, databasesAppFile, ControlPlane, ControlPlaneEnv, networkPolicyEnabled, NOTIFICATIONS_FILE, projectFile, ROOT_FILE, vclusterFile,
   vclusterHostAppFile, vclusterHostFile, VclusterNetworkPolicy, vclusterPlacement,
 } from '../model';
 import { validateVclusterValues } from '../policy/schemas';
@@ -58,7 +58,8 @@ function checkVcluster(env: ControlPlaneEnv, values: Record<string, unknown>): v
  * other than the hub registration.yaml, monitoring-<app>.yaml per app scraped through a monitor and route-<app>.yaml
  * per app routed by the Gateway API, with the Application that syncs them in its vclusters/ file (when the
  * directory has any file: Argo CD would report an empty directory as an error);
- * for each host with `databases`, crossplane/<host>/platform.yaml and its Application argocd/crossplane/<host>.yaml.
+ * for each host with `databases`, crossplane/<host>/platform.yaml and its Application argocd/crossplane/<host>.yaml;
+ * with notifications configured, argocd/notifications.yaml (the notifications controller's Secret, from ESO).
  */
 export function renderControlPlane(cp: ControlPlane): OutputFile[] {
   const files: OutputFile[] = [
@@ -67,6 +68,7 @@ export function renderControlPlane(cp: ControlPlane): OutputFile[] {
       new RootApplication(chart, 'root', { controlPlane: cp });
     }),
   ];
+  if (cp.platform.notifications) files.push(renderFile(NOTIFICATIONS_FILE, (chart) => new NotificationsSecret(chart, 'notifications', { controlPlane: cp })));
   for (const env of cp.envs) {
     files.push(renderFile(projectFile(env.name), (chart) => new EnvProject(chart, 'project', { controlPlane: cp, env })));
     files.push(renderFile(appsetFile(env.name), (chart) => new ServicesApplicationSet(chart, 'services', { controlPlane: cp, env })));

@@ -73,6 +73,7 @@ describe('dist/argocd files', () => {
       'argocd/databases/dev-us-east-1.yaml',
       'argocd/databases/prod-us-east-1.yaml',
       'argocd/databases/staging-us-east-1.yaml',
+      'argocd/notifications.yaml',
       'argocd/projects/dev.yaml',
       'argocd/projects/prod.yaml',
       'argocd/projects/staging.yaml',
@@ -122,7 +123,8 @@ describe('dist/argocd files', () => {
     const waves = (kind: string, pred: (o: Obj) => boolean = () => true) => [...new Set(byKind(kind).map((o) => o.obj).filter(pred).map(waveOf))];
     const [project] = waves('AppProject');
     const [vcluster] = waves('Application', (o) => o.spec.source.chart === 'vcluster');
-    const [registration] = waves('ExternalSecret');
+    const [registration] = waves('ExternalSecret', (o) => o.metadata.name !== 'argocd-notifications-secret');
+    const [notifications] = waves('ExternalSecret', (o) => o.metadata.name === 'argocd-notifications-secret');
     const [appSet] = waves('ApplicationSet');
     const hostAddons = waves('Application', (o) => o.metadata.name.startsWith('addon-host-'));
     const vclusterAddons = waves('Application', (o) => o.metadata.name.startsWith('addon-') && !o.metadata.name.startsWith('addon-host-'));
@@ -131,6 +133,8 @@ describe('dist/argocd files', () => {
     expect(project).toBeLessThan(vcluster);
     expect(vcluster).toBeLessThan(registration);
     expect(registration).toBeLessThan(appSet);
+    // Nothing waits on the notifications token (Degraded until it is in Secrets Manager).
+    expect(notifications).toBeGreaterThan(appSet);
   });
 });
 

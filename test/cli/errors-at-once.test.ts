@@ -45,7 +45,7 @@ describe('mistakes found while apps/ and envs/ load', () => {
     expect(errors).toEqual([
       'error: apps/echo.ts:9: port: must be an integer from 1 to 65535, got number 80800',
       'error: apps/echo.ts:11: health.startupSecs: unknown key (did you mean "startupSeconds"?); allowed: liveness, readiness, startupSeconds',
-      'error: envs/prod.ts:53: apps.book-shop.regions.eu-west-9: unknown region "eu-west-9" of prod (did you mean "eu-west-1"?) (allowed: us-east-1, eu-west-1)',
+      'error: envs/prod.ts:59: apps.book-shop.regions.eu-west-9: unknown region "eu-west-9" of prod (did you mean "eu-west-1"?) (allowed: us-east-1, eu-west-1)',
       expect.stringMatching(/^error: envs\/releases\.ts:12: echo\.dev\.digest: "sha256:XXa2\w+" is not allowed; allowed: "sha256:" followed by 64 lowercase hex characters$/),
     ]);
     expect(planted.snapshotTree()).toEqual(before);
@@ -59,7 +59,7 @@ describe('mistakes found while apps/ and envs/ load', () => {
     const r = await planted.cli('synth', ['--json']);
     expect(r.code).toBe(1);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
-    expect(lines.slice(0, 3).map((l) => l.split(': ')[1])).toEqual(['apps/echo.ts:9', 'apps/echo.ts:11', 'envs/prod.ts:53']);
+    expect(lines.slice(0, 3).map((l) => l.split(': ')[1])).toEqual(['apps/echo.ts:9', 'apps/echo.ts:11', 'envs/prod.ts:59']);
     expect(lines[lines.length - 1]).toBe('error: envs/staging.ts:8: undefinedRegions is not defined');
     const j = JSON.parse(r.stdout);
     expect(j.errors.map((e: { file: string }) => e.file)).toEqual(['apps/echo.ts', 'apps/echo.ts', 'envs/prod.ts', 'envs/staging.ts']);

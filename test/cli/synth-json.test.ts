@@ -28,7 +28,7 @@ test('success: what was written, counted from the registries', async () => {
 });
 
 test('--check: up to date is ok: true; stale is the failure object with the stale, missing and extra files', async () => {
-  expect(parse((await repo.cli('synth', ['--check', '--json'])).stdout)).toMatchObject({ ok: true, check: true, files: 69 });
+  expect(parse((await repo.cli('synth', ['--check', '--json'])).stdout)).toMatchObject({ ok: true, check: true, files: 70 });
   repo.edit('envs/prod.ts', 'replicas: 3,', 'replicas: 4,');
   const r = await repo.cli('synth', ['--check', '--json']);
   expect(r.code).toBe(1);

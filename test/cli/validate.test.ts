@@ -15,10 +15,10 @@ test('the synthesized dist/ validates: schemas, vcluster values, ApplicationSet 
   const r = validate();
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/^validate: dist\/: 325 objects in 68 files, \d+ rules: ok$/m);
+  expect(r.stdout).toMatch(/^validate: dist\/: 327 objects in 69 files, \d+ rules: ok$/m);
   const json = validate('--format', 'json');
   expect(json.code).toBe(0);
-  expect(JSON.parse(json.stdout)).toMatchObject({ dir: 'dist', objects: 325, applicationSets: 3, errors: 0, warnings: 0, findings: [] });
+  expect(JSON.parse(json.stdout)).toMatchObject({ dir: 'dist', objects: 327, applicationSets: 3, errors: 0, warnings: 0, findings: [] });
 });
 
 test('a directory of hand-written manifests: a plaintext Secret, an invalid custom resource and a YAML error are reported one line each', () => {

@@ -88,6 +88,7 @@ test.each([
   ['a stateful set without volumes', { s: { kind: 'stateful', port: 80, health: { liveness: '/l', readiness: '/r' }, volumes: {} } }, 'workloads.s.volumes: a stateful workload needs at least one volume'],
   ['a volume on /tmp', { s: { kind: 'stateful', port: 80, health: { liveness: '/l', readiness: '/r' }, volumes: { d: { size: '1Gi', mountPath: '/tmp/d' } } } }, 'workloads.s.volumes.d.mountPath: "/tmp/d" overlaps "/tmp"'],
   ['an unknown kind', { x: { kind: 'daemon' } }, 'workloads.x.kind: must be one of worker, stateful, cron, job'],
+  ['an unknown time zone', { r: { kind: 'cron', schedule: '0 3 * * *', timeZone: 'Europe/Berlinn' } }, 'workloads.r.timeZone: "Europe/Berlinn" is not an IANA time zone (did you mean "Europe/Berlin"?)'],
 ])('refused: %s', (_name, value, message) => {
   const c = new Checker('apps/x.ts');
   expect(() => checkWorkloads(c, value, 'workloads')).toThrow(message);

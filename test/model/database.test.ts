@@ -171,7 +171,8 @@ describe('resolve(): the database of each instance (the example repository)', ()
     const twoApps = registerApps(app, plain);
     const env = defineEnvironment(twoApps, { ...BASE_ENV, database: { sizes: SIZES } } as never);
     const dbs = databases({
-      ...exampleInput, apps: twoApps, envs: registerEnvironments(env), secrets: {},
+      // Without the example's notifications: their team channels name teams these apps do not have.
+      ...exampleInput, platform: { ...exampleInput.platform, notifications: undefined }, apps: twoApps, envs: registerEnvironments(env), secrets: {},
       releases: { ledger: { dev: { tag: 'abcdef0' } }, plain: { dev: { tag: 'abcdef0' } } },
     });
     const defaults = { multiAz: false, backupRetentionDays: 7, deletionPolicy: 'Orphan' };

@@ -1,6 +1,6 @@
 import {
   addonFile, appsetFile, directoriesOf, envInstancesPattern, inDist, inRepo, instanceDir, instanceFile, instanceOf, isDistTree, parseDistPath,
-  parseInstanceDir, projectFile, README_FILE, regionSegment, repoDirectories, ROOT_FILE, vclusterFile, vclusterHostAppFile, vclusterHostFile,
+  NOTIFICATIONS_FILE, parseInstanceDir, projectFile, README_FILE, regionSegment, repoDirectories, ROOT_FILE, vclusterFile, vclusterHostAppFile, vclusterHostFile,
 } from '../../lib/model';
 
 /** lib/model/layout.ts: the one home of dist/ paths, written and read back. */
@@ -18,6 +18,7 @@ describe('dist/ layout', () => {
     expect(vclusterHostAppFile('prod', 'eu-west-1', 'route', 'book-shop')).toBe('vcluster-host/prod-eu-west-1/route-book-shop.yaml');
     expect(addonFile('hub', 'traefik')).toBe('argocd/addons/hub/traefik.yaml');
     expect(ROOT_FILE).toBe('argocd/root.yaml');
+    expect(NOTIFICATIONS_FILE).toBe('argocd/notifications.yaml');
     expect(README_FILE).toBe('README.md');
     expect(envInstancesPattern('dev')).toBe('apps/dev/*/*');
   });
@@ -40,6 +41,7 @@ describe('dist/ layout', () => {
     expect(parseDistPath(vclusterHostAppFile(env, region, 'route', app))).toEqual({ kind: 'vcluster-host', env, region, part: 'route', app });
     expect(parseDistPath(addonFile(`${env}-${region}`, 'sealed-secrets'))).toEqual({ kind: 'addon', cluster: `${env}-${region}`, addon: 'sealed-secrets' });
     expect(parseDistPath(ROOT_FILE)).toEqual({ kind: 'root' });
+    expect(parseDistPath(NOTIFICATIONS_FILE)).toEqual({ kind: 'notifications' });
     expect(parseDistPath(README_FILE)).toEqual({ kind: 'readme' });
   });
 

@@ -95,9 +95,29 @@ describe('expandApplicationSet', () => {
       destination: { name: 'dev-us-east-1', namespace: 'book-shop' },
       syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'], retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } } },
     });
-    // Keys are not templated, non-strings pass through, the manifest is a complete Application.
+    // Non-strings pass through, the manifest is a complete Application.
     expect(shop.manifest).toMatchObject({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'dev-us-east-1-book-shop', namespace: 'argocd' } });
     expect(apps[1].labels['platform.acme.io/team']).toBe('platform');
+  });
+
+  test('map keys are rendered as well as values (argo-cd applicationset/utils/utils.go), so dotted keys stay as they are', () => {
+    const base = appSet('dev');
+    const t = base.spec.template as { metadata: Record<string, unknown> };
+    const template = {
+      ...t,
+      metadata: {
+        ...t.metadata,
+        annotations: {
+          'notifications.argoproj.io/subscribe.on-deployed.slack': '{{ get (dict "book-shop" "shop-deploys" "echo" "deploys") .path.basename }}',
+          'team.{{ .path.basename }}/owner': 'x',
+        },
+      },
+    };
+    const apps = expandApplicationSet({ ...base, spec: { ...base.spec, template } }, listDirectories(repo()));
+    expect(apps.map((a) => a.annotations)).toEqual([
+      { 'notifications.argoproj.io/subscribe.on-deployed.slack': 'shop-deploys', 'team.book-shop/owner': 'x' },
+      { 'notifications.argoproj.io/subscribe.on-deployed.slack': 'deploys', 'team.echo/owner': 'x' },
+    ]);
   });
 
   test('a deeper prefix works: the segment index comes from the template', () => {

@@ -106,6 +106,8 @@ test("an instance's file does not depend on the other apps: with echo alone, ech
     dropBlock('envs/dev.ts', /^ {2}apps: \{\n {4}'book-shop': [^\n]*\n {2}\},\n/m);
     dropBlock('envs/prod.ts', /^ {4}'book-shop': \{\n[\s\S]*?^ {4}\},\n/m);
     dropBlock('envs/staging.ts', /^ {2}apps: \{\n {4}'book-shop': \{\n[\s\S]*?^ {4}\},\n {2}\},\n/m);
+    // The Slack channels of the removed apps' teams (a team no app has is refused).
+    dropBlock('envs/platform.ts', /^ {6}teams: \{[^\n]*\},\n/m);
     expect(solo.read('envs/prod.ts')).toMatch(/^ {4}echo: \{$/m);
 
     const r = solo.synth('--outdir', 'out-solo');

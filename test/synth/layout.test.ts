@@ -16,7 +16,7 @@ test('every file synth writes parses as a dist/ path', () => {
   expect(plan.files.filter((f) => parseDistPath(f.path) === undefined).map((f) => f.path)).toEqual([]);
   const kinds = plan.files.map((f) => parseDistPath(f.path)!.kind);
   expect(kinds.filter((k) => k === 'instance')).toHaveLength(plan.resolved.instances.length);
-  expect(new Set(kinds)).toEqual(new Set(['instance', 'project', 'appset', 'vcluster', 'vcluster-host', 'addon', 'database-api', 'database-api-app', 'database-claim', 'databases-app', 'root', 'readme']));
+  expect(new Set(kinds)).toEqual(new Set(['instance', 'project', 'appset', 'vcluster', 'vcluster-host', 'addon', 'database-api', 'database-api-app', 'database-claim', 'databases-app', 'root', 'notifications', 'readme']));
 });
 
 test('each file holds what its path says: the instance, the env\'s AppProject and ApplicationSet, the region\'s vcluster, an add-on\'s Application', () => {
@@ -55,6 +55,8 @@ test('each file holds what its path says: the instance, the env\'s AppProject an
           return names.length === 1 && names[0] === `Application/databases-${clusterName(p.env, p.region)}`;
         case 'root':
           return names.includes('Application/root');
+        case 'notifications':
+          return names.join(', ') === 'SecretStore/argocd-notifications, ExternalSecret/argocd-notifications-secret';
         case 'readme':
           return f.content.startsWith('# dist/');
       }

@@ -49,7 +49,7 @@ describe('synth on a terminal', () => {
     expect(code).toBe(0);
     expect(err.text).toContain('\rsynth: render 14/14\u001b[K');
     expect(err.text.endsWith('\r\u001b[K')).toBe(true);
-    expect(out.text).toMatch(/^synth --check: .* is up to date \(69 files, 14 instances\)\n$/);
+    expect(out.text).toMatch(/^synth --check: .* is up to date \(70 files, 14 instances\)\n$/);
   });
 
   test('--json and --quiet: nothing on the terminal', async () => {

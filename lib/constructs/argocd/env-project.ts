@@ -33,7 +33,8 @@ export function envProjectKind(apiVersion: string, kind: string): InstanceKind |
  * The AppProject of one environment: sources = this repository only; destinations = exactly the
  * (vcluster, namespace) pairs of the env's released apps (no wildcards); cluster-scoped and namespaced
  * kinds limited to those the golden app emits (GOLDEN_APP_KINDS). Roles: each owning team may get
- * and sync its own apps; the readers group may get everything in the project.
+ * and sync its own apps; the readers group may get everything in the project. Sync windows: the env's
+ * `syncWindows`, each over every Application of the project (lib/model/sync-windows.ts).
  */
 export class EnvProject extends Construct {
   public readonly project: AppProject;
@@ -85,6 +86,7 @@ export class EnvProject extends Construct {
         clusterResourceWhitelist: envProjectWhitelist(true),
         namespaceResourceWhitelist: envProjectWhitelist(false),
         roles,
+        ...(env.syncWindows.length > 0 ? { syncWindows: env.syncWindows.map((w) => ({ ...w, applications: [...w.applications] })) } : {}),
       },
     });
   }

@@ -11,3 +11,4 @@ export * from './vcluster-host-application';
 export * from './vcluster-network-policies';
 export * from './database-platform';
 export * from './databases-application';
+export * from './notifications-secret';

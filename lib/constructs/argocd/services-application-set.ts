@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { ApplicationSet } from '../../../imports/argoproj.io';
-import { ControlPlane, ControlPlaneEnv, envInstancesPattern, inRepo, instanceName, regionSegment } from '../../model';
+import {
+  ControlPlane, ControlPlaneApp, ControlPlaneEnv, envInstancesPattern, inRepo, instanceName, NOTIFICATION_TRIGGERS, regionSegment, slackChannelOf, subscribeAnnotation,
+} from '../../model';
 import { controlPlaneLabels, RESOURCES_FINALIZER, RETRY, WAVES } from './common';
 import { syncWave } from '../labels';
 
@@ -23,7 +25,9 @@ function quote(s: string): string {
  * instance directory, named `<env>-<region>-<app>`, deployed to the region's vcluster (Argo CD
  * destination `<env>-<region>`) in namespace `<app>`. goTemplate with `missingkey=error`. Sync policy
  * from the env: automated with prune and self-heal (dev), or none, so a human presses SYNC (staging,
- * prod); CreateNamespace and retry with backoff everywhere.
+ * prod); CreateNamespace and retry with backoff everywhere. With notifications configured (envs/platform.ts),
+ * each Application subscribes its team's Slack channel to the failed-sync, degraded and deployed triggers
+ * (`notifications.argoproj.io/subscribe.<trigger>.slack`), looked up like the team label.
  */
 export class ServicesApplicationSet extends Construct {
   constructor(scope: Construct, id: string, props: ServicesApplicationSetProps) {
@@ -34,8 +38,12 @@ export class ServicesApplicationSet extends Construct {
     // path = <distPath>/apps/<env>/<region>/<app> (lib/model/layout.ts): the region is the second-to-last segment.
     const region = `{{ index .path.segments ${regionSegment(gitops.distPath)} }}`;
     const app = '{{ .path.basename }}';
-    const teams = env.apps.map((a) => `${quote(a.app)} ${quote(a.team)}`).join(' ');
-    const team = env.apps.length > 0 ? `{{ get (dict ${teams}) .path.basename }}` : '';
+    // The generator knows only the directory: per-app values are a dict lookup on its basename (the app).
+    const byApp = (value: (a: ControlPlaneApp) => string) =>
+      env.apps.length > 0 ? `{{ get (dict ${env.apps.map((a) => `${quote(a.app)} ${quote(value(a))}`).join(' ')}) .path.basename }}` : '';
+    const team = byApp((a) => a.team);
+    const notifications = platform.notifications;
+    const channel = notifications && env.apps.length > 0 ? byApp((a) => slackChannelOf(notifications, a.team)) : undefined;
 
     new ApplicationSet(this, 'services', {
       metadata: {
@@ -63,6 +71,7 @@ export class ServicesApplicationSet extends Construct {
               [`${labelDomain}/team`]: team,
               'app.kubernetes.io/name': app,
             },
+            ...(channel ? { annotations: Object.fromEntries(NOTIFICATION_TRIGGERS.map((t) => [subscribeAnnotation(t, 'slack'), channel])) } : {}),
             finalizers: [RESOURCES_FINALIZER],
           },
           spec: {

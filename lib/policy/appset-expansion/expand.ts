@@ -5,17 +5,18 @@ import { ApplicationSetError, GeneratedApplication, GitDirectoryItem, isObj, Obj
 
 /*
  * The ApplicationSet controller's side: applicationset/utils `Render` of the template for each
- * matched directory (every *string* of metadata + spec rendered as a Go template, keys not, with the
- * `goTemplateOptions`), and the Application it yields.
+ * matched directory (every *string* of metadata + spec rendered as a Go template, map keys too: argo-cd
+ * v3.4.4 applicationset/utils/utils.go `deeplyReplaceWithFilter`, "Keys can be templated as well as values
+ * (e.g. to template something into an annotation)"; with the `goTemplateOptions`), and the Application it yields.
  */
 
-/** Renders every string inside `value` (deeply; keys untouched) with the Go template subset. */
+/** Renders every string inside `value` (deeply, map keys too) with the Go template subset. */
 export function renderTemplateStrings(value: unknown, params: Obj, options: GoTemplateOptions): unknown {
   if (typeof value === 'string') return renderGoTemplate(value, params, options);
   if (Array.isArray(value)) return value.map((v) => renderTemplateStrings(v, params, options));
   if (isObj(value)) {
     const out: Obj = {};
-    for (const [k, v] of Object.entries(value)) out[k] = renderTemplateStrings(v, params, options);
+    for (const [k, v] of Object.entries(value)) out[renderGoTemplate(k, params, options)] = renderTemplateStrings(v, params, options);
     return out;
   }
   return value;

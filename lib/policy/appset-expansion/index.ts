@@ -15,7 +15,7 @@
  *   always wins. `generateParamsFromApps` (goTemplate): `{path: {path, basename,
  *   basenameNormalized, segments}}` (under `pathParamPrefix` when set).
  * - expand.ts: applicationset/utils `Render`: every *string* of the template (metadata + spec) is
- *   rendered as a Go template (keys are not), with the `goTemplateOptions` (`missingkey=error`);
+ *   rendered as a Go template (map keys too), with the `goTemplateOptions` (`missingkey=error`);
  *   `git.values` are templates rendered with the path params and exposed as `.values`. Argo CD logs
  *   and ignores an entry whose pattern is malformed; here that is an error.
  * - project.ts: AppProject `IsSourcePermitted` / `isDestinationMatched`.

@@ -102,8 +102,10 @@ describe('cluster/served-kinds', () => {
     const noArgo = platformPlacement(platform, envs, catalogueWith('argo-cd', () => undefined));
     const found = run(servedKinds, objects, noEso);
     expect(new Set(found.map((f) => f.object.split(' ')[0]))).toEqual(new Set(['ExternalSecret', 'SecretStore', 'PushSecret']));
-    const [onHub, onHost] = [found.filter((f) => f.file.startsWith('argocd/vclusters/')), found.filter((f) => !f.file.startsWith('argocd/vclusters/'))];
+    // argocd/ (the vclusters' registrations, the notifications token) is applied to the hub
+    const [onHub, onHost] = [found.filter((f) => f.file.startsWith('argocd/')), found.filter((f) => !f.file.startsWith('argocd/'))];
     expect(onHub.every((f) => /^hub cluster host-us-east-1 does not serve external-secrets\.io\//.test(f.message))).toBe(true);
+    expect(onHub.filter((f) => f.file === 'argocd/notifications.yaml').map((f) => f.object.split(' ')[0]).sort()).toEqual(['ExternalSecret', 'SecretStore']);
     // the host-side objects of the remote vcluster are placed on its host
     expect(onHost.map((f) => `${f.file}: ${f.object.split(' ')[0]}: ${f.message.split(':')[0]}`).sort()).toEqual([
       'vcluster-host/prod-eu-west-1/registration.yaml: PushSecret: host cluster host-eu-west-1 does not serve external-secrets.io/PushSecret',
