@@ -14,7 +14,8 @@ import { ReleaseError } from './types';
  * gitops-engine's health codes Healthy, Progressing, Degraded, Suspended, Missing, Unknown) and
  * `status.health.message`; `status.sync.status` (SyncStatus: Synced, OutOfSync, Unknown) and
  * `status.sync.revision` (the commit the comparison was made to); `status.operationState.phase`
- * (Running while a sync runs). Everything else (resources, history, summary) is ignored.
+ * (Running while a sync runs; Failed or Error when the last sync failed, e.g. its PostSync smoke test). Everything else
+ * (resources, history, summary) is ignored.
  */
 
 /** The default path of the status file, relative to the repository. */

@@ -108,6 +108,11 @@ function checkHealth(ctx: ReleaseContext, app: string, env: EnvironmentDefinitio
     if (a.operationPhase === 'Running' || a.operationPhase === 'Terminating') {
       refuse(['status', 'operationState', 'phase'], `${a.operationPhase}: a sync is in progress`, `wait for it to finish, ${refresh}`);
     }
+    // A failed PostSync hook (the smoke test) fails the operation and leaves health and sync status as they were
+    // (docs/architecture.md "Smoke tests"): the last operation's phase is the only trace of it.
+    if (a.operationPhase === 'Failed' || a.operationPhase === 'Error') {
+      refuse(['status', 'operationState', 'phase'], `${a.operationPhase}: the last sync failed (an apply, or a hook such as the smoke test)`, `read its message in Argo CD, fix it and sync again, ${refresh}`);
+    }
     if (a.sync !== 'Synced') {
       refuse(['status', 'sync', 'status'], `${a.sync ?? 'missing'}, not Synced: it does not run what git says`, `sync it in Argo CD, ${refresh}`);
     }

@@ -125,6 +125,12 @@ describe('the promotion gate of staging (requireHealthy, soak 1h)', () => {
     await refused(PROMOTE, `${STATUS}:`, {});
   });
 
+  test('the last sync failed (its PostSync smoke test), though Healthy and Synced: refused at the line of its phase', async () => {
+    const text = status(application('staging-us-east-1-echo', { phase: 'Failed' }));
+    await refused(PROMOTE, `${STATUS}:${lineOf(text, '"Failed"')}: staging-us-east-1-echo.status.operationState.phase: Failed: the last sync failed (an apply, or a hook such as the smoke test)`)
+      .then((l) => expect(l).toContain('read its message in Argo CD, fix it and sync again, then refresh the status file'));
+  });
+
   test('OutOfSync: refused, saying to sync', async () => {
     const text = status(application('staging-us-east-1-echo', { sync: 'OutOfSync' }));
     await refused(PROMOTE, `${STATUS}:${lineOf(text, '"OutOfSync"')}: staging-us-east-1-echo.status.sync.status: OutOfSync, not Synced: it does not run what git says`)
