@@ -44,3 +44,4 @@ export * from './escape-hatch';
 export * from './placement';
 export * from './smoke-test';
 export * from './promotion';
+export * from './duration';

@@ -1,5 +1,6 @@
 import { Checker } from './check';
 import { cronError, timeZoneError } from './cron';
+import { GO_DURATION_ALLOWED, parseDuration } from './duration';
 import { joinPath } from './errors';
 
 /**
@@ -53,8 +54,6 @@ export type SyncWindowKind = 'allow' | 'deny';
 export const SYNC_WINDOW_KINDS: readonly SyncWindowKind[] = ['allow', 'deny'];
 
 const WINDOW_KEYS = ['kind', 'schedule', 'duration', 'timeZone', 'manualSync', 'description'] as const;
-/** Hours and/or minutes, as Go's time.ParseDuration reads them; zero is refused (a window that never opens). */
-const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?$/;
 
 /**
  * Checks an env's `syncWindows` (one-line errors naming the field). `automated` is the env's `sync.automated`:
@@ -72,10 +71,8 @@ export function checkSyncWindows(c: Checker, value: unknown, path: string, autom
     const why = cronError(schedule, { descriptors: false });
     if (why) c.fail(joinPath(p, 'schedule'), `"${schedule}" ${why}`);
     const duration = c.string(w.duration, joinPath(p, 'duration'));
-    const d = DURATION.exec(duration);
-    if (!d || Number(d[1] ?? 0) * 60 + Number(d[2] ?? 0) === 0) {
-      c.fail(joinPath(p, 'duration'), `"${duration}" is not allowed; allowed: hours and/or minutes above zero, such as "8h", "30m" or "1h30m"`);
-    }
+    // Hours and/or minutes, as Go's time.ParseDuration reads them; zero is refused (a window that never opens).
+    if (parseDuration(duration, { days: false }) === undefined) c.fail(joinPath(p, 'duration'), `"${duration}" is not allowed; allowed: ${GO_DURATION_ALLOWED}`);
     if (w.timeZone !== undefined) {
       const tz = c.string(w.timeZone, joinPath(p, 'timeZone'));
       const tzWhy = timeZoneError(tz);
