@@ -45,3 +45,4 @@ export * from './placement';
 export * from './smoke-test';
 export * from './promotion';
 export * from './duration';
+export * from './release-data';

@@ -6,7 +6,6 @@ import { hostForRegion } from './clusters';
 import { resolveWorkloads, WorkloadOverride } from './workloads';
 import { resolveVolumes, VolumeOverride } from './volumes';
 import { EnvironmentDefinition, EnvironmentRegistry } from './environment';
-import { Checker } from './check';
 import { ConfigError, configErrorsOf, joinPath, throwAll } from './errors';
 import { EscapeHatchSpec, layerEscapeHatch } from './escape-hatch';
 import { AppInstance, NotReleased } from './instance';
@@ -18,9 +17,9 @@ import { metricsVia } from './monitoring';
 import { prometheusOfRegions } from './control-plane';
 import { unknownApp } from './names';
 import { checkNotificationTeams } from './notifications';
-import { checkReleases, RegistryCheck } from './release-check';
 import { AnyReleases, ImageRelease } from './releases';
-import { AnySecrets, checkSecrets, SealedValue, secretTarget } from './secrets';
+import { AnySecrets, SealedValue, secretTarget } from './secrets';
+import { checkReleaseData } from './release-data';
 import { InstanceSettings, mergeSettings, ResourceAmount } from './settings';
 import { resolveSmokeTest } from './smoke-test';
 
@@ -119,17 +118,6 @@ export function resolve(input: ResolveInput): ResolveResult {
   });
   throwAll(errors);
   return { instances, notReleased };
-}
-
-/**
- * The checks of envs/releases.ts and envs/secrets.ts against the registries, both run: every mistake of the two
- * files is reported in one run (ConfigErrors).
- */
-export function checkReleaseData(input: Pick<ResolveInput, 'apps' | 'envs' | 'releases' | 'releasesFile' | 'secrets' | 'secretsFile'>, opts: RegistryCheck = {}): void {
-  const c = new Checker(undefined);
-  c.part(() => checkReleases(input.releases, input.apps, input.envs, input.releasesFile ?? 'envs/releases.ts', opts));
-  c.part(() => checkSecrets(input.secrets ?? {}, input.apps, input.envs, input.secretsFile ?? 'envs/secrets.ts', opts));
-  c.done();
 }
 
 function releaseFor(releases: AnyReleases, app: string, env: EnvironmentDefinition, region: string): ImageRelease | undefined {
