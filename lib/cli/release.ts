@@ -119,6 +119,9 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
       const before = readTextFile(path.join(cwd, paths.releasesFile));
       const res = edit(before, ctx);
       const choice = res.rollback ? { rollback: res.rollback } : {};
+      // --json: each change also names the app's image repository (apps/<app>.ts `image`), so a workflow can act on
+      // the registry (promote.yml gives a promoted digest its release tag there) without loading the app specs.
+      const jsonChanges = res.changes.map((c) => ({ ...c, image: ctx.apps[c.app]?.image }));
       for (const n of res.notes) if (!opts.json) out.write(`${n}\n`);
       if (res.text === before) {
         // The change is already there. With --push, commits of it not yet on the remote (e.g. made by an
@@ -137,7 +140,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
       const diff = diffTree(distDir, plan.files);
       const distChanges = [...diff.written, ...diff.removed].sort();
       if (opts.dryRun) {
-        if (opts.json) json({ dryRun: true, changes: res.changes, notes: res.notes, ...choice, dist: { written: diff.written, removed: diff.removed } });
+        if (opts.json) json({ dryRun: true, changes: jsonChanges, notes: res.notes, ...choice, dist: { written: diff.written, removed: diff.removed } });
         else {
           out.write(createTwoFilesPatch(paths.releasesFile, paths.releasesFile, before, res.text, '', '', { context: 1 }));
           out.write(`dist/ files that would change (${distChanges.length}):\n${distChanges.map((p) => `  ${paths.dist}/${p}`).join('\n')}\n`);
@@ -173,7 +176,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
         tries = r.tries;
         commit = r.head;
       }
-      json({ changes: res.changes, notes: res.notes, ...choice, commit: commit ?? null, pushed, tries, dist: { written: diff.written, removed: diff.removed } });
+      json({ changes: jsonChanges, notes: res.notes, ...choice, commit: commit ?? null, pushed, tries, dist: { written: diff.written, removed: diff.removed } });
       return 0;
     } catch (e) {
       // One line on stderr naming file:line: field (and with --json the failure object on stdout).

@@ -221,8 +221,8 @@ describe('release (sequential scenarios on one git repository)', () => {
       const before = state(repo);
       const r = await release(repo, 'bump', 'echo', 'staging', '--tag', SNAP, '--digest', D, '--json');
       expectCode(r, 0);
-      const out = JSON.parse(r.stdout) as { changes: { app: string; env: string; from?: { tag: string }; to: { tag: string; digest?: string } }[]; commit: string | null; dist: { written: string[]; removed: string[] } };
-      expect(out.changes).toEqual([{ app: 'echo', env: 'staging', from: { tag: '1.2.0-SNAPSHOT-3c9e0f2', digest: 'sha256:c870ca8f82d6c2b656395fda96b1ed64a307e7c89804a70f12bd6ec5677c7c20' }, to: { tag: SNAP, digest: D } }]);
+      const out = JSON.parse(r.stdout) as { changes: { app: string; env: string; from?: { tag: string }; to: { tag: string; digest?: string }; image?: string }[]; commit: string | null; dist: { written: string[]; removed: string[] } };
+      expect(out.changes).toEqual([{ app: 'echo', env: 'staging', from: { tag: '1.2.0-SNAPSHOT-3c9e0f2', digest: 'sha256:c870ca8f82d6c2b656395fda96b1ed64a307e7c89804a70f12bd6ec5677c7c20' }, to: { tag: SNAP, digest: D }, image: 'ghcr.io/acme/echo' }]);
       expect(out.commit).toBeNull();
       expect([...out.dist.written, ...out.dist.removed].sort()).toEqual(wouldChange);
       expect(changedDist(before, state(repo))).toEqual(wouldChange);
@@ -339,9 +339,15 @@ describe('release (sequential scenarios on one git repository)', () => {
       expectUnchanged(repo, before);
     });
 
-    test('staging -> prod with --tag v1.3.0 keeps the digest', async () => {
-      const r = await release(repo, 'promote', 'echo', '--from', 'staging', '--to', 'prod', '--tag', 'v1.3.0');
+    test('staging -> prod with --tag v1.3.0 keeps the digest; --json names the image repository (promote.yml retags it)', async () => {
+      const dry = await release(repo, 'promote', 'echo', '--from', 'staging', '--to', 'prod', '--tag', 'v1.3.0', '--dry-run', '--json');
+      expectCode(dry, 0);
+      expect(JSON.parse(dry.stdout).changes).toEqual([
+        { app: 'echo', env: 'prod', from: { tag: 'v1.2.0', digest: expect.stringMatching(/^sha256:/) }, to: { tag: 'v1.3.0', digest: digest('e') }, promotedFrom: 'staging', image: 'ghcr.io/acme/echo' },
+      ]);
+      const r = await release(repo, 'promote', 'echo', '--from', 'staging', '--to', 'prod', '--tag', 'v1.3.0', '--json');
       expectCode(r, 0);
+      expect(JSON.parse(r.stdout).changes).toEqual(JSON.parse(dry.stdout).changes);
       expect(data(repo).echo?.prod).toEqual({ tag: 'v1.3.0', digest: digest('e') });
       expect(imageOf(repo, 'prod', 'us-east-1', 'echo')).toBe(`ghcr.io/acme/echo:v1.3.0@${digest('e')}`);
       reset(repo);

@@ -27,6 +27,7 @@ interface Step {
 interface Job {
   if?: string;
   environment?: string;
+  permissions?: Record<string, string>;
   env?: Record<string, string>;
   steps: Step[];
 }
@@ -162,8 +163,9 @@ describe('promote.yml', () => {
     expect(inputs.region.required).toBe(false);
   });
 
-  test('same permissions and concurrency key as release.yml', () => {
-    expect(promote.permissions).toEqual({ contents: 'write' });
+  test('least privilege: nothing at the workflow level; the job may push (contents) and write the release tag (packages); same concurrency key as release.yml', () => {
+    expect(promote.permissions).toEqual({});
+    expect(job.permissions).toEqual({ contents: 'write', packages: 'write' });
     expect(promote.concurrency.group.startsWith('release-${{ github.repository }}')).toBe(true);
     expect(promote.concurrency['cancel-in-progress']).toBe(false);
     expect(job.if).toContain('[release-bot]');
@@ -489,6 +491,16 @@ test('every workflow pins its actions by commit SHA, with the tag in a comment, 
     }
     expect({ file: f, permissions: (parse(text) as { permissions?: unknown }).permissions }).toEqual({ file: f, permissions: expect.anything() });
   }
+});
+
+test('packages: write only where a release tag is written (the promote job), nowhere else', () => {
+  const writers: string[] = [];
+  for (const f of files) {
+    const w = load(f);
+    if (w.permissions?.packages) writers.push(`${f} (workflow)`);
+    for (const [id, job] of Object.entries(w.jobs)) if (job.permissions?.packages) writers.push(`${f} ${id}: ${job.permissions.packages}`);
+  }
+  expect(writers).toEqual(['promote.yml promote: write']);
 });
 
 describe('pr.yml', () => {
