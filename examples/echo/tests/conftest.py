@@ -29,8 +29,11 @@ BASE_ENV = {"APP_NAME": "echo", "APP_ENV": "test", "APP_REGION": "local-1", "LOG
 def make_app():
     """make_app(LOG_LEVEL="debug", FEATURE_X="true") -> a new app from BASE_ENV plus those variables."""
 
+    apps = []  # kept for the whole test: a response's JSON needs its app alive
+
     def make(**env: str):
-        return create_app({**BASE_ENV, **env})
+        apps.append(create_app({**BASE_ENV, **env}))
+        return apps[-1]
 
     return make
 
