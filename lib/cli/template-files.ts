@@ -35,6 +35,12 @@ export function readTemplate(name: string, root: string = TEMPLATES_DIR, option 
   return readTree(path.join(root, name as TemplateName));
 }
 
+/** A directory as a message shows it: relative to `cwd` when inside it, else absolute. */
+export function shown(cwd: string, dir: string): string {
+  const rel = path.relative(cwd, dir);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel;
+}
+
 /** Refuses an output directory that exists and is not empty (or is not a directory); says nothing otherwise. */
 export function checkOutDir(dir: string, option = '--out'): void {
   if (!fs.existsSync(dir)) return;
