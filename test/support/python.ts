@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 
-/** The Python modules the template's tests need (Debian: python3-flask python3-prometheus-client python3-pytest python3-gunicorn). */
-export const PYTHON_MODULES = ['flask', 'prometheus_client', 'pytest', 'gunicorn'];
+/** The Python modules the template's tests and lint need (Debian: python3-flask python3-prometheus-client python3-pytest python3-gunicorn python3-pyflakes). */
+export const PYTHON_MODULES = ['flask', 'prometheus_client', 'pytest', 'gunicorn', 'pyflakes'];
 
 /**
  * The interpreter that runs the template's pytest suites: $PYTHON, else Debian's /usr/bin/python3 (where apt-get
@@ -20,6 +20,12 @@ export function python(): string {
     );
   }
   return exe;
+}
+
+/** `python -m pyflakes src tests` in `dir` (the template's `make lint`): its output, empty when clean. */
+export function pyflakes(dir: string): { code: number; output: string } {
+  const r = spawnSync(python(), ['-m', 'pyflakes', 'src', 'tests'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  return { code: r.status ?? -1, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
 export interface PytestRun {

@@ -11,7 +11,7 @@ import { readTemplate, readTree, writeTree } from '../../lib/cli/template-files'
 import { GOLDEN_APP_DEFAULTS } from '../../lib/constructs/golden-app-props';
 import { PROMETHEUS_TEXT_MARK } from '../../lib/model/smoke-test';
 import { renderTemplate } from '../../lib/template';
-import { python, pytest } from '../support/python';
+import { pyflakes, python, pytest } from '../support/python';
 import { ROOT } from '../support/repo';
 
 let tmp: string;
@@ -40,6 +40,10 @@ test('examples/echo passes its tests (the template\'s and echo\'s own), leaving 
   expect(r.summary).toMatch(/^\d+ passed in /);
   expect(fs.existsSync(path.join(dir, '.pytest_cache'))).toBe(false);
   expect(fs.existsSync(path.join(dir, 'src', 'echo', '__pycache__'))).toBe(false);
+});
+
+test('examples/echo and a fresh generation are lint-clean (make lint: pyflakes)', () => {
+  for (const dir of [path.join(ROOT, 'examples', 'echo'), path.join(tmp, 'book-shop')]) expect({ dir, ...pyflakes(dir) }).toEqual({ dir, code: 0, output: '' });
 });
 
 describe('the container contract (templates/python-service)', () => {
