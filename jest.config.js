@@ -2,7 +2,8 @@
  * Two jest projects (`npm test` runs both; `npm run test:unit` the first, `npm run test:e2e` the second):
  * - unit: in-process (library functions and the CLI functions called with their loaders);
  * - e2e: real commands in temporary copies of a fixture repository, real git with a local bare
- *   remote where pushing matters, the 8-job release race, `npm run import`, the workflow validator.
+ *   remote where pushing matters, the 8-job release race, `npm run import`, the workflow validator, the
+ *   application template's pytest suites (Python, test/template/python.test.ts).
  * Tests never read the live apps/, envs/, releases.ts or secrets.ts: they use test/fixtures/.
  */
 const E2E = [
@@ -15,6 +16,7 @@ const E2E = [
   '<rootDir>/test/release/push-reapply.test.ts',
   '<rootDir>/test/scripts/',
   '<rootDir>/test/synth/determinism.test.ts',
+  '<rootDir>/test/template/python.test.ts',
   '<rootDir>/test/workflows/',
 ];
 

@@ -1,5 +1,5 @@
 /**
- * Imported first by every command's entry point (main.ts, diff.ts, new-app.ts, seal.ts, release.ts, validate.ts).
+ * Imported first by every command's entry point (main.ts, diff.ts, new-app.ts, template.ts, seal.ts, release.ts, validate.ts).
  *
  * - Source maps: Node's source-map support (which tsx turns on) parses the map of every module it
  *   loads, ~0.15 s and 20 MB of a 0.7 s synth. Commands report bad input as one line without a

@@ -1,10 +1,14 @@
 /**
  * `npm run new-app -- <name> --image REPO --port P --team T [--expose] [--database postgres] [--tag T --digest D]
- * [--kind web|worker|cron --command CMD [--schedule S]]`: writes apps/<name>.ts in the house style, registers it in apps/index.ts (lib/datafile/registry.ts, the TypeScript
+ * [--kind web|worker|cron --command CMD [--schedule S]] [--template python-service [--out DIR] [--gitops-repo O/N]]`:
+ * writes apps/<name>.ts in the house style, registers it in apps/index.ts (lib/datafile/registry.ts, the TypeScript
  * compiler API) and, with --tag, records its first dev release in envs/releases.ts (the data-file editor). It then
  * loads the repository with the new app and runs synth in memory (policy gate included, every env): when that
  * fails, every file is put back as it was and the error is printed. Refused before anything is written: an
  * existing name, a name that is not a DNS label, a port out of range, an image reference that is not a repository.
+ * With --template the app spec matches the template (PORT, metrics) and, with --out, the application repository is
+ * made from templates/<template> (lib/cli/new-app-template.ts) once the app synthesizes; an --out that exists and is
+ * not empty is refused before anything is written.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,13 +18,15 @@ import { ConfigError, configErrorsOf, defineApp, ResolveInput, throwAll } from '
 import { planSynth } from '../synth';
 import { fail, parseArgs, quietExit } from './command';
 import { loadInputs } from './load';
+import { prepareTemplate, writeAppRepository } from './new-app-template';
+import { shown } from './template-files';
 
 /** Loads the repository's inputs fresh (after the new files are written). */
 export type NewAppLoader = () => ResolveInput;
 
 interface Options {
   image: string; port: string; team: string; expose?: boolean; database?: string; tag?: string; digest?: string;
-  kind: string; command?: string; schedule?: string;
+  kind: string; command?: string; schedule?: string; template?: string; out?: string; gitopsRepo?: string;
 }
 
 /**
@@ -43,8 +49,11 @@ const HOUSE_STYLE: Style = { quote: "'", indentUnit: '  ', eol: '\n', trailingCo
 /** `book-shop` -> `bookShop`. */
 const identifierOf = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
+/** What an app made from a template has in its spec: its port in PORT, and the metrics the template serves. */
+const TEMPLATE_SPEC = { portEnv: 'PORT', metrics: { errorRatio: { metric: 'http_requests_total' } } } as const;
+
 /** The app file, in the house style of apps/. */
-export function appFileText(name: string, o: { image: string; port: number; team: string; expose?: boolean; database?: boolean; workload?: KindWorkload }): string {
+export function appFileText(name: string, o: { image: string; port: number; team: string; expose?: boolean; database?: boolean; workload?: KindWorkload; template?: string }): string {
   const w = o.workload;
   const workload = w
     ? [
@@ -59,13 +68,15 @@ export function appFileText(name: string, o: { image: string; port: number; team
   return [
     "import { defineApp } from '../lib/model';",
     '',
-    `/** ${name}: a service of team ${o.team} (made by \`npm run new-app\`; describe what it does here). */`,
+    `/** ${name}: a service of team ${o.team} (made by \`npm run new-app\`${o.template ? ` from templates/${o.template}` : ''}; describe what it does here). */`,
     `export const ${identifierOf(name)} = defineApp({`,
     `  name: '${name}',`,
     `  team: '${o.team}',`,
     `  image: '${o.image}',`,
     `  port: ${o.port},`,
+    ...(o.template ? [`  portEnv: '${TEMPLATE_SPEC.portEnv}',`] : []),
     "  health: { liveness: '/healthz', readiness: '/readyz' },",
+    ...(o.template ? [`  metrics: { errorRatio: { metric: '${TEMPLATE_SPEC.metrics.errorRatio.metric}' } },`] : []),
     ...(o.expose ? ['  expose: true,'] : []),
     ...(o.database ? ["  database: { engine: 'postgres', size: 'small' },"] : []),
     ...workload,
@@ -93,12 +104,20 @@ export async function newAppCommand(argv: readonly string[], load: NewAppLoader,
     .option('--kind <kind>', `web, or web plus a queue worker or a cron job running --command (${APP_KINDS.join(', ')})`, 'web')
     .option('--command <command>', 'what the worker or cron job runs, split on spaces, e.g. "python -m payments.worker"')
     .option('--schedule <cron>', 'the cron job\'s schedule (5 fields, or @hourly, @daily, ...)', '@hourly')
+    .option('--template <template>', 'the app is made from templates/<template> (python-service): its spec reads PORT and has metrics')
+    .option('--out <dir>', 'with --template: also write the application repository there (a new or empty directory)')
+    .option('--gitops-repo <owner/name>', 'with --out: the GitOps repository its CI dispatches releases to (default: envs/platform.ts gitops.repoURL)')
     .addHelpText('after', [
       '',
       'Examples:',
       '  npm run new-app -- payments --image ghcr.io/acme/payments --port 8080 --team checkout --expose',
       '  npm run new-app -- mailer --image ghcr.io/acme/mailer --port 8080 --team growth --kind worker --command "python -m mailer.worker"',
       '  npm run new-app -- reports --image ghcr.io/acme/reports --port 8080 --team data --kind cron --command "python -m reports.nightly" --schedule "0 3 * * *"',
+      '  npm run new-app -- payments --image ghcr.io/acme/payments --port 8080 --team checkout --template python-service --out ../payments',
+      '',
+      'With --out, the application repository (a Flask service: health, readiness, metrics, JSON logs, a Dockerfile for',
+      'uid 10001 and a read-only root filesystem, tests, and a CI workflow that dispatches its dev releases here) is',
+      'written once the app synthesizes; templates/README.md lists the templates and their placeholders.',
       '',
     ].join('\n'))
     .action((n: string, o: Options) => { name = n; opts = o; });
@@ -115,13 +134,15 @@ export async function newAppCommand(argv: readonly string[], load: NewAppLoader,
     // The spec's own checks (name, team, image, port), as apps/<name>.ts will run them: refused before anything is written.
     const spec = {
       name, team: o.team, image: o.image, port, health: { liveness: '/healthz', readiness: '/readyz' },
+      ...(o.template !== undefined ? TEMPLATE_SPEC : {}),
       ...(workload ? { workloads: { [workload.kind]: workloadSpec(workload, port) } } : {}),
     };
     asOptions(() => defineApp(spec as never));
+    const template = prepareTemplate({ ...o, ...(o.out !== undefined ? { out: path.resolve(cwd, o.out) } : {}) }, { name, image: o.image, port });
     const index = readTextFile(path.join(cwd, APPS_INDEX));
     const files = new Map<string, string | undefined>([[appFile, undefined], [APPS_INDEX, index]]);
     const next = new Map<string, string>([
-      [appFile, appFileText(name, { image: o.image, port, team: o.team, expose: o.expose, database: o.database !== undefined, workload })],
+      [appFile, appFileText(name, { image: o.image, port, team: o.team, expose: o.expose, database: o.database !== undefined, workload, template: o.template })],
       [APPS_INDEX, addToRegistry(index, { file: APPS_INDEX, call: 'registerApps', identifier: identifierOf(name), module: `./${name}` })],
     ]);
     if (o.tag !== undefined) {
@@ -131,10 +152,19 @@ export async function newAppCommand(argv: readonly string[], load: NewAppLoader,
     }
     for (const [file, text] of next) writeFileAtomic(path.join(cwd, file), text);
     try {
-      const plan = planSynth(loadInputs(load));
+      const inputs = loadInputs(load);
+      const plan = planSynth(inputs);
       const dev = plan.resolved.instances.filter((i) => i.app === name).map((i) => `${i.env}/${i.region}`);
+      // Last: the application repository (all of it, or nothing; a failure puts the spec files back too).
+      const repository = template ? writeAppRepository(template, inputs.platform) : [];
       out.write(`new-app: wrote ${[...next.keys()].join(', ')}\n`);
       out.write(`  ${name} synthesizes and passes the policy gate; ${dev.length > 0 ? `deployed to ${dev.join(', ')}` : 'not released anywhere yet (add a release to envs/releases.ts, or run again with --tag)'}\n`);
+      if (template?.out !== undefined) {
+        out.write(`new-app: wrote ${shown(cwd, template.out)}/: ${repository.length} files from templates/${template.name}\n`);
+        out.write(`  there: git init, make setup test; push it with the secret GITOPS_DISPATCH_TOKEN (docs/app-repo-ci.md)\n`);
+      } else if (template) {
+        out.write(`  its repository: npm run template -- ${template.name} --name ${name} --image ${o.image} --port ${port} --out DIR\n`);
+      }
       out.write('  next: npm run synth, review dist/, commit\n');
       return 0;
     } catch (e) {

@@ -4,6 +4,7 @@
  * edit it asks for (declaring the secret). Each command must succeed with no error line.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, ROOT, TempRepo } from '../support/repo';
 
@@ -20,10 +21,16 @@ function parse(line: string): { command: Command; args: string[]; stdin?: string
 }
 
 let repo: TempRepo;
+/** Where the checklist's `--out ../payments` lands here (beside the repository, in a directory of this test's own). */
+let outRoot: string;
 beforeAll(() => {
   repo = new TempRepo();
+  outRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'onboarding-out-'));
 });
-afterAll(() => repo?.cleanup());
+afterAll(() => {
+  repo?.cleanup();
+  if (outRoot) fs.rmSync(outRoot, { recursive: true, force: true });
+});
 
 test('the checklist has the commands of the path: new-app, seal, diff, synth, validate, promote', () => {
   expect(commands.map((c) => parse(c).command)).toEqual(['new-app', 'seal', 'seal', 'seal', 'diff', 'synth', 'validate', 'release', 'release']);
@@ -32,6 +39,8 @@ test('the checklist has the commands of the path: new-app, seal, diff, synth, va
 test('every command of the checklist runs as written, in order', async () => {
   for (const line of commands) {
     const { command, args, stdin } = parse(line);
+    const out = args.indexOf('--out');
+    if (out >= 0) args[out + 1] = path.join(outRoot, path.basename(args[out + 1]));
     if (command === 'seal' && !repo.read('apps/payments.ts').includes('secrets:')) repo.edit('apps/payments.ts', "  port: 8080,\n", "  port: 8080,\n  secrets: ['PAYMENT_KEY'],\n"); // step 2's manual edit
     const r = await repo.cli(command, args, stdin !== undefined ? { stdin } : {});
     expect({ line, code: r.code, errors: r.stderr.split('\n').filter((l) => /^(error|refused|warning):/.test(l)) }).toEqual({ line, code: 0, errors: [] });
@@ -40,4 +49,7 @@ test('every command of the checklist runs as written, in order', async () => {
   for (const env of ['dev', 'staging', 'prod']) expect(fs.existsSync(repo.path(`dist/apps/${env}/us-east-1/payments/payments.yaml`))).toBe(true);
   expect(repo.read('dist/apps/prod/us-east-1/payments/payments.yaml')).toContain('ghcr.io/acme/payments:v0.1.0@sha256:1111111111111111111111111111111111111111111111111111111111111111');
   expect(repo.read('dist/README.md')).toContain('payments');
+  // And the service's own repository, from the template (its tests run in test/cli/new-app-template.test.ts).
+  expect(fs.readFileSync(path.join(outRoot, 'payments', 'src', 'payments', 'routes.py'), 'utf8')).toContain('def register(');
+  expect(fs.readFileSync(path.join(outRoot, 'payments', '.github', 'workflows', 'build.yml'), 'utf8')).toContain("IMAGE: 'ghcr.io/acme/payments'");
 });
