@@ -80,6 +80,14 @@ const TZ_NAME = /^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/;
  * canonical names only (no `UTC`, `Asia/Calcutta` rather than `Asia/Kolkata`).
  */
 export function timeZoneError(tz: string): string | undefined {
+  if (!zoneVerdicts.has(tz)) zoneVerdicts.set(tz, zoneError(tz));
+  return zoneVerdicts.get(tz);
+}
+
+/** Verdicts by name: building an Intl.DateTimeFormat costs about a millisecond, and every env and CronJob asks. */
+const zoneVerdicts = new Map<string, string | undefined>();
+
+function zoneError(tz: string): string | undefined {
   let canonical: string;
   try {
     canonical = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
