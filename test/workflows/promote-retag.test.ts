@@ -12,21 +12,8 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { FakeRegistry } from '../support/fake-registry';
 import { ROOT } from '../support/repo';
+import type { Job, Step } from '../support/workflow';
 
-interface Step {
-  name?: string;
-  id?: string;
-  uses?: string;
-  run?: string;
-  shell?: string;
-  if?: string;
-  env?: Record<string, string>;
-}
-interface Job {
-  env?: Record<string, string>;
-  permissions?: Record<string, string>;
-  steps: Step[];
-}
 
 const FILE = path.join(ROOT, '.github', 'workflows', 'promote.yml');
 const job = Object.values((parse(fs.readFileSync(FILE, 'utf8')) as { jobs: Record<string, Job> }).jobs)[0];

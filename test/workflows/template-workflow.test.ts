@@ -15,12 +15,10 @@ import { tagViolation } from '../../lib/model/tag-policy';
 import { renderTemplate } from '../../lib/template';
 import { envs } from '../fixtures/example/envs';
 import { ROOT } from '../support/repo';
+import type { Step, Workflow } from '../support/workflow';
 
 const WORKFLOW = '.github/workflows/build.yml';
 
-interface Step { name?: string; id?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> }
-interface Job { needs?: string | string[]; if?: string; permissions?: Record<string, string>; outputs?: Record<string, string>; env?: Record<string, string>; steps: Step[] }
-interface Workflow { on: Record<string, unknown>; permissions: Record<string, string>; env: Record<string, string>; jobs: Record<string, Job> }
 
 /**
  * The actions the template uses, each at the commit its release tag points to. Checked against the actions'

@@ -10,39 +10,11 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { envs } from '../fixtures/example/envs';
 import { ROOT } from '../support/repo';
+import type { Job, Step, Workflow } from '../support/workflow';
 
 const WORKFLOWS = path.join(ROOT, '.github', 'workflows');
 const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
 
-interface Step {
-  name?: string;
-  id?: string;
-  uses?: string;
-  run?: string;
-  shell?: string;
-  if?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
-interface Job {
-  if?: string;
-  environment?: string;
-  permissions?: Record<string, string>;
-  env?: Record<string, string>;
-  steps: Step[];
-}
-interface Input {
-  type: string;
-  required?: boolean;
-  options?: string[];
-  default?: unknown;
-}
-interface Workflow {
-  on: Record<string, { types?: string[]; inputs?: Record<string, Input> } | null>;
-  permissions: Record<string, string>;
-  concurrency: { group: string; 'cancel-in-progress': boolean };
-  jobs: Record<string, Job>;
-}
 
 function load(file: string): Workflow {
   return parse(fs.readFileSync(path.join(WORKFLOWS, file), 'utf8')) as Workflow;
