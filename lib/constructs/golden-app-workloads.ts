@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { WorkloadProbe, WorkloadSpec } from '../model/workloads';
 import { GOLDEN_APP_CONSTRUCTS as C } from './golden-app-kinds';
 import { restrictedContainer } from './golden-app-pod';
-import { SMOKE_TEST } from './smoke-test';
+import { SMOKE_TEST_NAME } from '../model/smoke-test';
 import type { GoldenAppResources } from './golden-app-props';
 
 /**
@@ -49,7 +49,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function addWorkload(scope: Construct & { readonly shared: SharedPod }, workload: string, w: GoldenAppWorkload): void {
   const s = scope.shared;
   const where = `GoldenApp ${s.instance}: workloads.${workload}`;
-  if (!DNS_LABEL.test(workload) || workload === 'web' || workload === SMOKE_TEST) throw new Error(`${where}: not a DNS label, or "web" (the app itself) or "${SMOKE_TEST}" (its smoke test)`);
+  if (!DNS_LABEL.test(workload) || workload === 'web' || workload === SMOKE_TEST_NAME) throw new Error(`${where}: not a DNS label, or "web" (the app itself) or "${SMOKE_TEST_NAME}" (its smoke test)`);
   const objectName = `${s.name}-${workload}`;
   if (objectName.length > 52) throw new Error(`${where}: "${objectName}" is longer than 52 characters (a CronJob's name limit)`);
   const selector = { 'app.kubernetes.io/name': objectName, 'app.kubernetes.io/instance': s.instance };

@@ -1,21 +1,11 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HttpMethod, SMOKE_TEST_IMAGE, SMOKE_TEST_NAME } from '../model/smoke-test';
+import { ResolvedCheck, SMOKE_TEST_IMAGE, SMOKE_TEST_NAME } from '../model/smoke-test';
 import { GOLDEN_APP_CONSTRUCTS as C } from './golden-app-kinds';
 import { restrictedContainer } from './golden-app-pod';
 
-/** One request of a smoke test and what its answer must be. */
-export interface SmokeTestCheck {
-  readonly method: HttpMethod;
-  /** Path (and query) on the app's Service. */
-  readonly path: string;
-  /** The status the answer must have. */
-  readonly status: number;
-  /** A piece of text the body must contain. @default none */
-  readonly bodyContains?: string;
-  /** The Service port asked: the app's (`http`) or its metrics port (`metrics`). */
-  readonly port: 'http' | 'metrics';
-}
+/** One request of a smoke test and what its answer must be: method, path on the Service port `http` or `metrics`, status, text. */
+export type SmokeTestCheck = ResolvedCheck;
 
 /** Props of {@link SmokeTest}. */
 export interface SmokeTestProps {
@@ -41,8 +31,6 @@ export interface SmokeTestProps {
   readonly image?: string;
 }
 
-/** The suffix of the smoke test's objects (`<app>-smoke-test`); no workload of the app may take the name. */
-export const SMOKE_TEST = SMOKE_TEST_NAME;
 
 
 /**
@@ -83,9 +71,9 @@ export class SmokeTest extends Construct {
     if (props.checks.length === 0) throw new Error(`SmokeTest ${props.instance}: checks: at least one (the readiness path)`);
     if (!Number.isInteger(props.timeoutSeconds) || props.timeoutSeconds < 1) throw new Error(`SmokeTest ${props.instance}: timeoutSeconds: must be a positive integer, got ${props.timeoutSeconds}`);
     if (props.checks.some((c) => c.port === 'metrics') && !props.ports.metrics) throw new Error(`SmokeTest ${props.instance}: ports.metrics: a check asks the metrics port, which the Service does not have`);
-    const objectName = `${name}-${SMOKE_TEST}`;
+    const objectName = `${name}-${SMOKE_TEST_NAME}`;
     const selector = { 'app.kubernetes.io/name': objectName, 'app.kubernetes.io/instance': props.instance };
-    const labels = { ...props.labels, ...selector, 'app.kubernetes.io/component': SMOKE_TEST };
+    const labels = { ...props.labels, ...selector, 'app.kubernetes.io/component': SMOKE_TEST_NAME };
     const meta = (annotations?: Record<string, string>) => ({ name: objectName, namespace, labels, ...(annotations ? { annotations } : {}) });
     const base = (port: 'http' | 'metrics') => `http://${name}.${namespace}.svc:${props.ports[port]!.service}`;
     const args = props.checks.flatMap((c) => [c.method, `${base(c.port)}${c.path}`, String(c.status), c.bodyContains ?? '']);
@@ -105,10 +93,10 @@ export class SmokeTest extends Construct {
             enableServiceLinks: false,
             securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
             containers: [{
-              name: SMOKE_TEST,
+              name: SMOKE_TEST_NAME,
               image: props.image ?? SMOKE_TEST_IMAGE,
               imagePullPolicy: 'IfNotPresent',
-              command: ['sh', '-c', SMOKE_TEST_SCRIPT, SMOKE_TEST, ...args],
+              command: ['sh', '-c', SMOKE_TEST_SCRIPT, SMOKE_TEST_NAME, ...args],
               resources: {
                 requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('32Mi') },
                 limits: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('32Mi') },
@@ -136,7 +124,7 @@ export class SmokeTest extends Construct {
     });
     // It selects the app's pods: the app's labels, named after the app.
     new C.networkPolicy(this, 'ingress', {
-      metadata: { name: `${name}-from-${SMOKE_TEST}`, namespace, labels: { ...props.labels } },
+      metadata: { name: `${name}-from-${SMOKE_TEST_NAME}`, namespace, labels: { ...props.labels } },
       spec: {
         podSelector: { matchLabels: { ...props.appSelector } },
         policyTypes: ['Ingress'],
