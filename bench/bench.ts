@@ -1,179 +1,205 @@
 /**
  * `npm run bench`: synth speed and memory, measured the way users run it (a fresh process per run).
  *
- *   npm run bench                         # example repo via `npm run synth`, then 1000 generated instances
- *   npm run bench -- --instances 3000 --runs 5
+ *   npm run bench                                   # the example repo, then 1,000 generated instances
+ *   npm run bench -- --instances 1000,5000 --runs 3 --json
+ *   npm run bench -- --instances 1000 --kustomize   # also the Kustomize anchor
  *
- * Targets (exit 1 when missed): the example repo synthesizes in under 1.5 s wall from `npm run synth`; validation
- * (the policy gate, from `synth --timings`) adds under 30% to it; `release bump --commit` takes under 2 s.
- * Timings are medians of --runs runs; this machine is noisy, so treat single numbers as +-30%.
+ * What it reports (human lines, or one JSON object with --json) and the targets it checks are in {@link report}
+ * and bench/targets.ts; it exits 1 when a target is missed. Timings are medians of --runs runs; this machine is
+ * noisy, so treat single numbers as +-30%.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { parseAllDocuments } from 'yaml';
 import { progressLine } from '../lib/cli/progress';
+import { bumpGeneratedApp, generateRepo, ROOT } from './generate';
+import { KustomizeInstance, kustomizeMsPerInstance } from './kustomize';
+import { measure, median, medianOf, repeat, Run } from './measure';
+import { BenchResult, checkTargets, ScaleResult } from './targets';
 
-const ROOT = path.resolve(__dirname, '..');
-const TIME = '/usr/bin/time';
+const TS = ['--require', require.resolve('../bin/ts-register.cjs')];
+/** The example repo's instances (the generated apps add 4 each: dev, staging and prod's two regions). */
+const EXAMPLE_INSTANCES = 14;
 
-interface Run {
-  wall: number;
-  rssMb: number;
-  /** From `synth --timings`: ms spent validating (the policy gate), when printed. */
-  validateMs?: number;
-  /** Median share validation adds to the rest of the run (series of runs with --timings only). */
-  share?: number;
+interface Options {
+  readonly instances: string;
+  readonly runs: string;
+  readonly json?: boolean;
+  readonly keep?: boolean;
+  readonly example: boolean;
+  readonly kustomize?: boolean;
 }
 
-function measure(cmd: string[], cwd: string): Run {
-  const hasTime = fs.existsSync(TIME);
-  const argv = hasTime ? [TIME, '-f', 'BENCH %e %M', ...cmd] : cmd;
-  const started = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { cwd, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: '' } });
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd.join(' ')} failed:\n${r.stderr}`);
-  const m = /BENCH ([\d.]+) (\d+)/.exec(r.stderr);
-  const v = /timings \(ms\):.* validate (\d+)/.exec(r.stderr);
-  const validateMs = v ? { validateMs: Number(v[1]) } : {};
-  return m ? { wall: Number(m[1]), rssMb: Number(m[2]) / 1024, ...validateMs } : { wall: elapsed, rssMb: NaN, ...validateMs };
+const progress = progressLine(process.stderr, 'bench');
+const step = (label: string, runs: number) => (i: number) => progress.update(label, i + 1, runs);
+
+/** `node main.ts --json --timings` in `dir`: the synth's own report (instances, objects, files, phases). */
+function synth(dir: string, args: string[] = []): Run & { report: SynthReport } {
+  const run = measure([process.execPath, ...TS, 'main.ts', '--json', '--timings', ...args], dir);
+  return { ...run, report: JSON.parse(run.stdout) as SynthReport };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+interface SynthReport {
+  readonly instances: number;
+  readonly objects: number;
+  readonly files: { readonly written: string[]; readonly unchanged: number; readonly removed: string[] };
+  readonly timings: { readonly [phase: string]: number } & { readonly gate: { readonly [group: string]: number } };
 }
 
-function series(label: string, runs: number, fn: () => Run): Run {
-  const results: Run[] = [];
-  // On a terminal, which measurement and run is going on (each takes seconds); nothing in CI or a log.
-  const progress = progressLine(process.stderr, 'bench');
-  for (let i = 0; i < runs; i++) {
-    progress.update(`${label}: run`, i + 1, runs);
-    results.push(fn());
+/** One size: a generated repo of about `instances` instances, synthesized `runs` times from scratch, then again. */
+function scale(instances: number, runs: number, opts: Options): ScaleResult & { dir: string } {
+  const extra = Math.max(0, Math.ceil((instances - EXAMPLE_INSTANCES) / 4));
+  progress.update(`generating ${EXAMPLE_INSTANCES + extra * 4} instances`);
+  const dir = generateRepo(extra);
+  const fresh = repeat(runs, () => {
+    fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
+    return synth(dir);
+  }, step(`synth, ${EXAMPLE_INSTANCES + extra * 4} instances`, runs));
+  const report = fresh[0].report;
+  progress.update('floors');
+  const floor = JSON.parse(measure([process.execPath, ...TS, path.join(ROOT, 'bench', 'floor.ts'), path.join(dir, 'dist'), String(runs)], dir).stdout) as { yamlMs: number; jsonMs: number };
+  const unchanged = repeat(runs, () => synth(dir), step('re-synth, nothing changed', runs));
+  const oneApp = repeat(runs, (i) => {
+    const app = bumpGeneratedApp(dir, i + 1);
+    const run = synth(dir);
+    return { ...run, app };
+  }, step('re-synth after a one-app bump', runs));
+  const phases = medianOf(fresh.map((r) => { const { gate: _gate, ...rest } = r.report.timings; return rest; }));
+  const synthMs = median(fresh.map((r) => r.ms));
+  const result: ScaleResult & { dir: string } = {
+    dir,
+    instances: report.instances,
+    objects: report.objects,
+    files: report.files.written.length + report.files.unchanged,
+    synthMs: Math.round(synthMs),
+    msPerInstance: Number((synthMs / report.instances).toFixed(2)),
+    floorYamlMs: Math.round(floor.yamlMs),
+    floorJsonMs: Math.round(floor.jsonMs),
+    ratioToYamlFloor: Number((synthMs / floor.yamlMs).toFixed(2)),
+    peakRssMb: Math.round(median(fresh.map((r) => r.rssMb))),
+    phases: roundAll(phases),
+    gate: roundAll(medianOf(fresh.map((r) => r.report.timings.gate))),
+    resynthUnchangedMs: Math.round(median(unchanged.map((r) => r.ms))),
+    resynthUnchangedWritten: Math.max(...unchanged.map((r) => r.report.files.written.length)),
+    resynthOneAppMs: Math.round(median(oneApp.map((r) => r.ms))),
+    resynthOneAppWritten: oneApp[0].report.files.written,
+    resynthOneAppApp: oneApp[0].app,
+  };
+  if (opts.kustomize) {
+    progress.update('kustomize overlays');
+    result.kustomizeOverlays = Math.min(report.instances, 300);
+    result.kustomizeMsPerInstance = Math.round(kustomize(dir, result.kustomizeOverlays));
   }
-  progress.end();
-  const wall = median(results.map((r) => r.wall));
-  const rssMb = median(results.map((r) => r.rssMb));
-  console.log(`${label}: wall ${wall.toFixed(2)} s (runs: ${results.map((r) => r.wall.toFixed(2)).join(', ')}), peak RSS ${rssMb.toFixed(0)} MB`);
-  const validations = results.map((r) => r.validateMs).filter((v): v is number => v !== undefined);
-  if (validations.length === results.length) {
-    // The share validation adds: its time over the rest of the run (what synth would take without it).
-    const shares = results.map((r) => r.validateMs! / (r.wall * 1000 - r.validateMs!));
-    const validateMs = median(validations);
-    console.log(`  validation (policy gate, schemas included): ${validateMs.toFixed(0)} ms (runs: ${validations.join(', ')}), adds ${(median(shares) * 100).toFixed(0)}% to synth (runs: ${shares.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')})`);
-    return { wall, rssMb, validateMs, share: median(shares) };
-  }
-  return { wall, rssMb };
+  return result;
 }
 
-/** A copy of the repo with `extraApps` generated apps (each released to every env-region). */
-function generateRepo(extraApps: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-bench-'));
-  for (const entry of ['apps', 'envs', 'lib', 'imports', 'bin', 'main.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml']) {
-    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
-  }
+/** The Kustomize anchor over the first `count` instance files of `dir`'s dist/ (see bench/kustomize.ts). */
+function kustomize(dir: string, count: number): number {
+  const dist = path.join(dir, 'dist');
+  const files = fs.readdirSync(path.join(dist, 'apps'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /^[^/]+\/[^/]+\/([^/]+)\/\1\.yaml$/.test(f)).sort().slice(0, count);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const instances: KustomizeInstance[] = files.map((f): KustomizeInstance => {
+    const [env, region, app] = f.split('/');
+    const docs = parseAllDocuments(fs.readFileSync(path.join(dist, 'apps', f), 'utf8')).map((d) => d.toJS());
+    const deployment = docs.find((d) => d?.kind === 'Deployment' && d.metadata?.name === app);
+    const config = docs.find((d) => d?.kind === 'ConfigMap');
+    const [image, tag] = String(deployment?.spec?.template?.spec?.containers?.[0]?.image ?? `${app}:latest`).split(/[:@](?=[^/]*$)/);
+    return { app, env, region, image, tag: tag ?? 'latest', replicas: deployment?.spec?.replicas ?? 1, config: config?.data ?? {} };
+  });
+  const first = instances[0];
+  return kustomizeMsPerInstance(fs.readFileSync(path.join(dist, 'apps', files[0]), 'utf8'), instances, { app: first.app, image: first.image, labelDomain: 'acme.io' });
+}
+
+/** The example repo (a copy of this checkout): `npm run synth` from scratch, and `release bump --commit`. */
+function example(runs: number): Pick<BenchResult, 'exampleSynthMs' | 'exampleCheckMs' | 'bumpMs'> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-bench-example-'));
+  fs.rmSync(dir, { recursive: true });
+  fs.cpSync(ROOT, dir, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git|dist)$/.test(src) });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  const names: string[] = [];
-  for (let n = 0; n < extraApps; n++) {
-    const name = `svc-${String(n).padStart(4, '0')}`;
-    names.push(name);
-    const id = `svc${n}`;
-    fs.writeFileSync(path.join(dir, 'apps', `${name}.ts`), [
-      `import { defineApp } from '../lib/model';`,
-      `export const ${id} = defineApp({`,
-      `  name: '${name}', team: 'team-${n % 7}', image: 'ghcr.io/acme/${name}', port: ${8000 + (n % 100)},`,
-      `  health: { liveness: '/healthz', readiness: '/readyz' },`,
-      n % 3 === 0 ? `  expose: true,` : '',
-      n % 4 === 0 ? `  metrics: true,` : '',
-      n % 5 === 0 ? `  autoscaling: { maxReplicas: 10 },` : '',
-      `  config: { GREETING: 'hello ${n}', POOL_SIZE: '${n % 16}' },`,
-      `});`,
-      '',
-    ].filter((l) => l !== '').join('\n'));
-  }
-  const index = fs.readFileSync(path.join(dir, 'apps', 'index.ts'), 'utf8')
-    .replace('export const apps = registerApps(', `${names.map((n, i) => `import { svc${i} } from './${n}';`).join('\n')}\nexport const apps = registerApps(${names.map((_, i) => `svc${i}, `).join('')}`);
-  fs.writeFileSync(path.join(dir, 'apps', 'index.ts'), index);
-  const digest = (s: string) => `sha256:${require('node:crypto').createHash('sha256').update(s).digest('hex')}`;
-  const rel = fs.readFileSync(path.join(dir, 'envs', 'releases.ts'), 'utf8').replace(
-    'export const releases = {',
-    `export const releases = {\n${names.map((n) => `  '${n}': { dev: { tag: '1.0.0-SNAPSHOT-abcdef1' }, staging: { tag: 'abcdef1' }, prod: { tag: 'v1.0.0', digest: '${digest(n)}' } },`).join('\n')}`,
-  );
-  fs.writeFileSync(path.join(dir, 'envs', 'releases.ts'), rel);
-  return dir;
-}
-
-function main(): number {
-  const opts = new Command('bench')
-    .description('Measure synth wall time and peak memory (median of several fresh processes).')
-    .option('--instances <n>', 'instances in the generated large repo (0 to skip)', '1000')
-    .option('--runs <n>', 'runs per measurement', '3')
-    .option('--keep', 'keep the generated repo and print its path (to profile or inspect it)')
-    .parse(process.argv)
-    .opts<{ instances: string; runs: string; keep?: boolean }>();
-  const runs = Number(opts.runs);
-  const instances = Number(opts.instances);
-  let ok = true;
-
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs; each run is a fresh process writing a fresh dist/`);
-  const example = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-bench-example-'));
-  fs.rmSync(example, { recursive: true });
-  fs.cpSync(ROOT, example, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git|dist)$/.test(src) });
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(example, 'node_modules'), 'dir');
-  const exampleRun = series('example repo (14 instances + control plane), `npm run synth`', runs, () => {
-    fs.rmSync(path.join(example, 'dist'), { recursive: true, force: true });
-    return measure(['npm', 'run', '-s', 'synth', '--', '--quiet', '--timings'], example);
-  });
-  if (exampleRun.wall >= 1.5) {
-    console.log('  MISSED target: under 1.5 s');
-    ok = false;
-  } else console.log('  target met: under 1.5 s');
-  const share = exampleRun.share;
-  if (share === undefined || share >= 0.3) {
-    console.log('  MISSED target: validation adds under 30% to synth');
-    ok = false;
-  } else console.log('  target met: validation adds under 30% to synth');
-  series('example repo, `npm run synth -- --check` (no writes)', runs, () => measure(['npm', 'run', '-s', 'synth', '--', '--check', '--quiet'], example));
-
-  // bump + synth + commit, as the release workflow runs it (target: under 2 s).
-  const gitIn = (args: string[]) => spawnSync('git', args, { cwd: example, encoding: 'utf8' });
-  fs.writeFileSync(path.join(example, '.gitignore'), 'node_modules\n');
-  gitIn(['init', '-q', '-b', 'main']);
-  gitIn(['config', 'user.name', 'bench']);
-  gitIn(['config', 'user.email', 'bench@example.invalid']);
-  fs.rmSync(path.join(example, 'dist'), { recursive: true, force: true });
-  measure(['npm', 'run', '-s', 'synth', '--', '--quiet'], example);
-  gitIn(['add', '-A']);
-  gitIn(['commit', '-qm', 'init']);
-  let n = 0;
-  const bump = series('example repo, `npm run release -- bump echo dev --tag ... --commit`', runs, () => {
-    n += 1;
-    const sha = (0xabc0000 + n).toString(16);
-    return measure(['npm', 'run', '-s', 'release', '--', 'bump', 'echo', 'dev', '--tag', `1.9.${n}-SNAPSHOT-${sha}`, '--commit'], example);
-  });
-  if (bump.wall >= 2) {
-    console.log('  MISSED target: under 2 s');
-    ok = false;
-  } else console.log('  target met: under 2 s');
-  fs.rmSync(example, { recursive: true, force: true });
-
-  if (instances > 0) {
-    const extra = Math.max(0, Math.ceil((instances - 14) / 4));
-    const dir = generateRepo(extra);
-    const total = 14 + extra * 4;
-    const big = series(`generated repo (${total} instances), node main.ts`, runs, () => {
+  try {
+    const npm = (args: string[]) => measure(['npm', 'run', '-s', ...args], dir);
+    const synthRuns = repeat(runs, () => {
       fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
-      return measure([process.execPath, '--require', require.resolve('../bin/ts-register.cjs'), 'main.ts', '--quiet', '--timings'], dir);
-    });
-    console.log(`  ${((big.wall * 1000) / total).toFixed(2)} ms per instance (including process start-up)`);
-    series(`generated repo (${total} instances), re-synth with nothing changed`, runs, () =>
-      measure([process.execPath, '--require', require.resolve('../bin/ts-register.cjs'), 'main.ts', '--quiet'], dir));
-    if (opts.keep) console.log(`  generated repo kept in ${dir}`);
-    else fs.rmSync(dir, { recursive: true, force: true });
+      return npm(['synth', '--', '--quiet']);
+    }, step('example repo, npm run synth', runs));
+    const check = repeat(runs, () => npm(['synth', '--', '--check', '--quiet']), step('example repo, synth --check', runs));
+    // bump + synth + commit, as the release workflow runs it.
+    const git = (args: string[]) => measure(['git', ...args], dir);
+    fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n');
+    git(['init', '-q', '-b', 'main']);
+    git(['config', 'user.name', 'bench']);
+    git(['config', 'user.email', 'bench@example.invalid']);
+    git(['add', '-A']);
+    git(['commit', '-qm', 'init']);
+    const bump = repeat(runs, (i) => npm(['release', '--', 'bump', 'echo', 'dev', '--tag', `1.9.${i + 1}-SNAPSHOT-${(0xabc0000 + i).toString(16)}`, '--commit']), step('example repo, release bump --commit', runs));
+    return { exampleSynthMs: Math.round(median(synthRuns.map((r) => r.ms))), exampleCheckMs: Math.round(median(check.map((r) => r.ms))), bumpMs: Math.round(median(bump.map((r) => r.ms))) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  return ok ? 0 : 1;
 }
 
-process.exitCode = main();
+function roundAll(o: { readonly [k: string]: number }): { [k: string]: number } {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v)]));
+}
+
+/** The human report: one line per measurement, then the targets. */
+function report(r: BenchResult): string[] {
+  const lines = [`node ${r.node}, ${r.cpus} CPUs, ${r.runs} run(s) per measurement (medians); each run is a fresh process`];
+  if (r.exampleSynthMs !== undefined) {
+    lines.push(`example repo: npm run synth ${r.exampleSynthMs} ms, synth --check ${r.exampleCheckMs} ms, release bump --commit ${r.bumpMs} ms`);
+  }
+  for (const s of r.scaling) {
+    lines.push(`${s.instances} instances, ${s.objects} objects, ${s.files} files: synth ${s.synthMs} ms (${s.msPerInstance} ms/instance), peak RSS ${s.peakRssMb} MB`);
+    lines.push(`  floors (same objects, stringify + write): yaml ${s.floorYamlMs} ms, JSON ${s.floorJsonMs} ms; synth / yaml floor = ${s.ratioToYamlFloor}`);
+    lines.push(`  phases (ms): ${Object.entries(s.phases).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    lines.push(`  validate by rule group (ms): ${Object.entries(s.gate).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    lines.push(`  re-synth, nothing changed: ${s.resynthUnchangedMs} ms (${s.resynthUnchangedWritten} files written)`);
+    lines.push(`  re-synth after bumping ${s.resynthOneAppApp} in dev: ${s.resynthOneAppMs} ms, ${s.resynthOneAppWritten.length} files written (${s.resynthOneAppWritten.slice(0, 3).join(', ')}${s.resynthOneAppWritten.length > 3 ? ', ...' : ''})`);
+    if (s.kustomizeMsPerInstance !== undefined) lines.push(`  kustomize: ${s.kustomizeMsPerInstance} ms per instance (one kubectl kustomize per overlay, ${s.kustomizeOverlays} overlays)`);
+  }
+  for (const t of r.targets) lines.push(`${t.met ? 'target met' : 'MISSED target'}: ${t.name}: ${t.value} (target ${t.target})`);
+  return lines;
+}
+
+export function main(argv: readonly string[]): number {
+  const opts = new Command('bench')
+    .description('Measure synth: wall time, phases, serialization floors, peak memory, incremental re-synth (medians of fresh processes).')
+    .option('--instances <n[,n...]>', 'instances in the generated repo; a list measures each size (0 to skip)', '1000')
+    .option('--runs <n>', 'runs per measurement', '3')
+    .option('--json', 'print one JSON object on stdout (human lines otherwise)')
+    .option('--no-example', 'skip the example repo (npm run synth, release bump --commit)')
+    .option('--kustomize', 'also render up to 300 instances as Kustomize overlays, one `kubectl kustomize` each')
+    .option('--keep', 'keep the generated repos and print their paths (to profile or inspect them)')
+    .addHelpText('after', '\nExamples:\n  npm run bench\n  npm run bench -- --instances 1000,5000 --runs 1 --json\n  npm run bench -- --instances 1000 --kustomize --no-example\n')
+    .parse(argv, { from: 'user' })
+    .opts<Options>();
+  const runs = Number(opts.runs);
+  const sizes = opts.instances.split(',').map(Number).filter((n) => n > 0);
+  if (!Number.isInteger(runs) || runs < 1 || sizes.some((n) => !Number.isInteger(n))) {
+    process.stderr.write('bench: --runs must be a positive integer and --instances a comma-separated list of integers\n');
+    return 2;
+  }
+  const scaling = sizes.map((n) => scale(n, runs, opts));
+  const result: BenchResult = {
+    node: process.version, cpus: os.cpus().length, runs,
+    ...(scaling[0] ? (({ dir: _dir, ...first }) => first)(scaling[0]) : {}),
+    ...(opts.example ? example(runs) : {}),
+    scaling: scaling.map(({ dir: _dir, ...s }) => s),
+    targets: [],
+  };
+  result.targets.push(...checkTargets(result));
+  progress.end();
+  if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else process.stdout.write(`${report(result).join('\n')}\n`);
+  for (const s of scaling) {
+    if (opts.keep) process.stderr.write(`bench: generated repo (${s.instances} instances) kept in ${s.dir}\n`);
+    else fs.rmSync(s.dir, { recursive: true, force: true });
+  }
+  return result.targets.every((t) => t.met) ? 0 : 1;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -27,7 +27,7 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     .option('--check', 'render in memory and compare with the output directory; exit 1 listing stale, missing and extra files; write nothing')
     .option('-o, --outdir <dir>', 'output directory', process.env.CDK8S_OUTDIR || 'dist')
     .option('-q, --quiet', 'print nothing but errors (and no progress line, which a terminal shows outside CI)')
-    .option('--timings', 'print how long each phase took (start-up, load, resolve, render, validate, write) to stderr')
+    .option('--timings', 'print how long each phase took (start-up, load, resolve, construct, serialize, validate and each rule group, write) to stderr; with --json, also as `timings`')
     .option('--json', 'print the result as one JSON object on stdout (on failure too: { ok: false, exit, error, ... }); human lines stay on stderr')
     .addHelpText('after', '\nExamples:\n  npm run synth\n  npm run synth -- --check\n  npm run synth -- --check --json\n');
   const parsed = parseArgs(quietExit(program, out, err), argv, out);
@@ -83,9 +83,16 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
   // From the registries, not the instances: an env or region with no released app counts too.
   const envs = Object.values(input.envs);
   const regions = envs.reduce((n, env) => n + env.regionNames.length, 0);
+  const t = plan.timings;
+  // Phases in ms: start-up is the process's time before this command ran (node, module loading).
+  const phases = {
+    startup: started, load: loaded - started, resolve: t.resolve, construct: t.construct, serialize: t.serialize,
+    validate: t.validate, write: finished - loaded - t.resolve - t.render - t.validate, total: finished,
+  };
   if (json) {
     const r = plan.resolved;
     emit({
+      ...(opts.timings ? { timings: { ...roundAll(phases), gate: roundAll(t.gate) } } : {}),
       outdir: rel, instances: r.instances.length, envs: envs.length, envRegions: regions, objects: plan.objects, seconds: Number(seconds),
       files: { written: diff.written, unchanged: diff.unchanged.length, removed: diff.removed },
       warnings: plan.warnings, notReleased: r.notReleased,
@@ -109,12 +116,15 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     }
   }
   if (opts.timings) {
-    const t = plan.timings;
-    const write = finished - loaded - t.resolve - t.render - t.validate;
-    const phases: [string, number][] = [
-      ['start-up', started], ['load', loaded - started], ['resolve', t.resolve], ['render', t.render], ['validate', t.validate], ['write', write],
-    ];
-    err.write(`timings (ms): ${phases.map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(', ')}; total ${finished.toFixed(0)}\n`);
+    const line = (o: { [k: string]: number }) => Object.entries(o).map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(', ');
+    const { total, ...shown } = phases;
+    err.write(`timings (ms): ${line(shown)}; total ${total.toFixed(0)}\n`);
+    err.write(`  validate by rule group (ms): ${line(t.gate)}\n`);
   }
   return 0;
+}
+
+/** The same keys, each value rounded to a whole millisecond (timings in --json). */
+function roundAll(o: { readonly [k: string]: number }): { [k: string]: number } {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v)]));
 }

@@ -8,7 +8,7 @@ import {
 } from '../model';
 import { renderControlPlane } from './control-plane';
 import { assertNoPlaintextSecrets } from './gate';
-import { K8sObject, PolicyFinding } from '../policy/engine';
+import { K8sObject, PolicyFinding, RuleTimings } from '../policy/engine';
 import { appAllows, PolicyGateError, runGate, SYNTH_RULES } from '../policy/gate';
 import { renderMatrix } from './matrix';
 
@@ -34,20 +34,32 @@ export interface SynthPlan {
   readonly timings: SynthTimings;
 }
 
-/** Milliseconds per phase of planSynth. */
 /** How {@link planSynth} reports. */
 export interface PlanOptions {
   /** Called as the run moves on: `resolve`, then `render` per instance (`done` of `total`), then `validate`. @default none */
   readonly progress?: (phase: 'resolve' | 'render' | 'validate', done?: number, total?: number) => void;
 }
 
+/** Milliseconds per phase of planSynth. */
 export interface SynthTimings {
   /** apps x envs x regions x releases -> instances. */
   readonly resolve: number;
-  /** Instances and control plane -> YAML, in memory. */
+  /** Instances and control plane -> YAML, in memory: {@link construct} + {@link serialize}. */
   readonly render: number;
+  /** Of render: building the cdk8s constructs and resolving them to plain objects (cdk8s `toJson`). */
+  readonly construct: number;
+  /** Of render: objects -> YAML text. */
+  readonly serialize: number;
   /** The policy gate over every object (schemas and rules, validators loaded on first use included). */
   readonly validate: number;
+  /** Of validate: milliseconds per rule group (`schema`, `cluster`, `wiring`, ...). */
+  readonly gate: RuleTimings;
+}
+
+/** Where render time goes: accumulated by {@link renderInstance} and the control plane's files. */
+export interface RenderClock {
+  construct: number;
+  serialize: number;
 }
 
 /** Path of an instance's manifest inside dist/ (the layout's {@link instanceFile}). */
@@ -60,7 +72,8 @@ export function instancePath(i: Pick<AppInstance, 'env' | 'region' | 'app'>): st
  * drops it. One App per output unit keeps synth linear in the number of instances (a single App with
  * N charts re-validates the whole tree per chart).
  */
-export function renderInstance(instance: AppInstance): OutputFile {
+export function renderInstance(instance: AppInstance, clock?: RenderClock): OutputFile {
+  const started = clock ? performance.now() : 0;
   const app = new App({ outdir: '/nonexistent' });
   const chart = new Chart(app, instance.instance, { disableResourceNameHashes: true });
   const golden = new GoldenApp(chart, 'app', goldenAppPropsOf(instance));
@@ -70,7 +83,13 @@ export function renderInstance(instance: AppInstance): OutputFile {
   const position = (o: { apiVersion?: string; kind?: string }) => GOLDEN_APP_KINDS.findIndex((k) => k.kind === o.kind && (k.group === '' ? !String(o.apiVersion).includes('/') : String(o.apiVersion).startsWith(`${k.group}/`)));
   const objects = chart.toJson().map((o, i) => ({ o, i })).sort((a, b) => position(a.o) - position(b.o) || a.i - b.i).map((x) => x.o);
   assertNoPlaintextSecrets(instancePath(instance), objects);
-  return { path: instancePath(instance), content: header(instance) + Yaml.stringify(...objects), objects: objects.length, docs: objects };
+  const built = clock ? performance.now() : 0;
+  const content = header(instance) + Yaml.stringify(...objects);
+  if (clock) {
+    clock.construct += built - started;
+    clock.serialize += performance.now() - built;
+  }
+  return { path: instancePath(instance), content, objects: objects.length, docs: objects };
 }
 
 function header(i: AppInstance): string {
@@ -87,19 +106,21 @@ export function planSynth(input: ResolveInput, opts: PlanOptions = {}): SynthPla
   const resolved = resolve(input);
   const t1 = performance.now();
   const total = resolved.instances.length;
+  const clock: RenderClock = { construct: 0, serialize: 0 };
   const files = resolved.instances.map((instance, i) => {
-    const file = renderInstance(instance);
+    const file = renderInstance(instance, clock);
     progress('render', i + 1, total);
     return file;
   });
   const controlPlane = planControlPlane(input.platform, input.envs as EnvironmentRegistry, resolved, input.addons);
-  files.push(...renderControlPlane(controlPlane));
+  files.push(...renderControlPlane(controlPlane, clock));
   files.push({ path: README_FILE, content: renderMatrix(resolved, input.envs as EnvironmentRegistry), objects: 0 });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   // The policy gate, over the whole object set, before anything is written.
   const t2 = performance.now();
   progress('validate');
+  const gate: RuleTimings = {};
   const manifests = files.flatMap((f) => (f.docs ?? []).map((object, index) => ({ file: f.path, index, object: object as K8sObject })));
   // The repository's directories as Argo CD will list them once dist/ is committed (for the ApplicationSet checks).
   const directories = repoDirectories(input.platform.gitops.distPath, directoriesOf(files.map((f) => f.path)));
@@ -110,9 +131,10 @@ export function planSynth(input: ResolveInput, opts: PlanOptions = {}): SynthPla
     // The placement checks need to know what runs on each cluster: only with an add-on catalogue (envs/addons.ts).
     ...(input.addons ? { placement: { clusters: controlPlane.clusters, addons: controlPlane.addons } } : {}),
     rules: SYNTH_RULES,
+    timings: gate,
   });
   if (findings.some((f) => f.severity === 'error')) throw new PolicyGateError(findings.filter((f) => f.severity === 'error'));
-  const timings = { resolve: t1 - t0, render: t2 - t1, validate: performance.now() - t2 };
+  const timings = { resolve: t1 - t0, render: t2 - t1, construct: clock.construct, serialize: clock.serialize, validate: performance.now() - t2, gate };
   return { resolved, files, objects: files.reduce((n, f) => n + f.objects, 0), warnings: findings, timings };
 }
 

@@ -98,6 +98,25 @@ describe('synth from scratch, then again', () => {
     expect([...afterFirst.keys()].map((p) => fs.statSync(repo.path(`dist/${p}`)).ino)).toEqual(inodes);
   });
 
+  test('--timings reports every phase and each rule group of the gate, on stderr and in --json', async () => {
+    const human = await repo.cli('synth', ['--timings', '--quiet']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toBe('');
+    expect(human.stderr).toMatch(/^timings \(ms\): startup \d+, load \d+, resolve \d+, construct \d+, serialize \d+, validate \d+, write \d+; total \d+$/m);
+    expect(human.stderr).toMatch(/^ {2}validate by rule group \(ms\): schema \d+, .*cluster \d+/m);
+    const r = await repo.cli('synth', ['--json', '--timings']);
+    expect(r.code).toBe(0);
+    const { timings } = JSON.parse(r.stdout);
+    expect(Object.keys(timings)).toEqual(['startup', 'load', 'resolve', 'construct', 'serialize', 'validate', 'write', 'total', 'gate']);
+    // The groups are the rule ids' first segments: every rule ran, and their times add up to the gate's.
+    expect(Object.keys(timings.gate)).toEqual(expect.arrayContaining(['schema', 'pss-restricted', 'argocd', 'cluster', 'secrets']));
+    const gateSum = Object.values(timings.gate as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(gateSum).toBeLessThanOrEqual(timings.validate + Object.keys(timings.gate).length);
+    expect(timings.construct + timings.serialize + timings.validate).toBeLessThanOrEqual(timings.total + 3);
+    expect(JSON.parse((await repo.cli('synth', ['--json'])).stdout).timings).toBeUndefined();
+    expect(repo.snapshotTree()).toEqual(afterFirst);
+  });
+
   test('--check exits 0 right after synth and writes nothing', async () => {
     const r = await repo.cli('synth', ['--check']);
     expect(r.code).toBe(0);
