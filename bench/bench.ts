@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { progressLine } from '../lib/cli/progress';
+import { RENDER_CACHE_ENV } from '../lib/synth/render-cache';
 import { bumpGeneratedApp, generateRepo, ROOT } from './generate';
 import { KustomizeInstance, kustomizeMsPerInstance } from './kustomize';
 import { measure, median, medianOf, repeat, Run } from './measure';
@@ -37,8 +38,8 @@ const progress = progressLine(process.stderr, 'bench');
 const step = (label: string, runs: number) => (i: number) => progress.update(label, i + 1, runs);
 
 /** `node main.ts --json --timings` in `dir`: the synth's own report (instances, objects, files, phases). */
-function synth(dir: string, args: string[] = []): Run & { report: SynthReport } {
-  const run = measure([process.execPath, ...TS, 'main.ts', '--json', '--timings', ...args], dir);
+function synth(dir: string, cache: string): Run & { report: SynthReport } {
+  const run = measure([process.execPath, ...TS, 'main.ts', '--json', '--timings'], dir, { [RENDER_CACHE_ENV]: cache });
   return { ...run, report: JSON.parse(run.stdout) as SynthReport };
 }
 
@@ -46,6 +47,7 @@ interface SynthReport {
   readonly instances: number;
   readonly objects: number;
   readonly files: { readonly written: string[]; readonly unchanged: number; readonly removed: string[] };
+  readonly rendered: { readonly cached: number; readonly built: number };
   readonly timings: { readonly [phase: string]: number } & { readonly gate: { readonly [group: string]: number } };
 }
 
@@ -54,17 +56,20 @@ function scale(instances: number, runs: number, opts: Options): ScaleResult & { 
   const extra = Math.max(0, Math.ceil((instances - EXAMPLE_INSTANCES) / 4));
   progress.update(`generating ${EXAMPLE_INSTANCES + extra * 4} instances`);
   const dir = generateRepo(extra);
+  // A full synth: no dist/ and an empty render cache (as on a fresh clone); it fills the cache the re-synths use.
+  const cache = path.join(dir, '.render-cache');
   const fresh = repeat(runs, () => {
     fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
-    return synth(dir);
+    fs.rmSync(cache, { recursive: true, force: true });
+    return synth(dir, cache);
   }, step(`synth, ${EXAMPLE_INSTANCES + extra * 4} instances`, runs));
   const report = fresh[0].report;
   progress.update('floors');
   const floor = JSON.parse(measure([process.execPath, ...TS, path.join(ROOT, 'bench', 'floor.ts'), path.join(dir, 'dist'), String(runs)], dir).stdout) as { yamlMs: number; jsonMs: number };
-  const unchanged = repeat(runs, () => synth(dir), step('re-synth, nothing changed', runs));
+  const unchanged = repeat(runs, () => synth(dir, cache), step('re-synth, nothing changed', runs));
   const oneApp = repeat(runs, (i) => {
     const app = bumpGeneratedApp(dir, i + 1);
-    const run = synth(dir);
+    const run = synth(dir, cache);
     return { ...run, app };
   }, step('re-synth after a one-app bump', runs));
   const phases = medianOf(fresh.map((r) => { const { gate: _gate, ...rest } = r.report.timings; return rest; }));
@@ -121,7 +126,12 @@ function example(runs: number): Pick<BenchResult, 'exampleSynthMs' | 'exampleChe
   fs.cpSync(ROOT, dir, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git|dist)$/.test(src) });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   try {
-    const npm = (args: string[]) => measure(['npm', 'run', '-s', ...args], dir);
+    // Each run starts with an empty render cache, as on a fresh clone (CI's case).
+    const cache = path.join(dir, '.render-cache');
+    const npm = (args: string[]) => {
+      fs.rmSync(cache, { recursive: true, force: true });
+      return measure(['npm', 'run', '-s', ...args], dir, { [RENDER_CACHE_ENV]: cache });
+    };
     const synthRuns = repeat(runs, () => {
       fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
       return npm(['synth', '--', '--quiet']);
@@ -129,7 +139,7 @@ function example(runs: number): Pick<BenchResult, 'exampleSynthMs' | 'exampleChe
     const check = repeat(runs, () => npm(['synth', '--', '--check', '--quiet']), step('example repo, synth --check', runs));
     // bump + synth + commit, as the release workflow runs it.
     const git = (args: string[]) => measure(['git', ...args], dir);
-    fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n');
+    fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules\n.render-cache\n');
     git(['init', '-q', '-b', 'main']);
     git(['config', 'user.name', 'bench']);
     git(['config', 'user.email', 'bench@example.invalid']);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { GitError } from '../release/git';
-import { planSynth, readTree } from '../synth';
+import { planSynth, readTree, repoRenderCache } from '../synth';
 import { compareEnvs, DiffGroup, diffTrees, objectLabel } from '../synth/diff';
 import { fail, parseArgs, quietExit } from './command';
 import { loadInputs } from './load';
@@ -132,7 +132,7 @@ export async function diffCommand(argv: readonly string[], load: InputLoader, ou
     envs = Object.keys(input.envs);
     if (opts.env !== undefined && !envs.includes(opts.env)) throw new Error(`--env ${opts.env}: no such env (envs: ${envs.join(', ')})`);
     if (opts.app !== undefined && !(opts.app in input.apps)) throw new UsageError(unknownApp(opts.app, Object.keys(input.apps)), { field: '--app' });
-    const plan = planSynth(input);
+    const plan = planSynth(input, { cache: repoRenderCache(process.cwd()) });
     const after = new Map(plan.files.map((f) => [f.path, f.content]));
     const before = opts.against !== undefined
       ? readTreeAt(process.cwd(), opts.against, opts.outdir)

@@ -13,7 +13,7 @@ import type { GateEvidence } from '../release/gate';
 import { commitPaths, dirtyPaths, fileAt, fileHistory, GitError, isGitRepo, pushWithRetry, releaser, unpushedCommits } from '../release/git';
 import type { HistoryVersion } from '../release/rollback';
 import { releaseCommitMessage } from '../release/message';
-import { diffTree, planSynth, writeTree } from '../synth';
+import { diffTree, planSynth, repoRenderCache, writeTree } from '../synth';
 import { commanderExit, fail, JsonFailure, quietExit, TextSink } from './command';
 import { loadInputs } from './load';
 
@@ -135,7 +135,7 @@ export async function releaseCommand(argv: readonly string[], load: ReleaseLoade
         json({ changes: [], notes: res.notes, ...choice, commit: null, pushed: false });
         return 0;
       }
-      const plan = planSynth({ ...repo, releases: readReleases(res.text, paths.releasesFile) as never });
+      const plan = planSynth({ ...repo, releases: readReleases(res.text, paths.releasesFile) as never }, { cache: repoRenderCache(cwd) });
       const distDir = path.join(cwd, paths.dist);
       const diff = diffTree(distDir, plan.files);
       const distChanges = [...diff.written, ...diff.removed].sort();

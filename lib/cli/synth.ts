@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { ResolveInput } from '../model';
-import { diffTree, planSynth, SynthPlan, writeTree } from '../synth';
+import { diffTree, planSynth, repoRenderCache, SynthPlan, writeTree } from '../synth';
 import { fail, parseArgs, quietExit, writeJsonFailure } from './command';
 import { loadInputs } from './load';
 import { progressLine } from './progress';
@@ -15,6 +15,8 @@ interface SynthOptions {
   readonly quiet?: boolean;
   readonly timings?: boolean;
   readonly json?: boolean;
+  /** False with --no-cache. */
+  readonly cache: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     .option('--check', 'render in memory and compare with the output directory; exit 1 listing stale, missing and extra files; write nothing')
     .option('-o, --outdir <dir>', 'output directory', process.env.CDK8S_OUTDIR || 'dist')
     .option('-q, --quiet', 'print nothing but errors (and no progress line, which a terminal shows outside CI)')
+    .option('--no-cache', 'render every instance again instead of taking unchanged ones from the render cache (node_modules/.cache/typed-gitops/render, or $TYPED_GITOPS_RENDER_CACHE; `off` there disables it)')
     .option('--timings', 'print how long each phase took (start-up, load, resolve, construct, serialize, validate and each rule group, write) to stderr; with --json, also as `timings`')
     .option('--json', 'print the result as one JSON object on stdout (on failure too: { ok: false, exit, error, ... }); human lines stay on stderr')
     .addHelpText('after', '\nExamples:\n  npm run synth\n  npm run synth -- --check\n  npm run synth -- --check --json\n');
@@ -45,7 +48,8 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     // On a terminal, where the run is (rewritten in place, cleared before any output); nothing in CI or a log.
     const progress = progressLine(err, 'synth', { quiet: opts.quiet || json });
     try {
-      plan = planSynth(input, { progress: (phase, done, total) => progress.update(phase, done, total) });
+      const cache = opts.cache ? repoRenderCache(process.cwd()) : undefined;
+      plan = planSynth(input, { progress: (phase, done, total) => progress.update(phase, done, total), cache });
     } finally {
       progress.end();
     }
@@ -86,13 +90,14 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
   const t = plan.timings;
   // Phases in ms: start-up is the process's time before this command ran (node, module loading).
   const phases = {
-    startup: started, load: loaded - started, resolve: t.resolve, construct: t.construct, serialize: t.serialize,
+    startup: started, load: loaded - started, resolve: t.resolve, construct: t.construct, serialize: t.serialize, cache: t.cache,
     validate: t.validate, write: finished - loaded - t.resolve - t.render - t.validate, total: finished,
   };
   if (json) {
     const r = plan.resolved;
     emit({
       ...(opts.timings ? { timings: { ...roundAll(phases), gate: roundAll(t.gate) } } : {}),
+      rendered: plan.rendered,
       outdir: rel, instances: r.instances.length, envs: envs.length, envRegions: regions, objects: plan.objects, seconds: Number(seconds),
       files: { written: diff.written, unchanged: diff.unchanged.length, removed: diff.removed },
       warnings: plan.warnings, notReleased: r.notReleased,
@@ -120,6 +125,7 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     const { total, ...shown } = phases;
     err.write(`timings (ms): ${line(shown)}; total ${total.toFixed(0)}\n`);
     err.write(`  validate by rule group (ms): ${line(t.gate)}\n`);
+    err.write(`  instances: ${plan.rendered.built} rendered, ${plan.rendered.cached} from the render cache\n`);
   }
   return 0;
 }

@@ -144,6 +144,19 @@ const CLUSTER = /^([A-Za-z0-9_]+)-(.+)$/;
  * writes `<app>.yaml`; `file` says which).
  */
 export function parseDistPath(rel: string): DistFile | undefined {
+  // Rules ask about the same files over and over (every rule, every object of a file): parsed once per path.
+  if (parsedPaths.has(rel)) return parsedPaths.get(rel);
+  if (parsedPaths.size >= PARSED_PATHS_MAX) parsedPaths.clear();
+  const parsed = parsePath(rel);
+  parsedPaths.set(rel, parsed && Object.freeze(parsed));
+  return parsed;
+}
+
+/** Paths parsed so far; cleared when full, so a long-lived process does not grow without bound. */
+const parsedPaths = new Map<string, DistFile | undefined>();
+const PARSED_PATHS_MAX = 100_000;
+
+function parsePath(rel: string): DistFile | undefined {
   if (rel === README_FILE) return { kind: 'readme' };
   if (rel === ROOT_FILE) return { kind: 'root' };
   if (rel === NOTIFICATIONS_FILE) return { kind: 'notifications' };

@@ -167,6 +167,25 @@ export function clusterOf(file: string): string {
   return where?.kind === 'database-api' ? `host/${where.host}` : '';
 }
 
+const byFileCache = new WeakMap<readonly ManifestObject[], ReadonlyMap<string, readonly ManifestObject[]>>();
+
+/**
+ * The objects of a set grouped by file, built once per set: cross-object rules look objects up through indexes like
+ * this one, not by scanning the set for each object (quadratic in the number of instances).
+ */
+export function objectsByFile(objects: readonly ManifestObject[]): ReadonlyMap<string, readonly ManifestObject[]> {
+  const hit = byFileCache.get(objects);
+  if (hit) return hit;
+  const index = new Map<string, ManifestObject[]>();
+  for (const m of objects) {
+    const list = index.get(m.file);
+    if (list) list.push(m);
+    else index.set(m.file, [m]);
+  }
+  byFileCache.set(objects, index);
+  return index;
+}
+
 /** `Kind namespace/name`. */
 export function describeObject(o: K8sObject): string {
   const name = o.metadata?.name ?? '(no name)';

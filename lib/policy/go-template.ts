@@ -286,6 +286,9 @@ const typeName = (v: unknown): string => {
   return typeof v;
 };
 
+/** The value of each `dict` call whose arguments are all literals, once evaluated (parsed templates are cached too). */
+const literalDicts = new WeakMap<Expr, Readonly<Record<string, unknown>>>();
+
 function evaluate(expr: Expr, data: unknown, opts: GoTemplateOptions, src: string): Value {
   const fail = (msg: string): never => {
     throw new TemplateError(`template ${JSON.stringify(src)}: ${msg}`);
@@ -313,6 +316,10 @@ function evaluate(expr: Expr, data: unknown, opts: GoTemplateOptions, src: strin
       return cur;
     }
     case 'call': {
+      // A dict of literals is the same map for every directory: built once per parsed template, not once per
+      // Application (the services ApplicationSet looks up each app's team in a dict of every app: quadratic otherwise).
+      const constant = expr.fn === 'dict' ? literalDicts.get(expr) : undefined;
+      if (constant) return constant;
       const args = expr.args.map((a) => evaluate(a, data, opts, src));
       if (expr.fn === 'dict') {
         const out: Record<string, unknown> = {};
@@ -321,6 +328,7 @@ function evaluate(expr: Expr, data: unknown, opts: GoTemplateOptions, src: strin
           if (typeof k !== 'string' && typeof k !== 'number') fail(`dict: key of type ${typeName(k)} is not supported`);
           out[String(k)] = i + 1 < args.length ? args[i + 1] : '';
         }
+        if (constant === undefined && expr.args.every((a) => a.k === 'literal')) literalDicts.set(expr, Object.freeze(out));
         return out;
       }
       if (expr.fn === 'get') {

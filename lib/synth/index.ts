@@ -2,3 +2,4 @@ export * from './render';
 export * from './tree';
 export * from './matrix';
 export * from './control-plane';
+export * from './render-cache';

@@ -11,6 +11,7 @@ import { assertNoPlaintextSecrets } from './gate';
 import { K8sObject, PolicyFinding, RuleTimings } from '../policy/engine';
 import { appAllows, PolicyGateError, runGate, SYNTH_RULES } from '../policy/gate';
 import { renderMatrix } from './matrix';
+import type { RenderCache } from './render-cache';
 
 /** One file of dist/: its path relative to dist/ (POSIX separators) and its bytes. */
 export interface OutputFile {
@@ -32,12 +33,16 @@ export interface SynthPlan {
   readonly warnings: readonly PolicyFinding[];
   /** Milliseconds spent per phase (`synth --timings`, `npm run bench`). */
   readonly timings: SynthTimings;
+  /** Instance files taken from the render cache, and rendered (0 and all without a cache). */
+  readonly rendered: { readonly cached: number; readonly built: number };
 }
 
 /** How {@link planSynth} reports. */
 export interface PlanOptions {
   /** Called as the run moves on: `resolve`, then `render` per instance (`done` of `total`), then `validate`. @default none */
   readonly progress?: (phase: 'resolve' | 'render' | 'validate', done?: number, total?: number) => void;
+  /** Where rendered instance files are kept between runs (lib/synth/render-cache.ts). @default none: every instance is rendered */
+  readonly cache?: RenderCache | undefined;
 }
 
 /** Milliseconds per phase of planSynth. */
@@ -50,6 +55,8 @@ export interface SynthTimings {
   readonly construct: number;
   /** Of render: objects -> YAML text. */
   readonly serialize: number;
+  /** Of render: reading and writing the render cache (PlanOptions.cache). */
+  readonly cache: number;
   /** The policy gate over every object (schemas and rules, validators loaded on first use included). */
   readonly validate: number;
   /** Of validate: milliseconds per rule group (`schema`, `cluster`, `wiring`, ...). */
@@ -60,6 +67,8 @@ export interface SynthTimings {
 export interface RenderClock {
   construct: number;
   serialize: number;
+  /** Reading and writing the render cache. */
+  cache: number;
 }
 
 /** Path of an instance's manifest inside dist/ (the layout's {@link instanceFile}). */
@@ -106,9 +115,19 @@ export function planSynth(input: ResolveInput, opts: PlanOptions = {}): SynthPla
   const resolved = resolve(input);
   const t1 = performance.now();
   const total = resolved.instances.length;
-  const clock: RenderClock = { construct: 0, serialize: 0 };
+  const clock: RenderClock = { construct: 0, serialize: 0, cache: 0 };
+  const cache = opts.cache;
+  const hitsBefore = cache?.stats.hits ?? 0;
   const files = resolved.instances.map((instance, i) => {
-    const file = renderInstance(instance, clock);
+    const asked = cache ? performance.now() : 0;
+    let file = cache?.get(instance);
+    if (cache) clock.cache += performance.now() - asked;
+    if (!file) {
+      file = renderInstance(instance, clock);
+      const putting = cache ? performance.now() : 0;
+      cache?.put(instance, file);
+      if (cache) clock.cache += performance.now() - putting;
+    }
     progress('render', i + 1, total);
     return file;
   });
@@ -134,7 +153,9 @@ export function planSynth(input: ResolveInput, opts: PlanOptions = {}): SynthPla
     timings: gate,
   });
   if (findings.some((f) => f.severity === 'error')) throw new PolicyGateError(findings.filter((f) => f.severity === 'error'));
-  const timings = { resolve: t1 - t0, render: t2 - t1, construct: clock.construct, serialize: clock.serialize, validate: performance.now() - t2, gate };
-  return { resolved, files, objects: files.reduce((n, f) => n + f.objects, 0), warnings: findings, timings };
+  const timings = { resolve: t1 - t0, render: t2 - t1, construct: clock.construct, serialize: clock.serialize, cache: clock.cache, validate: performance.now() - t2, gate };
+  const cached = cache ? cache.stats.hits - hitsBefore : 0;
+  const rendered = { cached, built: resolved.instances.length - cached };
+  return { resolved, files, objects: files.reduce((n, f) => n + f.objects, 0), warnings: findings, timings, rendered };
 }
 

@@ -102,17 +102,22 @@ describe('synth from scratch, then again', () => {
     const human = await repo.cli('synth', ['--timings', '--quiet']);
     expect(human.code).toBe(0);
     expect(human.stdout).toBe('');
-    expect(human.stderr).toMatch(/^timings \(ms\): startup \d+, load \d+, resolve \d+, construct \d+, serialize \d+, validate \d+, write \d+; total \d+$/m);
+    expect(human.stderr).toMatch(/^timings \(ms\): startup \d+, load \d+, resolve \d+, construct \d+, serialize \d+, cache \d+, validate \d+, write \d+; total \d+$/m);
     expect(human.stderr).toMatch(/^ {2}validate by rule group \(ms\): schema \d+, .*cluster \d+/m);
+    // The first synth rendered every instance; this one takes them all from the render cache, --no-cache none.
+    const instances = [...afterFirst.keys()].filter((p) => /^apps\/[^/]+\/[^/]+\/([^/]+)\/\1\.yaml$/.test(p)).length;
+    expect(human.stderr).toMatch(new RegExp(`^  instances: 0 rendered, ${instances} from the render cache$`, 'm'));
+    const fresh = await repo.cli('synth', ['--timings', '--quiet', '--no-cache']);
+    expect(fresh.stderr).toMatch(new RegExp(`^  instances: ${instances} rendered, 0 from the render cache$`, 'm'));
     const r = await repo.cli('synth', ['--json', '--timings']);
     expect(r.code).toBe(0);
     const { timings } = JSON.parse(r.stdout);
-    expect(Object.keys(timings)).toEqual(['startup', 'load', 'resolve', 'construct', 'serialize', 'validate', 'write', 'total', 'gate']);
+    expect(Object.keys(timings)).toEqual(['startup', 'load', 'resolve', 'construct', 'serialize', 'cache', 'validate', 'write', 'total', 'gate']);
     // The groups are the rule ids' first segments: every rule ran, and their times add up to the gate's.
     expect(Object.keys(timings.gate)).toEqual(expect.arrayContaining(['schema', 'pss-restricted', 'argocd', 'cluster', 'secrets']));
     const gateSum = Object.values(timings.gate as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(gateSum).toBeLessThanOrEqual(timings.validate + Object.keys(timings.gate).length);
-    expect(timings.construct + timings.serialize + timings.validate).toBeLessThanOrEqual(timings.total + 3);
+    expect(timings.construct + timings.serialize + timings.cache + timings.validate).toBeLessThanOrEqual(timings.total + 4);
     expect(JSON.parse((await repo.cli('synth', ['--json'])).stdout).timings).toBeUndefined();
     expect(repo.snapshotTree()).toEqual(afterFirst);
   });

@@ -99,3 +99,13 @@ describe('renderGoTemplate: everything else is refused', () => {
     expect(() => render('{{ .path.basename }}-{{ .path.basename | upper }}')).toThrow(UnsupportedTemplateError);
   });
 });
+
+test('a dict of literals is built once and shared; a dict with fields is built per data', () => {
+  const lookup = '{{ get (dict "a" "team-a" "b" "team-b") .path.basename }}';
+  expect(renderGoTemplate(lookup, { path: { basename: 'a' } })).toBe('team-a');
+  expect(renderGoTemplate(lookup, { path: { basename: 'b' } })).toBe('team-b');
+  expect(renderGoTemplate(lookup, { path: { basename: 'c' } })).toBe('');
+  const fromData = '{{ get (dict "k" .v) "k" }}';
+  expect(renderGoTemplate(fromData, { v: 'one' })).toBe('one');
+  expect(renderGoTemplate(fromData, { v: 'two' })).toBe('two');
+});

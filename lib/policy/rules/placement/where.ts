@@ -1,7 +1,7 @@
 import { AddonServesDefinition, ARGOCD_SERVES } from '../../../model/addons';
 import { hostOf, PlatformCluster } from '../../../model/clusters';
 import { ARGOCD_DIR, clusterName, parseDistPath, vclusterFile } from '../../../model/layout';
-import { K8sObject, ManifestObject, PlacementContext, PolicyContext } from '../../engine';
+import { K8sObject, ManifestObject, objectsByFile, PlacementContext, PolicyContext } from '../../engine';
 import { definedIn } from './crossplane';
 
 /*
@@ -88,7 +88,7 @@ export function vclusterApplication(ctx: PolicyContext, cluster: PlatformCluster
 /** The vcluster chart's Application object of a vcluster in the input (argocd/vclusters/<env>-<region>.yaml). */
 export function vclusterApplicationObject(ctx: PolicyContext, cluster: PlatformCluster): ManifestObject | undefined {
   const file = vclusterFile(cluster.env ?? '', cluster.region ?? '');
-  return ctx.objects.find((o) => o.file === file && o.object.kind === 'Application' && sourceOf(o.object)?.chart === 'vcluster');
+  return objectsByFile(ctx.objects).get(file)?.find((o) => o.object.kind === 'Application' && sourceOf(o.object)?.chart === 'vcluster');
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

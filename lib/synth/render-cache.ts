@@ -1,0 +1,190 @@
+/**
+ * The render cache: an instance's dist/ file is a pure function of its resolved {@link AppInstance} and of the
+ * library that renders it (constructs never read files, env vars or the clock; cdk8s's key sorting is fixed by
+ * planSynth). So a file rendered once is kept, content-addressed, and a later synth whose instance resolves to the
+ * same data, with the same library, takes it from here instead of building and serializing the constructs again.
+ *
+ * - Key: sha256 of the library fingerprint and of the instance as canonical JSON (keys sorted; anything that is not
+ *   plain data throws, so two different instances can never share a key).
+ * - Library fingerprint: the bytes of every file of lib/ and of the generated L1 classes in imports/, and the versions
+ *   of cdk8s, cdk8s-plus-28 and constructs. A changed construct, a `npm run import` or a dependency upgrade misses.
+ * - Entry: `<key>.json` holding the file's text and its objects (the policy gate still judges every object, cached or
+ *   not). Written atomically (temporary file, rename); an unreadable entry is a miss.
+ * - Where: node_modules/.cache/typed-gitops/render/ of the repository, or $TYPED_GITOPS_RENDER_CACHE; `off` there (or
+ *   `synth --no-cache`) renders everything. Entries unused for 7 days go, then the oldest until it holds 200 MB; at most
+ *   one pruning an hour. Deleting the directory is always safe.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AppInstance } from '../model';
+import type { OutputFile } from './render';
+
+/** What the cache keeps of a rendered file. */
+export interface RenderCache {
+  /** The file an instance renders to, when rendered before with this library. */
+  get(instance: AppInstance): OutputFile | undefined;
+  /** Keeps a file just rendered from `instance`. */
+  put(instance: AppInstance, file: OutputFile): void;
+  /** Hits and misses so far. */
+  readonly stats: { hits: number; misses: number };
+}
+
+const DAY = 24 * 3600e3;
+const MAX_AGE = 7 * DAY;
+const MAX_BYTES = 200 * 1024 * 1024;
+const PRUNE_EVERY = 3600e3;
+const STAMP = '.pruned';
+
+/** The environment variable naming the cache directory (`off` disables it). */
+export const RENDER_CACHE_ENV = 'TYPED_GITOPS_RENDER_CACHE';
+
+/** The cache directory for a repository at `root` (undefined when turned off through {@link RENDER_CACHE_ENV}). */
+export function renderCacheDir(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const setting = env[RENDER_CACHE_ENV];
+  if (setting === 'off' || setting === '0' || setting === 'false') return undefined;
+  return setting ? path.resolve(setting) : path.join(root, 'node_modules', '.cache', 'typed-gitops', 'render');
+}
+
+/** The repository's render cache (at `root`), unless turned off through {@link RENDER_CACHE_ENV}. */
+export function repoRenderCache(root: string, env: NodeJS.ProcessEnv = process.env): RenderCache | undefined {
+  const dir = renderCacheDir(root, env);
+  return dir === undefined ? undefined : openRenderCache(dir);
+}
+
+/** Canonical JSON: object keys sorted; throws on anything that is not plain data (it would not be keyed faithfully). */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`render cache: cannot key the number ${value}`);
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    // A plain object of any realm (jest and vm contexts have their own Object.prototype).
+    const plain = proto === null || (Object.getPrototypeOf(proto) === null && proto.constructor?.name === 'Object');
+    if (!plain) throw new Error(`render cache: cannot key a ${proto?.constructor?.name ?? 'non-plain'} object`);
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+  }
+  throw new Error(`render cache: cannot key a value of type ${typeof value}`);
+}
+
+let fingerprintMemo: string | undefined;
+
+/** The library fingerprint (see the module comment), computed once per process. */
+export function libraryFingerprint(): string {
+  if (fingerprintMemo) return fingerprintMemo;
+  const hash = createHash('sha256');
+  const lib = path.resolve(__dirname, '..');
+  const files = (fs.readdirSync(lib, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => /\.(ts|js)$/.test(f)).sort();
+  for (const f of files) hash.update(`${f}\0`).update(fs.readFileSync(path.join(lib, f))).update('\0');
+  const imports = path.resolve(lib, '..', 'imports');
+  if (fs.existsSync(imports)) {
+    for (const f of fs.readdirSync(imports).filter((n) => n.endsWith('.js') || n.endsWith('.ts')).sort()) {
+      hash.update(`imports/${f}\0`).update(fs.readFileSync(path.join(imports, f))).update('\0');
+    }
+  }
+  for (const pkg of ['cdk8s', 'cdk8s-plus-28', 'constructs']) {
+    hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}\0`);
+  }
+  fingerprintMemo = hash.digest('hex');
+  return fingerprintMemo;
+}
+
+interface Entry {
+  readonly path: string;
+  readonly content: string;
+  readonly objects: number;
+  readonly docs: object[];
+}
+
+/** How a render cache is opened (tests set both). */
+export interface RenderCacheOptions {
+  /** @default {@link libraryFingerprint} */
+  readonly fingerprint?: string;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** A render cache in `dir` (created on first write). */
+export function openRenderCache(dir: string, opts: RenderCacheOptions = {}): RenderCache {
+  const fingerprint = opts.fingerprint ?? libraryFingerprint();
+  const now = opts.now ?? Date.now;
+  const stats = { hits: 0, misses: 0 };
+  const keyOf = (instance: AppInstance) => createHash('sha256').update(fingerprint).update('\0').update(canonicalJson(instance)).digest('hex');
+  const fileOf = (key: string) => path.join(dir, `${key}.json`);
+  let made = false;
+  prune(dir, now());
+  return {
+    stats,
+    get(instance) {
+      const file = fileOf(keyOf(instance));
+      let entry: Entry;
+      try {
+        entry = JSON.parse(fs.readFileSync(file, 'utf8')) as Entry;
+      } catch {
+        stats.misses += 1;
+        return undefined;
+      }
+      if (typeof entry?.content !== 'string' || !Array.isArray(entry.docs) || typeof entry.path !== 'string') {
+        stats.misses += 1;
+        return undefined;
+      }
+      stats.hits += 1;
+      touch(file, now());
+      return { path: entry.path, content: entry.content, objects: entry.objects, docs: entry.docs };
+    },
+    put(instance, file) {
+      try {
+        if (!made) {
+          fs.mkdirSync(dir, { recursive: true });
+          made = true;
+        }
+        const target = fileOf(keyOf(instance));
+        const tmp = `${target}.${process.pid}.tmp`;
+        const entry: Entry = { path: file.path, content: file.content, objects: file.objects, docs: (file.docs ?? []) as object[] };
+        fs.writeFileSync(tmp, JSON.stringify(entry));
+        fs.renameSync(tmp, target);
+      } catch {
+        // A cache that cannot be written (read-only checkout, full disk) only costs speed.
+      }
+    },
+  };
+}
+
+/** A hit refreshes the entry's mtime (what pruning goes by), at most once a day. */
+function touch(file: string, now: number): void {
+  try {
+    if (now - fs.statSync(file).mtimeMs > DAY) fs.utimesSync(file, new Date(now), new Date(now));
+  } catch {
+    // gone meanwhile: nothing to keep fresh
+  }
+}
+
+/** Drops entries unused for 7 days, then the oldest until the cache holds 200 MB; at most once an hour. */
+function prune(dir: string, now: number): void {
+  const stamp = path.join(dir, STAMP);
+  try {
+    if (now - fs.statSync(stamp).mtimeMs < PRUNE_EVERY) return;
+  } catch {
+    if (!fs.existsSync(dir)) return;
+  }
+  try {
+    fs.writeFileSync(stamp, '');
+    const entries = fs.readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => {
+      const st = fs.statSync(path.join(dir, n));
+      return { file: path.join(dir, n), mtime: st.mtimeMs, size: st.size };
+    }).sort((a, b) => a.mtime - b.mtime);
+    let total = entries.reduce((n, e) => n + e.size, 0);
+    for (const e of entries) {
+      if (now - e.mtime <= MAX_AGE && total <= MAX_BYTES) break;
+      fs.rmSync(e.file, { force: true });
+      total -= e.size;
+    }
+  } catch {
+    // another synth pruned the same entries: fine
+  }
+}
