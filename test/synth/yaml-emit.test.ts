@@ -130,7 +130,7 @@ describe('stringifyDocs is byte-identical to cdk8s Yaml.stringify', () => {
     const docs: unknown[] = [
       { x: shared, y: shared }, [sharedEmpty, sharedEmpty], cycle, { d: new Date(0) }, { m: new Map([['a', 1]]) }, { s: new Set([1]) },
       { t: new Thing() }, { b: BigInt(10) }, { n: Object.create(null) as object }, { w: new String('x') }, { ['k'.repeat(1100)]: 1 },
-      { a: { ['"'.repeat(600)]: 1 } },
+      { a: { ['"'.repeat(600)]: 1 } }, { ['k'.repeat(1100)]: { b: [1] }, c: 2 }, { a: [{ ['x\n'.repeat(600)]: [1, 2] }] },
     ];
     expect(mismatches(docs.map((d, i) => ({ label: `delegated ${i}`, docs: [d] })))).toEqual([]);
   });
