@@ -30,8 +30,11 @@ const SAFE_PLAIN = /^(?:[A-Za-z0-9_/$(]|\.(?!\.)|--?(?=\w))[\x20-\x7e]*$/;
 const UNSAFE_INSIDE = /: | #|[ :]$/;
 /** Starts like a number (optional sign, then a digit, `.` or an exponent) ... */
 const NUMBER_START = /^[-+]?[0-9.eE]/;
-/** ... and has only characters of YAML 1.1/1.2 ints, floats, sexagesimals and timestamps. */
-const NUMBER_CHARS = /^[0-9a-fA-FxXoOtTzZ_.:+ -]*$/;
+/**
+ * ... and has a radix prefix (0x, 0o, 0b) or only characters of YAML 1.1/1.2 decimal ints, floats,
+ * sexagesimals and timestamps (so a hex digest such as `7d2a1b4` stays on the fast path, `12e45` not).
+ */
+const NUMBER_LIKE = /^[-+]?0[xXoObB]|^[0-9eE_.:+ tTzZ-]*$/;
 /** YAML 1.1 and 1.2 booleans, null, infinities and NaN, in any case. */
 const KEYWORD = /^(?:y|n|yes|no|on|off|true|false|null|[-+]?\.?(?:inf|nan))$/i;
 
@@ -45,7 +48,7 @@ export function isSafePlain(s: string): boolean {
     SAFE_PLAIN.test(s) &&
     !UNSAFE_INSIDE.test(s) &&
     !KEYWORD.test(s) &&
-    !(NUMBER_START.test(s) && NUMBER_CHARS.test(s))
+    !(NUMBER_START.test(s) && NUMBER_LIKE.test(s))
   );
 }
 
@@ -57,8 +60,8 @@ function indent(level: number): string {
 
 /** Delegated values that render on one line (the same at every depth). */
 const valueOneLine = new Map<string, string>();
-/** Delegated values that render on several lines, per depth (`${level}\n${value}`). */
-const valueMultiLine = new Map<string, string>();
+/** Delegated values that render on several lines, by context indent level (continuation lines differ). */
+const valueMultiLine = new Map<string, string[]>();
 /** Delegated keys of the root mapping, and of any deeper mapping (the `yaml` package tells them apart). */
 const keyAtRoot = new Map<string, string | typeof DELEGATE>();
 const keyNested = new Map<string, string | typeof DELEGATE>();
@@ -80,8 +83,7 @@ function unwrap(out: string, prefix: string, suffix: string): string {
 function delegatedValue(s: string, level: number): string {
   const one = valueOneLine.get(s);
   if (one !== undefined) return one;
-  const multiKey = `${level}\n${s}`;
-  const multi = valueMultiLine.get(multiKey);
+  const multi = valueMultiLine.get(s)?.[level];
   if (multi !== undefined) return multi;
   // `a: <s>` nested `level` mappings deep puts <s> at exactly that indent.
   let wrapper: unknown = s;
@@ -91,7 +93,10 @@ function delegatedValue(s: string, level: number): string {
     prefix += `${indent(l)}a:${l === level - 1 ? ' ' : '\n'}`;
   }
   const out = unwrap(YAML.stringify(wrapper, OPTIONS), prefix, '\n');
-  return out.includes('\n') ? remember(valueMultiLine, multiKey, out) : remember(valueOneLine, s, out);
+  if (!out.includes('\n')) return remember(valueOneLine, s, out);
+  const levels = valueMultiLine.get(s) ?? remember(valueMultiLine, s, []);
+  levels[level] = out;
+  return out;
 }
 
 /** The `yaml` package's rendering of string `s` as a mapping key (DELEGATE: an explicit key). */

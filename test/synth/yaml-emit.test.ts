@@ -48,7 +48,7 @@ const NUMBERS = [
   '1_000', '1__0', '1_', '_1', '1.0', '1.', '.5', '-.5', '+.5', '._', '.', '0.', '1.5e3', '+1.5e3', '1e3', '1E3', '1e+3', '1e-3', 'e3', 'E3', '-e3',
   '.e3', '1.e3', '1e', '12e', '1.2.3', '1:20', '-1:20', '190:20:30', '1:20.5', '1:60', '1:2:3:4', '2001-12-14', '2001-1-1', '2001-12-14t21:59:43.10-05:00',
   '2001-12-14 21:59:43.10 -5', '2001-12-14T21:59:43Z', '2001-12-14T21:59:43', '20011214', '1/2', '1,000', '1 000', '100m', '128Mi', '1h', '30s', '8080',
-  '0x', '0o', '0b', '1e21', '9007199254740993', '1.7976931348623157e309', '0.1e-1000', 'v1', '1.25', '3.14159', '-1.0e+10',
+  '0x', '0o', '0b', 'deadbeef', '0deadbeef', '7d2a1b4', '1e5a', '12e45', '1234e5', '0xdeadbeef', '0bad', '0o7a', '00ff', 'c0ffee', 'e', '1a', '1e21', '9007199254740993', '1.7976931348623157e309', '0.1e-1000', 'v1', '1.25', '3.14159', '-1.0e+10',
 ];
 
 const INDICATORS = [
@@ -187,14 +187,14 @@ describe('stringifyDocs is byte-identical to cdk8s Yaml.stringify', () => {
   });
 
   test('the fast path claims the common strings, and only strings the yaml package writes plain', () => {
-    const common = ['nginx', 'app.kubernetes.io/name', 'ghcr.io/org/app@sha256:0123', '/healthz', '--port=8080', '-Xmx512m', '$(POD_IP)', '100m', '128Mi', 'a b'];
+    const common = ['7d2a1b4', 'c0ffee', 'nginx', 'app.kubernetes.io/name', 'ghcr.io/org/app@sha256:0123', '/healthz', '--port=8080', '-Xmx512m', '$(POD_IP)', '100m', '128Mi', 'a b'];
     expect(common.filter((s) => !isSafePlain(s))).toEqual([]);
     const claimed = [...STRINGS, ...common].filter(isSafePlain);
     // (keys over 1024 characters are explicit `? ` keys in any style: yaml-emit hands those documents over whole)
     const plainKeyAndValue = (s: string): boolean => Yaml.stringify({ [s]: s, a: { [s]: [s] } }) === `${s}: ${s}\na:\n  ${s}:\n    - ${s}\n`;
     const plainValue = (s: string): boolean => Yaml.stringify({ a: s, b: [[s]] }) === `a: ${s}\nb:\n  - - ${s}\n`;
     expect(claimed.filter((s) => !(s.length <= 1024 ? plainKeyAndValue(s) : plainValue(s)))).toEqual([]);
-    const refused = [...KEYWORDS.flatMap(cases).filter((k) => !/^(infinity|nan)$/i.test(k)), '', ' a', 'a ', '---a', '...', '- a', 'a: b', 'a #b', 'é', '1e3', '0x1f', '1:20'];
+    const refused = [...KEYWORDS.flatMap(cases).filter((k) => !/^(infinity|nan)$/i.test(k)), '', ' a', 'a ', '---a', '...', '- a', 'a: b', 'a #b', 'é', '1e3', '12e45', '0x1f', '0xdeadbeef', '1:20', '2001-12-14 21:59:43.10 -5'];
     expect(refused.filter(isSafePlain)).toEqual([]);
   });
 });
