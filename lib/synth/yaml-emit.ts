@@ -1,4 +1,4 @@
-import * as YAML from 'yaml';
+import { Yaml } from 'cdk8s';
 
 /**
  * A fast YAML emitter for synth's plain JSON objects, byte-identical to cdk8s's `Yaml.stringify`
@@ -11,9 +11,11 @@ import * as YAML from 'yaml';
  * document goes to the `yaml` package when it holds anything that is not plain JSON data: a class
  * instance (Date, Map, ...), a bigint, the same object twice (the package writes anchors and
  * aliases), a key longer than 1024 characters (an explicit `? ` key), or a scalar at the root.
+ *
+ * "The `yaml` package" is always cdk8s's `Yaml.stringify` itself (cdk8s bundles its own, pinned copy of
+ * the package, which need not be the version in our node_modules), so the delegated parts are the
+ * reference's bytes by construction.
  */
-
-const OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
 
 /** Thrown (and caught per document) when a document needs the `yaml` package as a whole. */
 const DELEGATE = Symbol('delegate to the yaml package');
@@ -92,7 +94,7 @@ function delegatedValue(s: string, level: number): string {
     wrapper = { a: wrapper };
     prefix += `${indent(l)}a:${l === level - 1 ? ' ' : '\n'}`;
   }
-  const out = unwrap(YAML.stringify(wrapper, OPTIONS), prefix, '\n');
+  const out = unwrap(Yaml.stringify(wrapper), prefix, '\n');
   if (!out.includes('\n')) return remember(valueOneLine, s, out);
   const levels = valueMultiLine.get(s) ?? remember(valueMultiLine, s, []);
   levels[level] = out;
@@ -104,7 +106,7 @@ function delegatedKey(s: string, root: boolean): string | typeof DELEGATE {
   const memo = root ? keyAtRoot : keyNested;
   const known = memo.get(s);
   if (known !== undefined) return known;
-  const out = YAML.stringify(root ? { [s]: 1 } : { a: { [s]: 1 } }, OPTIONS);
+  const out = Yaml.stringify(root ? { [s]: 1 } : { a: { [s]: 1 } });
   const key = out.startsWith('? ') || out.startsWith('a:\n  ? ') ? DELEGATE : unwrap(out, root ? '' : 'a:\n  ', ': 1\n');
   return remember(memo, s, key);
 }
@@ -191,7 +193,7 @@ function stringifyDoc(doc: unknown): string {
     return `${collection(doc as object, kind, 0)}\n`;
   } catch (e) {
     if (e !== DELEGATE) throw e;
-    return YAML.stringify(doc, OPTIONS);
+    return Yaml.stringify(doc);
   } finally {
     seen.clear();
   }
