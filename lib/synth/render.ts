@@ -1,4 +1,4 @@
-import { App, Chart, Yaml } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { GoldenApp } from '../constructs/golden-app';
 import { GOLDEN_APP_KINDS } from '../constructs/golden-app-kinds';
 import { goldenAppPropsOf } from './golden-app-props';
@@ -11,6 +11,7 @@ import { assertNoPlaintextSecrets } from './gate';
 import { K8sObject, PolicyFinding } from '../policy/engine';
 import { appAllows, PolicyGateError, runGate, SYNTH_RULES } from '../policy/gate';
 import { renderMatrix } from './matrix';
+import { stringifyDocs } from './yaml-emit';
 
 /** One file of dist/: its path relative to dist/ (POSIX separators) and its bytes. */
 export interface OutputFile {
@@ -70,7 +71,7 @@ export function renderInstance(instance: AppInstance): OutputFile {
   const position = (o: { apiVersion?: string; kind?: string }) => GOLDEN_APP_KINDS.findIndex((k) => k.kind === o.kind && (k.group === '' ? !String(o.apiVersion).includes('/') : String(o.apiVersion).startsWith(`${k.group}/`)));
   const objects = chart.toJson().map((o, i) => ({ o, i })).sort((a, b) => position(a.o) - position(b.o) || a.i - b.i).map((x) => x.o);
   assertNoPlaintextSecrets(instancePath(instance), objects);
-  return { path: instancePath(instance), content: header(instance) + Yaml.stringify(...objects), objects: objects.length, docs: objects };
+  return { path: instancePath(instance), content: header(instance) + stringifyDocs(...objects), objects: objects.length, docs: objects };
 }
 
 function header(i: AppInstance): string {
