@@ -24,8 +24,8 @@ const DELEGATE = Symbol('delegate to the yaml package');
 const MAX_IMPLICIT_KEY = 1024;
 
 /**
- * Printable ASCII, the first character one the `yaml` package never quotes ([A-Za-z0-9_./$(], or
- * `-`/`--` followed by a word character, never `---`), no `: ` or ` #` inside, not ending in a space
+ * Printable ASCII, the first character one the `yaml` package never quotes ([A-Za-z0-9_/$(], `.` not
+ * followed by `.`, or `-`/`--` followed by a word character: never `---` or `...`), no `: ` or ` #` inside, not ending in a space
  * or `:`. Everything else (tabs, non-ASCII, indicators) is left to the `yaml` package.
  */
 const SAFE_PLAIN = /^(?:[A-Za-z0-9_/$(]|\.(?!\.)|--?(?=\w))[\x20-\x7e]*$/;
@@ -152,7 +152,10 @@ function containerKind(v: unknown): 'map' | 'seq' | undefined {
 /** Objects met so far in the current document (a second meeting means an alias in the reference). */
 const seen = new Set<object>();
 
-/** A non-empty (or empty, as `{}` / `[]`) collection whose context indent is `level` steps. */
+/**
+ * A block mapping or sequence whose context indent is `level` steps (`{}` / `[]` when empty, which
+ * no non-empty body equals: a mapping's has a `:` after its first key, a sequence's starts with `- `).
+ */
 function collection(v: object, kind: 'map' | 'seq', level: number): string {
   if (seen.has(v)) throw DELEGATE;
   seen.add(v);
