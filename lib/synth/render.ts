@@ -1,4 +1,4 @@
-import { App, Chart, Yaml } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { GoldenApp } from '../constructs/golden-app';
 import { GOLDEN_APP_KINDS } from '../constructs/golden-app-kinds';
 import { goldenAppPropsOf } from './golden-app-props';
@@ -12,6 +12,7 @@ import { K8sObject, PolicyFinding, RuleTimings } from '../policy/engine';
 import { appAllows, PolicyGateError, runGate, SYNTH_RULES } from '../policy/gate';
 import { renderMatrix } from './matrix';
 import type { RenderCache } from './render-cache';
+import { stringifyDocs } from './yaml-emit';
 
 /** One file of dist/: its path relative to dist/ (POSIX separators) and its bytes. */
 export interface OutputFile {
@@ -93,7 +94,7 @@ export function renderInstance(instance: AppInstance, clock?: RenderClock): Outp
   const objects = chart.toJson().map((o, i) => ({ o, i })).sort((a, b) => position(a.o) - position(b.o) || a.i - b.i).map((x) => x.o);
   assertNoPlaintextSecrets(instancePath(instance), objects);
   const built = clock ? performance.now() : 0;
-  const content = header(instance) + Yaml.stringify(...objects);
+  const content = header(instance) + stringifyDocs(...objects);
   if (clock) {
     clock.construct += built - started;
     clock.serialize += performance.now() - built;
