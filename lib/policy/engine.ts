@@ -211,12 +211,20 @@ const POD_SPEC_PATHS: { readonly [kind: string]: readonly string[] } = {
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /** The pod spec of a workload (with its dotted path), or undefined for other kinds. */
 export function podSpecOf(o: K8sObject): { path: string; spec: any } | undefined {
-  const keys = POD_SPEC_PATHS[o.kind ?? ''];
-  if (!keys) return undefined;
-  let cur: any = o;
-  for (const k of keys) cur = cur?.[k];
-  return cur && typeof cur === 'object' ? { path: keys.join('.'), spec: cur } : undefined;
+  // Every PSS and workload rule asks again for each object: found once per object (objects are not changed by rules).
+  if (podSpecs.has(o)) return podSpecs.get(o);
+  const keys = Object.prototype.hasOwnProperty.call(POD_SPEC_PATHS, o.kind ?? '') ? POD_SPEC_PATHS[o.kind as string] : undefined;
+  let found: { path: string; spec: any } | undefined;
+  if (keys) {
+    let cur: any = o;
+    for (const k of keys) cur = cur?.[k];
+    found = cur && typeof cur === 'object' ? { path: keys.join('.'), spec: cur } : undefined;
+  }
+  podSpecs.set(o, found);
+  return found;
 }
+
+const podSpecs = new WeakMap<object, { path: string; spec: any } | undefined>();
 
 /** Every container of a pod spec (init, regular, ephemeral) with its path. */
 export function containersOf(pod: { path: string; spec: any }): { path: string; container: any }[] {
