@@ -30,7 +30,7 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     .option('-o, --outdir <dir>', 'output directory', process.env.CDK8S_OUTDIR || 'dist')
     .option('-q, --quiet', 'print nothing but errors (and no progress line, which a terminal shows outside CI)')
     .option('--no-cache', 'render every instance again instead of taking unchanged ones from the render cache (node_modules/.cache/typed-gitops/render, or $TYPED_GITOPS_RENDER_CACHE; `off` there disables it)')
-    .option('--timings', 'print how long each phase took (start-up, load, resolve, construct, serialize, validate and each rule group, write) to stderr; with --json, also as `timings`')
+    .option('--timings', 'print how long each phase took (start-up, load, resolve, render and its parts, validate and each rule group, write) to stderr; with --json, also as `timings`')
     .option('--json', 'print the result as one JSON object on stdout (on failure too: { ok: false, exit, error, ... }); human lines stay on stderr')
     .addHelpText('after', '\nExamples:\n  npm run synth\n  npm run synth -- --check\n  npm run synth -- --check --json\n');
   const parsed = parseArgs(quietExit(program, out, err), argv, out);
@@ -88,9 +88,10 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
   const envs = Object.values(input.envs);
   const regions = envs.reduce((n, env) => n + env.regionNames.length, 0);
   const t = plan.timings;
-  // Phases in ms: start-up is the process's time before this command ran (node, module loading).
+  // Phases in ms: start-up is the process's time before this command ran (node, module loading). Render is wall time;
+  // construct, serialize and cache are its parts summed over the threads that rendered (more than render with workers).
   const phases = {
-    startup: started, load: loaded - started, resolve: t.resolve, construct: t.construct, serialize: t.serialize, cache: t.cache,
+    startup: started, load: loaded - started, resolve: t.resolve, render: t.render, construct: t.construct, serialize: t.serialize, cache: t.cache,
     validate: t.validate, write: finished - loaded - t.resolve - t.render - t.validate, total: finished,
   };
   if (json) {
@@ -125,7 +126,9 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     const { total, ...shown } = phases;
     err.write(`timings (ms): ${line(shown)}; total ${total.toFixed(0)}\n`);
     err.write(`  validate by rule group (ms): ${line(t.gate)}\n`);
-    err.write(`  instances: ${plan.rendered.built} rendered, ${plan.rendered.cached} from the render cache\n`);
+    const r = plan.rendered;
+    const threads = r.workers > 0 ? ` (${r.onWorkers} on ${r.workers} worker thread${r.workers === 1 ? '' : 's'})` : '';
+    err.write(`  instances: ${r.built} rendered${threads}, ${r.cached} from the render cache\n`);
   }
   return 0;
 }

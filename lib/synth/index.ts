@@ -3,3 +3,4 @@ export * from './tree';
 export * from './matrix';
 export * from './control-plane';
 export * from './render-cache';
+export * from './render-pool';

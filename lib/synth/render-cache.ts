@@ -28,6 +28,8 @@ export interface RenderCache {
   put(instance: AppInstance, file: OutputFile): void;
   /** Hits and misses so far. */
   readonly stats: { hits: number; misses: number };
+  /** Where it is and its library fingerprint (a worker thread opens the same cache). */
+  readonly location: { readonly dir: string; readonly fingerprint: string };
 }
 
 const DAY = 24 * 3600e3;
@@ -120,6 +122,7 @@ export function openRenderCache(dir: string, opts: RenderCacheOptions = {}): Ren
   prune(dir, now());
   return {
     stats,
+    location: { dir, fingerprint },
     get(instance) {
       const file = fileOf(keyOf(instance));
       let entry: Entry;

@@ -12,6 +12,7 @@ import { K8sObject, PolicyFinding, RuleTimings } from '../policy/engine';
 import { appAllows, PolicyGateError, runGate, SYNTH_RULES } from '../policy/gate';
 import { renderMatrix } from './matrix';
 import type { RenderCache } from './render-cache';
+import { renderInstances } from './render-pool';
 import { stringifyDocs } from './yaml-emit';
 
 /** One file of dist/: its path relative to dist/ (POSIX separators) and its bytes. */
@@ -34,8 +35,8 @@ export interface SynthPlan {
   readonly warnings: readonly PolicyFinding[];
   /** Milliseconds spent per phase (`synth --timings`, `npm run bench`). */
   readonly timings: SynthTimings;
-  /** Instance files taken from the render cache, and rendered (0 and all without a cache). */
-  readonly rendered: { readonly cached: number; readonly built: number };
+  /** Instance files taken from the render cache, and rendered (0 and all without a cache); worker threads and what they rendered. */
+  readonly rendered: { readonly cached: number; readonly built: number; readonly workers: number; readonly onWorkers: number };
 }
 
 /** How {@link planSynth} reports. */
@@ -119,19 +120,8 @@ export function planSynth(input: ResolveInput, opts: PlanOptions = {}): SynthPla
   const clock: RenderClock = { construct: 0, serialize: 0, cache: 0 };
   const cache = opts.cache;
   const hitsBefore = cache?.stats.hits ?? 0;
-  const files = resolved.instances.map((instance, i) => {
-    const asked = cache ? performance.now() : 0;
-    let file = cache?.get(instance);
-    if (cache) clock.cache += performance.now() - asked;
-    if (!file) {
-      file = renderInstance(instance, clock);
-      const putting = cache ? performance.now() : 0;
-      cache?.put(instance, file);
-      if (cache) clock.cache += performance.now() - putting;
-    }
-    progress('render', i + 1, total);
-    return file;
-  });
+  const pool = renderInstances(resolved.instances, { clock, cache, progress: (done) => progress('render', done, total) });
+  const files = pool.files;
   const controlPlane = planControlPlane(input.platform, input.envs as EnvironmentRegistry, resolved, input.addons);
   files.push(...renderControlPlane(controlPlane, clock));
   files.push({ path: README_FILE, content: renderMatrix(resolved, input.envs as EnvironmentRegistry), objects: 0 });
@@ -156,7 +146,7 @@ export function planSynth(input: ResolveInput, opts: PlanOptions = {}): SynthPla
   if (findings.some((f) => f.severity === 'error')) throw new PolicyGateError(findings.filter((f) => f.severity === 'error'));
   const timings = { resolve: t1 - t0, render: t2 - t1, construct: clock.construct, serialize: clock.serialize, cache: clock.cache, validate: performance.now() - t2, gate };
   const cached = cache ? cache.stats.hits - hitsBefore : 0;
-  const rendered = { cached, built: resolved.instances.length - cached };
+  const rendered = { cached, built: resolved.instances.length - cached, workers: pool.workers, onWorkers: pool.onWorkers };
   return { resolved, files, objects: files.reduce((n, f) => n + f.objects, 0), warnings: findings, timings, rendered };
 }
 
