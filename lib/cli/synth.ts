@@ -89,9 +89,10 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
   const regions = envs.reduce((n, env) => n + env.regionNames.length, 0);
   const t = plan.timings;
   // Phases in ms: start-up is the process's time before this command ran (node, module loading). Render is wall time;
-  // construct, serialize and cache are its parts summed over the threads that rendered (more than render with workers).
+  // construct, serialize, cache and check (the gate's object-scoped rules) are its parts summed over the threads that
+  // rendered (more than render with workers).
   const phases = {
-    startup: started, load: loaded - started, resolve: t.resolve, render: t.render, construct: t.construct, serialize: t.serialize, cache: t.cache,
+    startup: started, load: loaded - started, resolve: t.resolve, render: t.render, construct: t.construct, serialize: t.serialize, cache: t.cache, check: t.check,
     validate: t.validate, write: finished - loaded - t.resolve - t.render - t.validate, total: finished,
   };
   if (json) {

@@ -101,8 +101,17 @@ export interface Rule {
   readonly explain: string;
   /** Whether an app may opt out of the rule (`policy.allow`). @default true */
   readonly optOut?: boolean;
+  /** {@link RuleScope}. @default 'set' */
+  readonly scope?: RuleScope;
   check(ctx: PolicyContext): PolicyFinding[];
 }
+
+/**
+ * What a rule's findings about an object depend on: `object`, that object alone (and the clusters' Kubernetes version),
+ * so they can be found once, where the object is rendered (a worker thread), and kept with it in the render cache;
+ * `set`, anything in the whole object set or the context (env policies, the platform, other objects).
+ */
+export type RuleScope = 'object' | 'set';
 
 /** Builds a finding of the rule being checked about `m` (the rule's severity unless `severity` says otherwise). */
 export type Report = (m: ManifestObject, path: string, message: string, severity?: Severity) => PolicyFinding;
@@ -118,6 +127,8 @@ export interface RuleDefinition {
   readonly explain: string;
   /** False for a rule no app may opt out of: `policy.allow` naming it is refused and never drops its findings. @default true */
   readonly optOut?: boolean;
+  /** {@link RuleScope}: `object` only when the check reads nothing but each object and `ctx.kubernetesVersion`. @default 'set' */
+  readonly scope?: RuleScope;
   check(ctx: PolicyContext, report: Report): PolicyFinding[];
 }
 
@@ -151,6 +162,7 @@ export function defineRule(def: RuleDefinition): Rule {
     reason: def.reason,
     explain: explainWithOptOut(def.id, def.explain, optOut),
     optOut,
+    scope: def.scope ?? 'set',
     check: (ctx) => def.check(ctx, report),
   };
 }
@@ -256,11 +268,34 @@ export function allowsRule(allowed: string, id: string): boolean {
   return allowed === id || id.startsWith(`${allowed}/`);
 }
 
+/** Findings of the object-scoped rules already found for the objects of some files (where they were rendered). */
+export interface CheckedFiles {
+  readonly files: ReadonlySet<string>;
+  /** Unfiltered by opt-outs (runPolicy applies them). */
+  readonly findings: readonly PolicyFinding[];
+}
+
+/**
+ * The findings of the object-scoped rules among `rules` about `objects`, unfiltered by opt-outs: what a render keeps
+ * with its file ({@link CheckedFiles}). The context holds the objects and the Kubernetes version only; a rule that
+ * reads anything else is not object-scoped, and fails here loudly.
+ */
+export function checkObjects(rules: readonly Rule[], objects: readonly ManifestObject[], kubernetesVersion: string): PolicyFinding[] {
+  const notHere = (what: string) => (): never => {
+    throw new Error(`an object-scoped rule read ${what}: only the objects and the Kubernetes version are known where objects are rendered`);
+  };
+  const ctx: PolicyContext = { objects, kubernetesVersion, envOf: notHere('envOf'), envNamed: notHere('envNamed') };
+  return rules.filter((r) => r.scope === 'object').flatMap((r) => r.check(ctx));
+}
+
 /**
  * Runs `rules` and drops findings that an opt-out allows (a rule id, or a group prefix such as
  * `pss-restricted`), except for rules without opt-out. Findings are sorted by file, then object, then rule.
+ * With `checked`, the object-scoped rules take the findings found where those files were rendered.
  */
-export function runPolicy(rules: readonly Rule[], ctx: PolicyContext, allows: readonly PolicyAllow[] = [], timings?: RuleTimings): PolicyFinding[] {
+export function runPolicy(rules: readonly Rule[], ctx: PolicyContext, allows: readonly PolicyAllow[] = [], timings?: RuleTimings, checked?: CheckedFiles): PolicyFinding[] {
+  // Object-scoped rules run over the objects not checked where they were rendered, and keep those findings.
+  const unchecked = checked ? { ...ctx, objects: ctx.objects.filter((m) => !checked.files.has(m.file)) } : ctx;
   // Opt-outs indexed by file: a lookup per finding, not a scan of every app's allows.
   const byFile = new Map<string, string[]>();
   for (const a of allows) {
@@ -271,7 +306,7 @@ export function runPolicy(rules: readonly Rule[], ctx: PolicyContext, allows: re
   const allowed = (f: PolicyFinding) => (byFile.get(f.file) ?? []).some((rule) => allowsRule(rule, f.rule));
   const findings = rules.flatMap((r) => {
     const started = timings ? performance.now() : 0;
-    const found = r.check(ctx);
+    const found = checked && r.scope === 'object' ? [...r.check(unchecked), ...checked.findings.filter((f) => f.rule === r.id)] : r.check(ctx);
     if (timings) timings[ruleGroup(r.id)] = (timings[ruleGroup(r.id)] ?? 0) + performance.now() - started;
     return r.optOut === false ? found : found.filter((f) => !allowed(f));
   });

@@ -1,7 +1,7 @@
 import {
   AddonCatalogue, AppRegistry, clusterName, ConfigError, EnvironmentRegistry, instanceOf, planAddons, planClusters, PlatformDefinition, sourceOf,
 } from '../model';
-import { allowsRule, EnvPolicy, ManifestObject, PlacementContext, PolicyAllow, PolicyContext, PolicyFinding, Rule, RuleTimings, runPolicy } from './engine';
+import { allowsRule, CheckedFiles, EnvPolicy, ManifestObject, PlacementContext, PolicyAllow, PolicyContext, PolicyFinding, Rule, RuleTimings, runPolicy } from './engine';
 import { ALL_RULES, SYNTH_RULES } from './rules';
 import { kubernetesMinor } from './rules/schema-core';
 
@@ -104,11 +104,13 @@ export interface GateOptions {
   readonly rules?: readonly Rule[];
   /** Filled with the milliseconds each rule group took. @default not measured */
   readonly timings?: RuleTimings;
+  /** Findings of the object-scoped rules found where files were rendered (synth). @default none: every rule runs here */
+  readonly checked?: CheckedFiles;
 }
 
 /** Runs the rules; returns all findings (errors and warnings), opt-outs applied. */
 export function runGate(objects: readonly ManifestObject[], envs: EnvironmentRegistry, allows: readonly PolicyAllow[], options: GateOptions = {}): PolicyFinding[] {
-  return runPolicy(options.rules ?? ALL_RULES, policyContext(objects, envs, options.directories, options.platform, options.placement), allows, options.timings);
+  return runPolicy(options.rules ?? ALL_RULES, policyContext(objects, envs, options.directories, options.platform, options.placement), allows, options.timings, options.checked);
 }
 
 export { ALL_RULES, SYNTH_RULES };

@@ -6,10 +6,11 @@
  *
  * - Key: sha256 of the library fingerprint and of the instance as canonical JSON (keys sorted; anything that is not
  *   plain data throws, so two different instances can never share a key).
- * - Library fingerprint: the bytes of every file of lib/ and of the generated L1 classes in imports/, and the versions
- *   of cdk8s, cdk8s-plus-28 and constructs. A changed construct, a `npm run import` or a dependency upgrade misses.
- * - Entry: `<key>.json` holding the file's text and its objects (the policy gate still judges every object, cached or
- *   not). Written atomically (temporary file, rename); an unreadable entry is a miss.
+ * - Library fingerprint: the bytes of every file of lib/ and imports/ (L1 classes, schema validators), and the versions
+ *   of the packages that render and check. A changed construct or rule, a `npm run import` or an upgrade misses.
+ * - Entry: `<key>.json` holding the file's text, its objects (the set-wide rules of the policy gate judge every object,
+ *   cached or not) and the findings of the gate's object-scoped rules (schemas, PSS) about them, which depend on the
+ *   objects alone. Written atomically (temporary file, rename); an unreadable entry is a miss.
  * - Where: node_modules/.cache/typed-gitops/render/ of the repository, or $TYPED_GITOPS_RENDER_CACHE; `off` there (or
  *   `synth --no-cache`) renders everything. Entries unused for 7 days go, then the oldest until it holds 200 MB; at most
  *   one pruning an hour. Deleting the directory is always safe.
@@ -18,6 +19,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppInstance } from '../model';
+import type { PolicyFinding } from '../policy/engine';
 import type { OutputFile } from './render';
 
 /** What the cache keeps of a rendered file. */
@@ -74,26 +76,55 @@ export function canonicalJson(value: unknown): string {
   throw new Error(`render cache: cannot key a value of type ${typeof value}`);
 }
 
-let fingerprintMemo: string | undefined;
+const fingerprintMemo = new Map<string, string>();
 
-/** The library fingerprint (see the module comment), computed once per process. */
-export function libraryFingerprint(): string {
-  if (fingerprintMemo) return fingerprintMemo;
-  const hash = createHash('sha256');
+/** The packages whose code renders or checks an instance's file. */
+const RENDER_PACKAGES = ['cdk8s', 'cdk8s-plus-28', 'constructs', 'ajv', 'ajv-formats'];
+
+/**
+ * The library fingerprint (see the module comment): the content of lib/ and imports/ (the L1 classes and the schema
+ * validators the object checks use) and the versions of the packages that render and check. Hashing imports/ (~20 MB)
+ * takes ~0.1-0.2 s, so with `memoDir` the hash is kept next to a signature of every file's size and mtime and reused
+ * while that signature holds (a checkout or an edit changes an mtime).
+ */
+export function libraryFingerprint(memoDir?: string): string {
   const lib = path.resolve(__dirname, '..');
-  const files = (fs.readdirSync(lib, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => /\.(ts|js)$/.test(f)).sort();
-  for (const f of files) hash.update(`${f}\0`).update(fs.readFileSync(path.join(lib, f))).update('\0');
   const imports = path.resolve(lib, '..', 'imports');
-  if (fs.existsSync(imports)) {
-    for (const f of fs.readdirSync(imports).filter((n) => n.endsWith('.js') || n.endsWith('.ts')).sort()) {
-      hash.update(`imports/${f}\0`).update(fs.readFileSync(path.join(imports, f))).update('\0');
+  const files = [
+    ...(fs.readdirSync(lib, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => /\.(ts|js)$/.test(f)).map((f) => path.join(lib, f)),
+    ...(fs.existsSync(imports) ? (fs.readdirSync(imports, { recursive: true, encoding: 'utf8' }) as string[]).map((f) => path.join(imports, f)) : []),
+  ].sort();
+  const stats = files.map((f) => ({ f, st: fs.statSync(f) })).filter((x) => x.st.isFile());
+  const versions = RENDER_PACKAGES.map((p) => `${p}@${(require(`${p}/package.json`) as { version: string }).version}`).join(',');
+  const signature = createHash('sha256').update(versions).update(stats.map((x) => `${x.f}\0${x.st.size}\0${x.st.mtimeMs}`).join('\0')).digest('hex');
+  const known = fingerprintMemo.get(signature);
+  if (known) return known;
+  const memoFile = memoDir && path.join(memoDir, 'fingerprint.memo');
+  if (memoFile) {
+    try {
+      const memo = JSON.parse(fs.readFileSync(memoFile, 'utf8')) as { signature?: string; fingerprint?: string };
+      if (memo.signature === signature && typeof memo.fingerprint === 'string') {
+        fingerprintMemo.set(signature, memo.fingerprint);
+        return memo.fingerprint;
+      }
+    } catch {
+      // no memo yet
     }
   }
-  for (const pkg of ['cdk8s', 'cdk8s-plus-28', 'constructs']) {
-    hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}\0`);
+  const hash = createHash('sha256').update(`${versions}\0`);
+  for (const { f } of stats) hash.update(`${path.relative(path.dirname(lib), f)}\0`).update(fs.readFileSync(f)).update('\0');
+  const fingerprint = hash.digest('hex');
+  fingerprintMemo.set(signature, fingerprint);
+  if (memoFile) {
+    try {
+      fs.mkdirSync(memoDir, { recursive: true });
+      fs.writeFileSync(`${memoFile}.${process.pid}.tmp`, JSON.stringify({ signature, fingerprint }));
+      fs.renameSync(`${memoFile}.${process.pid}.tmp`, memoFile);
+    } catch {
+      // a cache that cannot be written only costs speed
+    }
   }
-  fingerprintMemo = hash.digest('hex');
-  return fingerprintMemo;
+  return fingerprint;
 }
 
 interface Entry {
@@ -101,7 +132,11 @@ interface Entry {
   readonly content: string;
   readonly objects: number;
   readonly docs: object[];
+  readonly checked: PolicyFinding[];
 }
+
+/** The entries' format, part of every key: a new format misses the old entries. */
+const FORMAT = 'render-cache/2';
 
 /** How a render cache is opened (tests set both). */
 export interface RenderCacheOptions {
@@ -113,10 +148,10 @@ export interface RenderCacheOptions {
 
 /** A render cache in `dir` (created on first write). */
 export function openRenderCache(dir: string, opts: RenderCacheOptions = {}): RenderCache {
-  const fingerprint = opts.fingerprint ?? libraryFingerprint();
+  const fingerprint = opts.fingerprint ?? libraryFingerprint(dir);
   const now = opts.now ?? Date.now;
   const stats = { hits: 0, misses: 0 };
-  const keyOf = (instance: AppInstance) => createHash('sha256').update(fingerprint).update('\0').update(canonicalJson(instance)).digest('hex');
+  const keyOf = (instance: AppInstance) => createHash('sha256').update(FORMAT).update('\0').update(fingerprint).update('\0').update(canonicalJson(instance)).digest('hex');
   const fileOf = (key: string) => path.join(dir, `${key}.json`);
   let made = false;
   prune(dir, now());
@@ -132,13 +167,13 @@ export function openRenderCache(dir: string, opts: RenderCacheOptions = {}): Ren
         stats.misses += 1;
         return undefined;
       }
-      if (typeof entry?.content !== 'string' || !Array.isArray(entry.docs) || typeof entry.path !== 'string') {
+      if (typeof entry?.content !== 'string' || !Array.isArray(entry.docs) || typeof entry.path !== 'string' || !Array.isArray(entry.checked)) {
         stats.misses += 1;
         return undefined;
       }
       stats.hits += 1;
       touch(file, now());
-      return { path: entry.path, content: entry.content, objects: entry.objects, docs: entry.docs };
+      return { path: entry.path, content: entry.content, objects: entry.objects, docs: entry.docs, checked: entry.checked };
     },
     put(instance, file) {
       try {
@@ -148,7 +183,8 @@ export function openRenderCache(dir: string, opts: RenderCacheOptions = {}): Ren
         }
         const target = fileOf(keyOf(instance));
         const tmp = `${target}.${process.pid}.tmp`;
-        const entry: Entry = { path: file.path, content: file.content, objects: file.objects, docs: (file.docs ?? []) as object[] };
+        if (!file.checked) return; // only files whose object checks ran are kept (what a hit must give back)
+        const entry: Entry = { path: file.path, content: file.content, objects: file.objects, docs: (file.docs ?? []) as object[], checked: [...file.checked] };
         fs.writeFileSync(tmp, JSON.stringify(entry));
         fs.renameSync(tmp, target);
       } catch {

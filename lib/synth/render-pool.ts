@@ -17,6 +17,9 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
 import type { AppInstance } from '../model';
+import { checkObjects, K8sObject } from '../policy/engine';
+import { SYNTH_RULES } from '../policy/gate';
+import { kubernetesMinor } from '../policy/rules/schema-core';
 import { OutputFile, RenderClock, renderInstance } from './render';
 import { openRenderCache, RenderCache } from './render-cache';
 
@@ -60,6 +63,16 @@ type WorkerMessage =
   | { readonly k: number; readonly failed: true }
   | { readonly end: true; readonly clock: RenderClock };
 
+/** An instance's file with the findings of the gate's object-scoped rules (schemas, PSS) about its objects. */
+export function renderChecked(instance: AppInstance, clock: RenderClock): OutputFile {
+  const file = renderInstance(instance, clock);
+  const started = performance.now();
+  const objects = (file.docs ?? []).map((object, index) => ({ file: file.path, index, object: object as K8sObject }));
+  const checked = checkObjects(SYNTH_RULES, objects, kubernetesMinor());
+  clock.check += performance.now() - started;
+  return { ...file, checked };
+}
+
 /** Slots of the shared counter: the next instance to take, and the workers that have ended. */
 const NEXT = 0;
 const ENDED = 1;
@@ -88,7 +101,7 @@ export function renderInstances(instances: readonly AppInstance[], opts: RenderO
   });
   let done = instances.length - misses.length;
   const renderHere = (i: number) => {
-    const file = renderInstance(instances[i], clock);
+    const file = renderChecked(instances[i], clock);
     const putting = cache ? performance.now() : 0;
     cache?.put(instances[i], file);
     if (cache) clock.cache += performance.now() - putting;
@@ -152,6 +165,7 @@ catch (e) { const s = new Int32Array(workerData.shared); Atomics.add(s, ${ENDED}
           clock.construct += msg.clock.construct;
           clock.serialize += msg.clock.serialize;
           clock.cache += msg.clock.cache;
+          clock.check += msg.clock.check;
         }
       }
     }
@@ -176,13 +190,13 @@ export function runRenderWorker(): void {
   const input = workerData as WorkerInput;
   if (isMainThread || input?.kind !== 'typed-gitops-render') throw new Error('runRenderWorker: not a render worker');
   const shared = new Int32Array(input.shared);
-  const clock: RenderClock = { construct: 0, serialize: 0, cache: 0 };
+  const clock: RenderClock = { construct: 0, serialize: 0, cache: 0, check: 0 };
   try {
     delete process.env.CDK8S_DISABLE_SORT;
     const cache = input.cache ? openRenderCache(input.cache.dir, { fingerprint: input.cache.fingerprint }) : undefined;
     for (let k = Atomics.add(shared, NEXT, 1); k < input.instances.length; k = Atomics.add(shared, NEXT, 1)) {
       try {
-        const file = renderInstance(input.instances[k], clock);
+        const file = renderChecked(input.instances[k], clock);
         const putting = performance.now();
         cache?.put(input.instances[k], file);
         clock.cache += performance.now() - putting;

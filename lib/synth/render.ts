@@ -23,6 +23,8 @@ export interface OutputFile {
   readonly objects: number;
   /** The objects themselves, for the policy gate (not written). */
   readonly docs?: readonly object[];
+  /** Findings of the gate's object-scoped rules about `docs`, found where the file was rendered (unfiltered by opt-outs). */
+  readonly checked?: readonly PolicyFinding[];
 }
 
 /** Everything synth will write, decided in memory before anything touches the disk. */
@@ -59,6 +61,8 @@ export interface SynthTimings {
   readonly serialize: number;
   /** Of render: reading and writing the render cache (PlanOptions.cache). */
   readonly cache: number;
+  /** Of render: the gate's object-scoped rules (schemas, PSS) on each instance file, where it is rendered. */
+  readonly check: number;
   /** The policy gate over every object (schemas and rules, validators loaded on first use included). */
   readonly validate: number;
   /** Of validate: milliseconds per rule group (`schema`, `cluster`, `wiring`, ...). */
@@ -71,6 +75,8 @@ export interface RenderClock {
   serialize: number;
   /** Reading and writing the render cache. */
   cache: number;
+  /** The gate's object-scoped rules, run on each file where it is rendered. */
+  check: number;
 }
 
 /** Path of an instance's manifest inside dist/ (the layout's {@link instanceFile}). */
@@ -117,7 +123,7 @@ export function planSynth(input: ResolveInput, opts: PlanOptions = {}): SynthPla
   const resolved = resolve(input);
   const t1 = performance.now();
   const total = resolved.instances.length;
-  const clock: RenderClock = { construct: 0, serialize: 0, cache: 0 };
+  const clock: RenderClock = { construct: 0, serialize: 0, cache: 0, check: 0 };
   const cache = opts.cache;
   const hitsBefore = cache?.stats.hits ?? 0;
   const pool = renderInstances(resolved.instances, { clock, cache, progress: (done) => progress('render', done, total) });
@@ -142,9 +148,10 @@ export function planSynth(input: ResolveInput, opts: PlanOptions = {}): SynthPla
     ...(input.addons ? { placement: { clusters: controlPlane.clusters, addons: controlPlane.addons } } : {}),
     rules: SYNTH_RULES,
     timings: gate,
+    checked: { files: new Set(files.filter((f) => f.checked).map((f) => f.path)), findings: files.flatMap((f) => f.checked ?? []) },
   });
   if (findings.some((f) => f.severity === 'error')) throw new PolicyGateError(findings.filter((f) => f.severity === 'error'));
-  const timings = { resolve: t1 - t0, render: t2 - t1, construct: clock.construct, serialize: clock.serialize, cache: clock.cache, validate: performance.now() - t2, gate };
+  const timings = { resolve: t1 - t0, render: t2 - t1, construct: clock.construct, serialize: clock.serialize, cache: clock.cache, check: clock.check, validate: performance.now() - t2, gate };
   const cached = cache ? cache.stats.hits - hitsBefore : 0;
   const rendered = { cached, built: resolved.instances.length - cached, workers: pool.workers, onWorkers: pool.onWorkers };
   return { resolved, files, objects: files.reduce((n, f) => n + f.objects, 0), warnings: findings, timings, rendered };

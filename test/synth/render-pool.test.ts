@@ -15,7 +15,7 @@ const withWorkers = <T>(n: string, fn: () => T): T => {
     else process.env.TYPED_GITOPS_WORKERS = before;
   }
 };
-const clock = (): RenderClock => ({ construct: 0, serialize: 0, cache: 0 });
+const clock = (): RenderClock => ({ construct: 0, serialize: 0, cache: 0, check: 0 });
 const single = withWorkers('0', () => planSynth(exampleInput));
 
 test('two workers and this thread write the same files, in the same order, as one thread', () => {

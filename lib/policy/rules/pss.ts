@@ -22,6 +22,8 @@ function podRule(
     severity: 'error',
     reason,
     explain,
+    // Each check reads its pod and ctx.kubernetesVersion only.
+    scope: 'object',
     check(ctx, report): PolicyFinding[] {
       const out: PolicyFinding[] = [];
       for (const m of ctx.objects) {

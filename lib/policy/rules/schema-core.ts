@@ -230,6 +230,7 @@ export const coreSchema: Rule = defineRule({
     'Kubernetes are reported by apis/removed-versions instead; custom resources by schema/custom-resource. Fix the ' +
     'field the finding names; an opt-out rarely helps: an object the API server rejects will not sync anyway. ' +
     '`npm run validate -- --explain schema/core` prints this text.',
+  scope: 'object',
   check: (ctx, report) => ctx.objects.flatMap((m) => checkObject(m, report)),
 });
 

@@ -13,6 +13,7 @@ export const customResourceSchema: Rule = defineRule({
     'for repoURL), missing required keys, wrong types and values outside an enum. The API server or the controller ' +
     'would reject, or silently ignore, such fields after the YAML is merged. Fix the field named in the finding; if ' +
     'the CRD itself changed, bump it in cdk8s.yaml and run `npm run import`. Kinds without a CRD schema are not checked.',
+  scope: 'object',
   check: (ctx, report) => ctx.objects.flatMap((m) => validateCustomResource(m.object).map((f) => report(m, f.path, f.message))),
 });
 
@@ -29,6 +30,7 @@ export const vclusterValuesSchema: Rule = defineRule({
     'object forbids unknown keys: a misspelled value (controlPlane.distro.k8s.enabeld) or a wrong type fails here, ' +
     'instead of failing the Helm render in Argo CD after the merge. Fix the value in the env\'s `vcluster.values` ' +
     '(envs/<env>.ts); if the chart changed, bump it in cdk8s.yaml and run `npm run import`.',
+  scope: 'object',
   check: (ctx, report) =>
     ctx.objects.flatMap((m) => {
       const o = m.object as { apiVersion?: unknown; kind?: unknown; spec?: { source?: { chart?: unknown; helm?: { valuesObject?: unknown } } } };
