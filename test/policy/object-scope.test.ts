@@ -29,10 +29,18 @@ const bad = (file: string, name: string): ManifestObject[] => [
 const objects = [...fixtureObjects, ...bad('apps/dev/us-east-1/echo/echo.yaml', 'echo-bad'), ...bad('apps/prod/eu-west-1/book-shop/book-shop.yaml', 'shop-bad')];
 const objectRules = ALL_RULES.filter((r) => r.scope === 'object');
 
-test('schemas and PSS are the object-scoped rules', () => {
-  expect(objectRules.map((r) => r.id)).toEqual(expect.arrayContaining(['schema/core', 'schema/custom-resource', 'schema/vcluster-values', 'pss-restricted/privilege-escalation', 'pss-baseline/privileged']));
-  expect(objectRules.every((r) => r.id.startsWith('schema/') || r.id.startsWith('pss-'))).toBe(true);
-  // schema/crossplane-claim reads the set's XRDs: not object-scoped.
+test('the object-scoped rules: schemas, PSS and the per-object checks; never one that relates objects or reads the env', () => {
+  const ids = objectRules.map((r) => r.id);
+  expect(ids).toEqual(expect.arrayContaining([
+    'schema/core', 'schema/custom-resource', 'schema/vcluster-values', 'pss-restricted/privilege-escalation', 'pss-baseline/privileged',
+    'resources/requests-and-limits', 'probes/readiness-and-liveness', 'probes/distinct', 'probes/ports-exist', 'apis/removed-versions',
+    'names/dns-1123', 'names/label-values', 'namespaces/not-default', 'labels/recommended', 'secrets/no-plaintext',
+  ]));
+  // Rules that relate objects (names/unique, a Service's pods, an HPA's target, the set's XRDs) or read the env
+  // (images: registries, digests) or the platform (cluster/*, argocd/*) are set-wide.
+  const setWide = ALL_RULES.filter((r) => r.scope !== 'object').map((r) => r.id);
+  expect(setWide).toEqual(expect.arrayContaining(['names/unique', 'hpa/target-exists', 'availability/pdb-for-replicas']));
+  for (const id of ids) expect(id).not.toMatch(/^(images|cluster|argocd|services|references|network|ingress)\//);
   expect(ALL_RULES.filter((r) => r.id.startsWith('schema/') && r.scope !== 'object').length).toBeGreaterThan(0);
 });
 

@@ -4,6 +4,7 @@ import { plaintextFields } from '../plaintext-secrets';
 /** `secrets/no-plaintext`: no `kind: Secret` with data in Git (synth's pre-write gate reports it the same way). */
 export const noPlaintextSecret: Rule = defineRule({
   id: 'secrets/no-plaintext',
+  scope: 'object',
   severity: 'error',
   reason: 'no Secret with data or stringData: the YAML is committed to Git',
   explain:

@@ -36,6 +36,7 @@ function nameProblem(kind: string, name: string): string | undefined {
 
 const dns1123: Rule = defineRule({
   id: 'names/dns-1123',
+  scope: 'object',
   severity: 'error',
   reason: 'metadata.name must be a valid DNS-1123 name for its kind',
   explain:
@@ -78,6 +79,7 @@ function labelValueProblem(key: string, value: unknown): string | undefined {
 
 const labelValues: Rule = defineRule({
   id: 'names/label-values',
+  scope: 'object',
   severity: 'error',
   reason: 'label keys and values must be syntactically valid',
   explain:
@@ -153,6 +155,7 @@ const isClusterScoped = (o: { apiVersion?: string; kind?: string }): boolean =>
 
 const notDefault: Rule = defineRule({
   id: 'namespaces/not-default',
+  scope: 'object',
   severity: 'error',
   reason: 'namespaced objects must set a namespace other than default',
   explain:
@@ -178,6 +181,7 @@ const RECOMMENDED = ['name', 'instance', 'version', 'component', 'part-of', 'man
 
 const recommended: Rule = defineRule({
   id: 'labels/recommended',
+  scope: 'object',
   severity: 'warning',
   reason: 'app objects carry the recommended app.kubernetes.io labels',
   explain:

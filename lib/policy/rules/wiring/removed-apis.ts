@@ -47,6 +47,7 @@ function versionAtLeast(version: string, min: string): boolean {
 
 const removedVersions: Rule = defineRule({
   id: 'apis/removed-versions',
+  scope: 'object',
   severity: 'error',
   reason: 'apiVersion/kind must still be served by the clusters\' Kubernetes version',
   explain:

@@ -12,6 +12,7 @@ import { containers, spec } from './objects';
 
 const requestsAndLimits: Rule = defineRule({
   id: 'resources/requests-and-limits',
+  scope: 'object',
   severity: 'error',
   reason: 'containers must set cpu and memory requests and limits',
   explain:
@@ -51,6 +52,7 @@ function longRunning(o: K8sObject): boolean {
 
 const readinessAndLiveness: Rule = defineRule({
   id: 'probes/readiness-and-liveness',
+  scope: 'object',
   severity: 'error',
   reason: 'containers of long-running workloads must have a readiness and a liveness probe',
   explain:
@@ -85,6 +87,7 @@ function canonical(v: unknown): string {
 
 const distinct: Rule = defineRule({
   id: 'probes/distinct',
+  scope: 'object',
   severity: 'error',
   reason: 'readiness and liveness probes must differ',
   explain:
@@ -108,6 +111,7 @@ const distinct: Rule = defineRule({
 
 const portsExist: Rule = defineRule({
   id: 'probes/ports-exist',
+  scope: 'object',
   severity: 'error',
   reason: 'probe ports must be ports the container declares',
   explain:
