@@ -28,22 +28,45 @@ export function readTree(dir: string): Map<string, Buffer> {
   return out;
 }
 
-/** Compares the planned files with what is on disk. No writes. */
-export function diffTree(dir: string, files: readonly OutputFile[], existing = readTree(dir)): TreeDiff {
+/** Every file under `dir` (relative POSIX paths), or none when `dir` does not exist. Nothing is read. */
+export function listTree(dir: string): Set<string> {
+  const out = new Set<string>();
+  if (!fs.existsSync(dir)) return out;
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(r);
+      else out.add(r);
+    }
+  };
+  walk('');
+  return out;
+}
+
+/**
+ * Compares the planned files with what is on disk. No writes. Each file on disk is read when its planned
+ * counterpart is compared, not all at once (thousands of instances: the old tree is never held in memory).
+ */
+export function diffTree(dir: string, files: readonly OutputFile[]): TreeDiff {
   const written: string[] = [];
   const unchanged: string[] = [];
   const missing: string[] = [];
   const planned = new Set<string>();
+  const existing = listTree(dir);
   for (const f of files) {
     planned.add(f.path);
-    const old = existing.get(f.path);
-    if (old === undefined) {
+    if (!existing.has(f.path)) {
       written.push(f.path);
       missing.push(f.path);
-    } else if (!old.equals(Buffer.from(f.content, 'utf8'))) written.push(f.path);
+      continue;
+    }
+    const content = Buffer.from(f.content, 'utf8');
+    const file = path.join(dir, f.path);
+    // Sizes first: a changed size is a change without reading the file.
+    if (fs.statSync(file).size !== content.length || !fs.readFileSync(file).equals(content)) written.push(f.path);
     else unchanged.push(f.path);
   }
-  const removed = [...existing.keys()].filter((p) => !planned.has(p)).sort();
+  const removed = [...existing].filter((p) => !planned.has(p)).sort();
   return { written, unchanged, removed, missing };
 }
 
