@@ -4,8 +4,8 @@
  * planSynth). So a file rendered once is kept, content-addressed, and a later synth whose instance resolves to the
  * same data, with the same library, takes it from here instead of building and serializing the constructs again.
  *
- * - Key: sha256 of the library fingerprint and of the instance as canonical JSON (keys sorted; anything that is not
- *   plain data throws, so two different instances can never share a key).
+ * - Key: sha256 of the entry format, the library fingerprint and the instance as JSON ({@link keyJson}: anything that is
+ *   not plain data throws, so two different instances can never share a key).
  * - Library fingerprint: the bytes of every file of lib/ and imports/ (L1 classes, schema validators), and the versions
  *   of the packages that render and check. A changed construct or rule, a `npm run import` or an upgrade misses.
  * - Entry: `<key>.json` holding the file's text, its objects (the set-wide rules of the policy gate judge every object,
@@ -56,24 +56,28 @@ export function repoRenderCache(root: string, env: NodeJS.ProcessEnv = process.e
   return dir === undefined ? undefined : openRenderCache(dir);
 }
 
-/** Canonical JSON: object keys sorted; throws on anything that is not plain data (it would not be keyed faithfully). */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`render cache: cannot key the number ${value}`);
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  if (typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value);
-    // A plain object of any realm (jest and vm contexts have their own Object.prototype).
-    const plain = proto === null || (Object.getPrototypeOf(proto) === null && proto.constructor?.name === 'Object');
-    if (!plain) throw new Error(`render cache: cannot key a ${proto?.constructor?.name ?? 'non-plain'} object`);
-    const o = value as Record<string, unknown>;
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
-  }
-  throw new Error(`render cache: cannot key a value of type ${typeof value}`);
+/**
+ * The JSON the key hashes: JSON.stringify (keys in insertion order: the resolver builds them in the same order every
+ * run, and another order only misses), refusing what JSON would not keep faithfully (a Map or a class instance
+ * becomes `{}`, a function disappears), so two different instances can never share a key.
+ */
+export function keyJson(value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, replaced: unknown) {
+    // The value before its toJSON (a Date would otherwise arrive as a string).
+    const v = key === '' && !(key in this) ? replaced : this[key];
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const proto = Object.getPrototypeOf(v);
+      // A plain object of any realm (jest and vm contexts have their own Object.prototype).
+      if (proto !== null && !(Object.getPrototypeOf(proto) === null && proto.constructor?.name === 'Object')) {
+        throw new Error(`render cache: cannot key a ${proto?.constructor?.name ?? 'non-plain'} object`);
+      }
+    } else if (typeof v === 'function' || typeof v === 'bigint' || typeof v === 'symbol') {
+      throw new Error(`render cache: cannot key a value of type ${typeof v}`);
+    } else if (typeof v === 'number' && !Number.isFinite(v)) {
+      throw new Error(`render cache: cannot key the number ${v}`);
+    }
+    return replaced;
+  });
 }
 
 const fingerprintMemo = new Map<string, string>();
@@ -151,7 +155,16 @@ export function openRenderCache(dir: string, opts: RenderCacheOptions = {}): Ren
   const fingerprint = opts.fingerprint ?? libraryFingerprint(dir);
   const now = opts.now ?? Date.now;
   const stats = { hits: 0, misses: 0 };
-  const keyOf = (instance: AppInstance) => createHash('sha256').update(FORMAT).update('\0').update(fingerprint).update('\0').update(canonicalJson(instance)).digest('hex');
+  // Computed once per instance object: a miss asks for the key again to put the file.
+  const keys = new WeakMap<AppInstance, string>();
+  const keyOf = (instance: AppInstance) => {
+    let key = keys.get(instance);
+    if (!key) {
+      key = createHash('sha256').update(FORMAT).update('\0').update(fingerprint).update('\0').update(keyJson(instance)).digest('hex');
+      keys.set(instance, key);
+    }
+    return key;
+  };
   const fileOf = (key: string) => path.join(dir, `${key}.json`);
   let made = false;
   prune(dir, now());

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { canonicalJson, openRenderCache, planSynth, RenderCache, renderCacheDir, SynthPlan } from '../../lib/synth';
+import { keyJson, openRenderCache, planSynth, RenderCache, renderCacheDir, SynthPlan } from '../../lib/synth';
 import { exampleInput } from '../support/example';
 
 const dirs: string[] = [];
@@ -84,13 +84,13 @@ test('entries unused for 7 days are pruned when the cache is opened (at most onc
   expect(kept).toHaveLength(instances);
 });
 
-test('canonical JSON sorts keys, and refuses what it could not key faithfully', () => {
-  expect(canonicalJson({ b: 1, a: [true, null, 'x', undefined], c: undefined, d: { z: 0, y: -1.5 } })).toBe('{"a":[true,null,"x",null],"b":1,"d":{"y":-1.5,"z":0}}');
-  expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
-  expect(() => canonicalJson({ m: new Map([['a', 1]]) })).toThrow('render cache: cannot key a Map object');
-  expect(() => canonicalJson({ d: new Date(0) })).toThrow('cannot key a Date object');
-  expect(() => canonicalJson({ f: () => 1 })).toThrow('cannot key a value of type function');
-  expect(() => canonicalJson({ n: NaN })).toThrow('cannot key the number NaN');
+test('the key\'s JSON refuses what it could not key faithfully', () => {
+  expect(keyJson({ b: 1, a: [true, null, 'x', undefined], c: undefined, d: { z: 0, y: -1.5 } })).toBe('{"b":1,"a":[true,null,"x",null],"d":{"z":0,"y":-1.5}}');
+  expect(() => keyJson({ m: new Map([['a', 1]]) })).toThrow('render cache: cannot key a Map object');
+  expect(() => keyJson({ d: new Date(0) })).toThrow('cannot key a Date object');
+  expect(() => keyJson({ f: () => 1 })).toThrow('cannot key a value of type function');
+  expect(() => keyJson({ n: NaN })).toThrow('cannot key the number NaN');
+  expect(() => keyJson({ s: new Set([1]) })).toThrow('cannot key a Set object');
 });
 
 test('the cache lives in the repository\'s node_modules/.cache unless TYPED_GITOPS_RENDER_CACHE moves or disables it', () => {
