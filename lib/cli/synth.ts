@@ -129,7 +129,7 @@ export async function synthCommand(argv: readonly string[], load: InputLoader, o
     err.write(`  validate by rule group (ms): ${line(t.gate)}\n`);
     const r = plan.rendered;
     const threads = r.workers > 0 ? ` (${r.onWorkers} on ${r.workers} worker thread${r.workers === 1 ? '' : 's'})` : '';
-    err.write(`  instances: ${r.built} rendered${threads}, ${r.cached} from the render cache\n`);
+    err.write(`  instances: ${r.built} rendered${threads}, ${r.cached} from the render cache; control plane ${r.controlPlane === 'cached' ? 'from the render cache' : 'rendered'}\n`);
   }
   return 0;
 }

@@ -28,6 +28,10 @@ export interface RenderCache {
   get(instance: AppInstance): OutputFile | undefined;
   /** Keeps a file just rendered from `instance`. */
   put(instance: AppInstance, file: OutputFile): void;
+  /** The files rendered before from `data` (plain data: what they are a pure function of, with the library). */
+  getFiles(kind: RenderedKind, data: object): OutputFile[] | undefined;
+  /** Keeps the files just rendered from `data`. */
+  putFiles(kind: RenderedKind, data: object, files: readonly OutputFile[]): void;
   /** Hits and misses so far. */
   readonly stats: { hits: number; misses: number };
   /** Where it is and its library fingerprint (a worker thread opens the same cache). */
@@ -131,7 +135,7 @@ export function libraryFingerprint(memoDir?: string): string {
   return fingerprint;
 }
 
-interface Entry {
+interface EntryFile {
   readonly path: string;
   readonly content: string;
   readonly objects: number;
@@ -139,8 +143,16 @@ interface Entry {
   readonly checked: PolicyFinding[];
 }
 
+/** One entry: the files rendered from one input (an instance: its file; the control plane: its files). */
+interface Entry {
+  readonly files: EntryFile[];
+}
+
+/** What an entry was rendered from (part of its key). */
+export type RenderedKind = 'instance' | 'control-plane';
+
 /** The entries' format, part of every key: a new format misses the old entries. */
-const FORMAT = 'render-cache/2';
+const FORMAT = 'render-cache/3';
 
 /** How a render cache is opened (tests set both). */
 export interface RenderCacheOptions {
@@ -155,56 +167,65 @@ export function openRenderCache(dir: string, opts: RenderCacheOptions = {}): Ren
   const fingerprint = opts.fingerprint ?? libraryFingerprint(dir);
   const now = opts.now ?? Date.now;
   const stats = { hits: 0, misses: 0 };
-  // Computed once per instance object: a miss asks for the key again to put the file.
-  const keys = new WeakMap<AppInstance, string>();
-  const keyOf = (instance: AppInstance) => {
-    let key = keys.get(instance);
+  // Computed once per input object: a miss asks for the key again to put the files.
+  const keys = new WeakMap<object, string>();
+  const keyOf = (kind: RenderedKind, data: object) => {
+    let key = keys.get(data);
     if (!key) {
-      key = createHash('sha256').update(FORMAT).update('\0').update(fingerprint).update('\0').update(keyJson(instance)).digest('hex');
-      keys.set(instance, key);
+      key = createHash('sha256').update(FORMAT).update('\0').update(fingerprint).update('\0').update(kind).update('\0').update(keyJson(data)).digest('hex');
+      keys.set(data, key);
     }
     return key;
   };
   const fileOf = (key: string) => path.join(dir, `${key}.json`);
   let made = false;
   prune(dir, now());
+  const getFiles = (kind: RenderedKind, data: object): OutputFile[] | undefined => {
+    const file = fileOf(keyOf(kind, data));
+    let entry: Entry;
+    try {
+      entry = JSON.parse(fs.readFileSync(file, 'utf8')) as Entry;
+    } catch {
+      stats.misses += 1;
+      return undefined;
+    }
+    if (!Array.isArray(entry?.files) || !entry.files.every(isEntryFile)) {
+      stats.misses += 1;
+      return undefined;
+    }
+    stats.hits += 1;
+    touch(file, now());
+    return entry.files.map((f) => ({ path: f.path, content: f.content, objects: f.objects, docs: f.docs, checked: f.checked }));
+  };
+  const putFiles = (kind: RenderedKind, data: object, files: readonly OutputFile[]): void => {
+    // Only files whose object checks ran are kept (what a hit must give back).
+    if (!files.every((f) => f.checked)) return;
+    try {
+      if (!made) {
+        fs.mkdirSync(dir, { recursive: true });
+        made = true;
+      }
+      const target = fileOf(keyOf(kind, data));
+      const tmp = `${target}.${process.pid}.tmp`;
+      const entry: Entry = { files: files.map((f) => ({ path: f.path, content: f.content, objects: f.objects, docs: (f.docs ?? []) as object[], checked: [...(f.checked ?? [])] })) };
+      fs.writeFileSync(tmp, JSON.stringify(entry));
+      fs.renameSync(tmp, target);
+    } catch {
+      // A cache that cannot be written (read-only checkout, full disk) only costs speed.
+    }
+  };
   return {
     stats,
     location: { dir, fingerprint },
-    get(instance) {
-      const file = fileOf(keyOf(instance));
-      let entry: Entry;
-      try {
-        entry = JSON.parse(fs.readFileSync(file, 'utf8')) as Entry;
-      } catch {
-        stats.misses += 1;
-        return undefined;
-      }
-      if (typeof entry?.content !== 'string' || !Array.isArray(entry.docs) || typeof entry.path !== 'string' || !Array.isArray(entry.checked)) {
-        stats.misses += 1;
-        return undefined;
-      }
-      stats.hits += 1;
-      touch(file, now());
-      return { path: entry.path, content: entry.content, objects: entry.objects, docs: entry.docs, checked: entry.checked };
-    },
-    put(instance, file) {
-      try {
-        if (!made) {
-          fs.mkdirSync(dir, { recursive: true });
-          made = true;
-        }
-        const target = fileOf(keyOf(instance));
-        const tmp = `${target}.${process.pid}.tmp`;
-        if (!file.checked) return; // only files whose object checks ran are kept (what a hit must give back)
-        const entry: Entry = { path: file.path, content: file.content, objects: file.objects, docs: (file.docs ?? []) as object[], checked: [...file.checked] };
-        fs.writeFileSync(tmp, JSON.stringify(entry));
-        fs.renameSync(tmp, target);
-      } catch {
-        // A cache that cannot be written (read-only checkout, full disk) only costs speed.
-      }
-    },
+    get: (instance) => getFiles('instance', instance)?.[0],
+    put: (instance, file) => putFiles('instance', instance, [file]),
+    getFiles,
+    putFiles,
   };
+}
+
+function isEntryFile(f: EntryFile): boolean {
+  return typeof f?.path === 'string' && typeof f.content === 'string' && typeof f.objects === 'number' && Array.isArray(f.docs) && Array.isArray(f.checked);
 }
 
 /** A hit refreshes the entry's mtime (what pruning goes by), at most once a day. */

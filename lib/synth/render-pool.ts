@@ -65,7 +65,11 @@ type WorkerMessage =
 
 /** An instance's file with the findings of the gate's object-scoped rules (schemas, PSS) about its objects. */
 export function renderChecked(instance: AppInstance, clock: RenderClock): OutputFile {
-  const file = renderInstance(instance, clock);
+  return withObjectChecks(renderInstance(instance, clock), clock);
+}
+
+/** `file` with the findings of the gate's object-scoped rules (schemas, PSS) about its objects. */
+export function withObjectChecks(file: OutputFile, clock: RenderClock): OutputFile {
   const started = performance.now();
   const objects = (file.docs ?? []).map((object, index) => ({ file: file.path, index, object: object as K8sObject }));
   const checked = checkObjects(SYNTH_RULES, objects, kubernetesMinor());
@@ -85,6 +89,8 @@ export interface Rendered {
   readonly workers: number;
   /** Files the workers rendered. */
   readonly onWorkers: number;
+  /** Files taken from the render cache. */
+  readonly cached: number;
 }
 
 /** Renders `instances` (cache first, then this thread and workers); the files in instance order. */
@@ -100,6 +106,7 @@ export function renderInstances(instances: readonly AppInstance[], opts: RenderO
     else misses.push(i);
   });
   let done = instances.length - misses.length;
+  if (done > 0) opts.progress(done);
   const renderHere = (i: number) => {
     const file = renderChecked(instances[i], clock);
     const putting = cache ? performance.now() : 0;
@@ -129,7 +136,7 @@ export function renderInstances(instances: readonly AppInstance[], opts: RenderO
   }
   // Everything not rendered yet (no workers, or failed, or never delivered), in order: errors surface as on one thread.
   for (const i of misses) if (!files[i]) renderHere(i);
-  return { files: files as OutputFile[], workers, onWorkers };
+  return { files: files as OutputFile[], workers, onWorkers, cached: instances.length - misses.length };
 }
 
 /**

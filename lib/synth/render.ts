@@ -12,7 +12,7 @@ import { K8sObject, PolicyFinding, RuleTimings } from '../policy/engine';
 import { appAllows, PolicyGateError, runGate, SYNTH_RULES } from '../policy/gate';
 import { renderMatrix } from './matrix';
 import type { RenderCache } from './render-cache';
-import { renderInstances } from './render-pool';
+import { renderInstances, withObjectChecks } from './render-pool';
 import { stringifyDocs } from './yaml-emit';
 
 /** One file of dist/: its path relative to dist/ (POSIX separators) and its bytes. */
@@ -38,7 +38,11 @@ export interface SynthPlan {
   /** Milliseconds spent per phase (`synth --timings`, `npm run bench`). */
   readonly timings: SynthTimings;
   /** Instance files taken from the render cache, and rendered (0 and all without a cache); worker threads and what they rendered. */
-  readonly rendered: { readonly cached: number; readonly built: number; readonly workers: number; readonly onWorkers: number };
+  readonly rendered: {
+    readonly cached: number; readonly built: number; readonly workers: number; readonly onWorkers: number;
+    /** Whether the control plane's files (argocd/, vcluster-host/, crossplane/, databases/) came from the render cache. */
+    readonly controlPlane: 'cached' | 'rendered';
+  };
 }
 
 /** How {@link planSynth} reports. */
@@ -125,11 +129,21 @@ export function planSynth(input: ResolveInput, opts: PlanOptions = {}): SynthPla
   const total = resolved.instances.length;
   const clock: RenderClock = { construct: 0, serialize: 0, cache: 0, check: 0 };
   const cache = opts.cache;
-  const hitsBefore = cache?.stats.hits ?? 0;
   const pool = renderInstances(resolved.instances, { clock, cache, progress: (done) => progress('render', done, total) });
   const files = pool.files;
   const controlPlane = planControlPlane(input.platform, input.envs as EnvironmentRegistry, resolved, input.addons);
-  files.push(...renderControlPlane(controlPlane, clock));
+  // The control plane is a pure function of its plan (plain data) and the library, like an instance: cached whole.
+  const askedPlane = cache ? performance.now() : 0;
+  let planeFiles = cache?.getFiles('control-plane', controlPlane);
+  const cachedPlane = planeFiles !== undefined;
+  if (cache) clock.cache += performance.now() - askedPlane;
+  if (!planeFiles) {
+    planeFiles = renderControlPlane(controlPlane, clock).map((f) => withObjectChecks(f, clock));
+    const putting = cache ? performance.now() : 0;
+    cache?.putFiles('control-plane', controlPlane, planeFiles);
+    if (cache) clock.cache += performance.now() - putting;
+  }
+  files.push(...planeFiles);
   files.push({ path: README_FILE, content: renderMatrix(resolved, input.envs as EnvironmentRegistry), objects: 0 });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
@@ -152,8 +166,10 @@ export function planSynth(input: ResolveInput, opts: PlanOptions = {}): SynthPla
   });
   if (findings.some((f) => f.severity === 'error')) throw new PolicyGateError(findings.filter((f) => f.severity === 'error'));
   const timings = { resolve: t1 - t0, render: t2 - t1, construct: clock.construct, serialize: clock.serialize, cache: clock.cache, check: clock.check, validate: performance.now() - t2, gate };
-  const cached = cache ? cache.stats.hits - hitsBefore : 0;
-  const rendered = { cached, built: resolved.instances.length - cached, workers: pool.workers, onWorkers: pool.onWorkers };
+  const rendered = {
+    cached: pool.cached, built: resolved.instances.length - pool.cached, workers: pool.workers, onWorkers: pool.onWorkers,
+    controlPlane: cachedPlane ? 'cached' as const : 'rendered' as const,
+  };
   return { resolved, files, objects: files.reduce((n, f) => n + f.objects, 0), warnings: findings, timings, rendered };
 }
 

@@ -106,9 +106,9 @@ describe('synth from scratch, then again', () => {
     expect(human.stderr).toMatch(/^ {2}validate by rule group \(ms\): schema \d+, .*cluster \d+/m);
     // The first synth rendered every instance; this one takes them all from the render cache, --no-cache none.
     const instances = [...afterFirst.keys()].filter((p) => /^apps\/[^/]+\/[^/]+\/([^/]+)\/\1\.yaml$/.test(p)).length;
-    expect(human.stderr).toMatch(new RegExp(`^  instances: 0 rendered, ${instances} from the render cache$`, 'm'));
+    expect(human.stderr).toMatch(new RegExp(`^  instances: 0 rendered, ${instances} from the render cache; control plane from the render cache$`, 'm'));
     const fresh = await repo.cli('synth', ['--timings', '--quiet', '--no-cache']);
-    expect(fresh.stderr).toMatch(new RegExp(`^  instances: ${instances} rendered, 0 from the render cache$`, 'm'));
+    expect(fresh.stderr).toMatch(new RegExp(`^  instances: ${instances} rendered, 0 from the render cache; control plane rendered$`, 'm'));
     const r = await repo.cli('synth', ['--json', '--timings']);
     expect(r.code).toBe(0);
     const { timings } = JSON.parse(r.stdout);

@@ -30,15 +30,15 @@ describe('a synth through the cache', () => {
     first = planSynth(exampleInput, { cache });
   });
 
-  test('renders every instance the first time and keeps one entry per instance', () => {
-    expect(first.rendered).toMatchObject({ cached: 0, built: instances });
-    expect(fs.readdirSync(dir).filter((n) => n.endsWith('.json'))).toHaveLength(instances);
+  test('renders every instance the first time and keeps one entry per instance, and one for the control plane', () => {
+    expect(first.rendered).toMatchObject({ cached: 0, built: instances, controlPlane: 'rendered' });
+    expect(fs.readdirSync(dir).filter((n) => n.endsWith('.json'))).toHaveLength(instances + 1);
     expect(bytes(first)).toEqual(bytes(uncached));
   });
 
   test('takes every instance from it the second time: same bytes, same objects for the gate, same findings', () => {
     const second = planSynth(exampleInput, { cache: openRenderCache(dir, { fingerprint: 'library-1' }) });
-    expect(second.rendered).toMatchObject({ cached: instances, built: 0 });
+    expect(second.rendered).toMatchObject({ cached: instances, built: 0, controlPlane: 'cached' });
     expect(bytes(second)).toEqual(bytes(uncached));
     expect(second.files.map((f) => f.docs)).toEqual(uncached.files.map((f) => f.docs));
     expect(second.warnings).toEqual(uncached.warnings);
@@ -50,10 +50,19 @@ describe('a synth through the cache', () => {
     const plan = planSynth({ ...exampleInput, releases: bumped as never }, { cache: openRenderCache(dir, { fingerprint: 'library-1' }) });
     const echoDev = plan.resolved.instances.filter((i) => i.app === 'echo' && i.env === 'dev').length;
     expect(echoDev).toBeGreaterThan(0);
-    expect(plan.rendered).toMatchObject({ cached: instances - echoDev, built: echoDev });
+    expect(plan.rendered).toMatchObject({ cached: instances - echoDev, built: echoDev, controlPlane: 'cached' });
     const echoFile = plan.files.find((f) => f.path.startsWith('apps/dev/') && f.path.endsWith('/echo/echo.yaml'))!;
     expect(echoFile.content).toContain('9.9.9-SNAPSHOT-abcdef9');
     expect(bytes(plan)).toEqual(bytes(planSynth({ ...exampleInput, releases: bumped as never })));
+  });
+
+  test('a platform change renders the control plane again, from its new plan', () => {
+    const platform = { ...exampleInput.platform, gitops: { ...exampleInput.platform.gitops, repoURL: 'https://github.com/acme/gitops-other.git' } };
+    const input = { ...exampleInput, platform: platform as never };
+    const plan = planSynth(input, { cache: openRenderCache(dir, { fingerprint: 'library-1' }) });
+    expect(plan.rendered.controlPlane).toBe('rendered');
+    expect(bytes(plan)).toEqual(bytes(planSynth(input)));
+    expect(plan.files.find((f) => f.path === 'argocd/root.yaml')!.content).toContain('gitops-other.git');
   });
 
   test('another library (a changed construct, an import, a dependency) misses every entry', () => {
@@ -81,7 +90,7 @@ test('entries unused for 7 days are pruned when the cache is opened (at most onc
   planSynth(exampleInput, { cache: openRenderCache(dir, { fingerprint: 'new', now: () => later }) });
   const kept = fs.readdirSync(dir).filter((n) => n.endsWith('.json'));
   expect(kept.filter((n) => old.includes(n))).toEqual([]);
-  expect(kept).toHaveLength(instances);
+  expect(kept).toHaveLength(instances + 1);
 });
 
 test('the key\'s JSON refuses what it could not key faithfully', () => {
