@@ -1,6 +1,5 @@
 export * from './render';
 export * from './tree';
 export * from './matrix';
-export * from './control-plane';
 export * from './render-cache';
 export * from './render-pool';
