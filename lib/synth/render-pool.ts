@@ -156,9 +156,16 @@ function renderWithWorkers(instances: readonly AppInstance[], count: number, cac
     const source = `const { workerData } = require('node:worker_threads');
 try {${hook ? `require(${JSON.stringify(hook)});` : ''}require(${JSON.stringify(__filename)}).runRenderWorker(); }
 catch (e) { const s = new Int32Array(workerData.shared); Atomics.add(s, ${ENDED}, 1); Atomics.notify(s, ${ENDED}); }`;
-    workers.push(new Worker(source, { eval: true, workerData: input, transferList: [port2] }));
+    try {
+      workers.push(new Worker(source, { eval: true, workerData: input, transferList: [port2] }));
+    } catch {
+      // No thread to be had (resource limits): this thread renders what the others would have.
+      port1.close();
+      break;
+    }
     ports.push(port1);
   }
+  const started = workers.length;
   for (let k = Atomics.add(shared, NEXT, 1); k < instances.length; k = Atomics.add(shared, NEXT, 1)) renderHere(k);
   // Collect until every worker has ended; a worker that delivers nothing for STALL_MS is given up on.
   let last = performance.now();
@@ -180,7 +187,7 @@ catch (e) { const s = new Int32Array(workerData.shared); Atomics.add(s, ${ENDED}
   for (;;) {
     const ended = Atomics.load(shared, ENDED);
     drain();
-    if (ended >= count || performance.now() - last > STALL_MS) break;
+    if (ended >= started || performance.now() - last > STALL_MS) break;
     Atomics.wait(shared, ENDED, ended, 50);
   }
   drain();
