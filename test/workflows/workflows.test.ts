@@ -109,6 +109,20 @@ describe('release.yml', () => {
     expect(job.steps.some((s) => /git config user\.name/.test(s.run ?? ''))).toBe(true);
   });
 
+  test('the render cache is restored after npm ci (which empties node_modules) and saved under a new key per run', () => {
+    for (const j of [job, onlyJob(promote)]) {
+      const at = j.steps.findIndex((s) => s.uses?.startsWith('actions/cache@'));
+      const npmCi = j.steps.findIndex((s) => /^npm ci\b/.test(s.run ?? ''));
+      expect(at).toBeGreaterThan(npmCi);
+      expect(npmCi).toBeGreaterThanOrEqual(0);
+      expect(j.steps[at].with).toEqual({
+        path: 'node_modules/.cache/typed-gitops/render',
+        key: 'typed-gitops-render-${{ runner.os }}-${{ github.run_id }}',
+        'restore-keys': 'typed-gitops-render-${{ runner.os }}-',
+      });
+    }
+  });
+
   test('provenance is passed: source commit and this run\'s URL', () => {
     expect(job.env?.RUN_URL).toBe('${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}');
     expect(job.env?.SOURCE_COMMIT).toContain('client_payload.source_commit');
@@ -401,7 +415,8 @@ describe.each([
 
   test('order: commit, then synth --check and validate, then push; only the push step pushes', () => {
     const commit = index((s) => s.id === commitStep);
-    const synthCheck = index((s) => runs(s, /^npm run synth -- --check$/));
+    // From scratch (--no-cache): what is pushed is compared with a synth that does not trust the restored render cache.
+    const synthCheck = index((s) => runs(s, /^npm run synth -- --check --no-cache$/));
     const validate = index((s) => runs(s, /^npm run validate$/));
     const pushers = job.steps.flatMap((s, i) => (runs(s, /^[^#]*(--push\b|git push\b)/) ? [i] : []));
     expect(commit).toBeGreaterThanOrEqual(0);
