@@ -47,11 +47,16 @@ const STAMP = '.pruned';
 /** The environment variable naming the cache directory (`off` disables it). */
 export const RENDER_CACHE_ENV = 'TYPED_GITOPS_RENDER_CACHE';
 
-/** The cache directory for a repository at `root` (undefined when turned off through {@link RENDER_CACHE_ENV}). */
+/**
+ * The cache directory for a repository at `root`: undefined when turned off through {@link RENDER_CACHE_ENV}, or when
+ * the repository has no node_modules/ (the cache never creates one: it would show up in `git status`).
+ */
 export function renderCacheDir(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const setting = env[RENDER_CACHE_ENV];
   if (setting === 'off' || setting === '0' || setting === 'false') return undefined;
-  return setting ? path.resolve(setting) : path.join(root, 'node_modules', '.cache', 'typed-gitops', 'render');
+  if (setting) return path.resolve(setting);
+  const modules = path.join(root, 'node_modules');
+  return fs.existsSync(modules) ? path.join(modules, '.cache', 'typed-gitops', 'render') : undefined;
 }
 
 /** The repository's render cache (at `root`), unless turned off through {@link RENDER_CACHE_ENV}. */

@@ -103,7 +103,11 @@ test('the key\'s JSON refuses what it could not key faithfully', () => {
 });
 
 test('the cache lives in the repository\'s node_modules/.cache unless TYPED_GITOPS_RENDER_CACHE moves or disables it', () => {
-  expect(renderCacheDir('/repo', {})).toBe(path.join('/repo', 'node_modules', '.cache', 'typed-gitops', 'render'));
+  const repo = tempDir();
+  // No node_modules/: no cache (it would not create one, which git status would show).
+  expect(renderCacheDir(repo, {})).toBeUndefined();
+  fs.mkdirSync(path.join(repo, 'node_modules'));
+  expect(renderCacheDir(repo, {})).toBe(path.join(repo, 'node_modules', '.cache', 'typed-gitops', 'render'));
   expect(renderCacheDir('/repo', { TYPED_GITOPS_RENDER_CACHE: '/tmp/rc' })).toBe('/tmp/rc');
   for (const off of ['off', '0', 'false']) expect(renderCacheDir('/repo', { TYPED_GITOPS_RENDER_CACHE: off })).toBeUndefined();
 });
