@@ -115,6 +115,11 @@ export type Command = keyof typeof ENTRY;
 const nodeRequire = (process as unknown as { getBuiltinModule(id: 'module'): typeof import('node:module') })
   .getBuiltinModule('module')
   .createRequire(__filename);
+/**
+ * Node's own process: jest gives each test file a `process` whose `env` is a copy, which the commands (loaded
+ * through Node's require) never read.
+ */
+const nodeProcess = nodeRequire('node:process') as NodeJS.Process;
 let hooked = false;
 /** One in-process command at a time: it owns the working directory, the environment and the require cache. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -131,14 +136,14 @@ function inProcess(dir: string, entry: string, args: readonly string[], opts: { 
       if (key.startsWith(`${real}${path.sep}`) || key.startsWith(`${dir}${path.sep}`)) delete nodeRequire.cache[key];
     }
     const env = { CDK8S_OUTDIR: '', NO_COLOR: '1', GITHUB_ACTOR: '', ...opts.env };
-    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, nodeProcess.env[k]]));
     const cwd = process.cwd();
     const out = new TextSink();
     const err = new TextSink();
     try {
       for (const [k, v] of Object.entries(env)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
+        if (v === undefined) delete nodeProcess.env[k];
+        else nodeProcess.env[k] = v;
       }
       process.chdir(dir);
       const { main } = nodeRequire(path.join(dir, entry)) as { main: (argv: readonly string[], io: object) => Promise<number> };
@@ -148,8 +153,8 @@ function inProcess(dir: string, entry: string, args: readonly string[], opts: { 
     } finally {
       process.chdir(cwd);
       for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
+        if (v === undefined) delete nodeProcess.env[k];
+        else nodeProcess.env[k] = v;
       }
     }
   };
