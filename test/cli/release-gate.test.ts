@@ -93,7 +93,7 @@ beforeAll(async () => {
   for (const args of [['init', '-q', '-b', 'main'], ['config', 'user.name', 'Release Tester'], ['config', 'user.email', 'tester@example.com'], ['add', '-A'], ['commit', '-qm', 'init']]) git(...args);
   init = git('rev-parse', 'HEAD');
   // dev's image reaches staging (dev has no gate) in a commit made at STAGED_AT (git's own date variables,
-  // given to git directly: the in-process command's environment is jest's copy).
+  // given to this one commit only).
   expectCode(await release(['promote', 'echo', '--from', 'dev', '--to', 'staging']), 0);
   const r = repo.run('git', ['commit', '-qam', 'release(echo): promote dev -> staging'], { GIT_COMMITTER_DATE: STAGED_AT, GIT_AUTHOR_DATE: STAGED_AT });
   if (r.code !== 0) throw new Error(r.stderr);

@@ -1,25 +1,13 @@
 /**
- * `npm run release` as a user and CI run it: real commands on throwaway git copies of the repo.
+ * `npm run release` as a user and CI run it: the command's entry point in-process (TempRepo.cli) on
+ * throwaway git copies of the repo, with real git; test/release/race.test.ts runs it as 8 real processes.
  * One repository is shared by the sequential scenarios (bump, commit, promote, rollback, hold,
  * status, usage refusals); bad input and --help run concurrently on pristine copies.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { diffLines } from 'diff';
 import { readReleases } from '../../lib/release';
-import { CommandResult, ROOT, TempRepo } from '../support/repo';
+import { CommandResult, TempRepo } from '../support/repo';
 
-/**
- * How `npm run <script>` starts node, from package.json (e.g. `node --require <hook> release.ts`),
- * with a relative `--require ./x` resolved against this checkout.
- */
-function npmScript(script: 'release' | 'synth'): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [node, ...args] = pkg.scripts[script].trim().split(/\s+/);
-  if (node !== 'node') throw new Error(`package.json scripts.${script} does not start with node: ${pkg.scripts[script]}`);
-  return args.map((a) => (a.startsWith('./') ? path.join(ROOT, a) : a));
-}
-const RELEASE = npmScript('release');
 const FILE = 'envs/releases.ts';
 const ENV = { GITHUB_ACTOR: '' };
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
@@ -45,9 +33,6 @@ function git(repo: TempRepo, ...args: string[]): string {
   if (r.code !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout.replace(/\n$/, '');
 }
-
-/** `npm run release -- ...args` in a process of its own (as CI runs it). */
-const releaseProcess = (repo: TempRepo, ...args: string[]): CommandResult => repo.run(process.execPath, [...RELEASE, ...args], ENV);
 
 /** `npm run release -- ...args` in-process (TempRepo.cli: the same entry point, no process start). */
 const release = (repo: TempRepo, ...args: string[]): Promise<CommandResult> => repo.cli('release', args, { env: ENV });
@@ -139,7 +124,7 @@ const BAD: readonly BadCase[] = [
 
 /**
  * Independent read-only runs (bad input, --help) on pristine copies, started in the background at
- * once, one process at a time: they use the second core while the sequential scenarios run.
+ * once: they run between the sequential scenarios' commands (in-process commands take turns).
  */
 let pristine: TempRepo;
 let pristineBefore: State;
@@ -175,7 +160,7 @@ describe('release (sequential scenarios on one git repository)', () => {
   describe('bump', () => {
     test('changes exactly one line of envs/releases.ts and the image in dist/; synth --check passes', async () => {
       const before = state(repo);
-      const r = releaseProcess(repo, 'bump', 'echo', 'dev', '--tag', SNAP, '--digest', D);
+      const r = await release(repo, 'bump', 'echo', 'dev', '--tag', SNAP, '--digest', D);
       expectCode(r, 0);
       expect(r.stdout).toContain(`echo dev: 1.3.0-SNAPSHOT-7d2a1b4 -> ${SNAP}`);
       const after = state(repo);

@@ -2,32 +2,35 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CommandResult, TempRepo } from '../support/repo';
 
-/** `npm run validate` on the real command: dist/ passes; planted faults are reported one line each. */
+/**
+ * `npm run validate`: dist/ passes; planted faults are reported one line each. The pipe from stdin is the real command
+ * in a process of its own; the other runs call its entry point in-process (TempRepo.cli).
+ */
 let repo: TempRepo;
-const validate = (...args: string[]): CommandResult => repo.run(process.execPath, ['--require', require.resolve('../../bin/ts-register.cjs'), 'validate.ts', ...args]);
+const validate = (...args: string[]): Promise<CommandResult> => repo.cli('validate', args);
 
 beforeAll(() => {
   repo = new TempRepo();
 });
 afterAll(() => repo.cleanup());
 
-test('the synthesized dist/ validates: schemas, vcluster values, ApplicationSet expansion', () => {
-  const r = validate();
+test('the synthesized dist/ validates: schemas, vcluster values, ApplicationSet expansion', async () => {
+  const r = await validate();
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/^validate: dist\/: 327 objects in 69 files, \d+ rules: ok$/m);
-  const json = validate('--format', 'json');
+  const json = await validate('--format', 'json');
   expect(json.code).toBe(0);
   expect(JSON.parse(json.stdout)).toMatchObject({ dir: 'dist', objects: 327, applicationSets: 3, errors: 0, warnings: 0, findings: [] });
 });
 
-test('a directory of hand-written manifests: a plaintext Secret, an invalid custom resource and a YAML error are reported one line each', () => {
+test('a directory of hand-written manifests: a plaintext Secret, an invalid custom resource and a YAML error are reported one line each', async () => {
   const dir = repo.path('manifests');
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'secret.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\nstringData:\n  password: hunter2\n');
   fs.writeFileSync(path.join(dir, 'sealed.yaml'), 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\n  namespace: shop\nspec:\n  encryptedDate: {}\n');
   fs.writeFileSync(path.join(dir, 'dup.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
-  const r = validate('manifests');
+  const r = await validate('manifests');
   expect(r.code).toBe(1);
   const [note, ...lines] = r.stderr.trim().split('\n');
   // Not a dist/ tree: one note first, then the findings.
@@ -46,12 +49,12 @@ test('a directory of hand-written manifests: a plaintext Secret, an invalid cust
   expect(lines[lines.length - 1]).toMatch(/^validate: manifests\/: 2 objects in 3 files, \d+ rules: \d+ error\(s\)/);
 });
 
-test('a vcluster values key the chart does not know, in dist/, is a finding naming the Application and the path', () => {
+test('a vcluster values key the chart does not know, in dist/, is a finding naming the Application and the path', async () => {
   const file = repo.path('dist/argocd/vclusters/dev-us-east-1.yaml');
   const before = fs.readFileSync(file, 'utf8');
   try {
     fs.writeFileSync(file, before.replace('        policies:\n', '        policies:\n          isolation: true\n'));
-    const r = validate();
+    const r = await validate();
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^dist\/argocd\/vclusters\/dev-us-east-1\.yaml: Application argocd\/vcluster-dev-us-east-1: spec\.source\.helm\.valuesObject\.policies(\.isolation)?: .*isolation.* \(schema\/vcluster-values\)$/m);
   } finally {
@@ -59,12 +62,12 @@ test('a vcluster values key the chart does not know, in dist/, is a finding nami
   }
 });
 
-test('an instance directory that no ApplicationSet generates is reported by the expansion check', () => {
+test('an instance directory that no ApplicationSet generates is reported by the expansion check', async () => {
   const stray = repo.path('dist/apps/qa/us-east-1/echo');
   fs.mkdirSync(stray, { recursive: true });
   fs.writeFileSync(path.join(stray, 'echo.yaml'), '# stray\n');
   try {
-    const r = validate();
+    const r = await validate();
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^dist\/argocd\/appsets\/[a-z/-]+\.yaml: ApplicationSet argocd\/[a-z-]+: dist\/apps\/qa\/us-east-1\/echo.* \(argocd\/appset-expansion\)$/m);
   } finally {
@@ -72,8 +75,8 @@ test('an instance directory that no ApplicationSet generates is reported by the 
   }
 });
 
-test('a path that does not exist: one error line, exit 1', () => {
-  const r = validate('nope');
+test('a path that does not exist: one error line, exit 1', async () => {
+  const r = await validate('nope');
   expect(r.code).toBe(1);
   expect(r.stderr).toBe('error: nope: no such file or directory; expected a directory of YAML, a YAML file, or - for standard input\n');
 });

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, TempRepo } from '../support/repo';
+import { cliIn, ROOT, TempRepo } from '../support/repo';
 
 jest.setTimeout(180_000);
 
@@ -16,14 +16,13 @@ jest.setTimeout(180_000);
  * How `npm run <script>` starts node, from package.json (e.g. `node --require <hook> release.ts`),
  * with a relative `--require ./x` resolved against this checkout.
  */
-function npmScript(script: 'release' | 'synth'): string[] {
+function npmScript(script: 'release'): string[] {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const [node, ...args] = pkg.scripts[script].trim().split(/\s+/);
   if (node !== 'node') throw new Error(`package.json scripts.${script} does not start with node: ${pkg.scripts[script]}`);
   return args.map((a) => (a.startsWith('./') ? path.join(ROOT, a) : a));
 }
 const RELEASE = npmScript('release');
-const SYNTH = npmScript('synth');
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -155,14 +154,15 @@ describe('8 concurrent `release bump --commit --push` jobs against one origin', 
     }
   });
 
-  test('origin/main has all 8 changes in envs/releases.ts', () => {
+  // What origin/main holds is read by the commands in-process (TempRepo.cli): the jobs above are the real processes.
+  test('origin/main has all 8 changes in envs/releases.ts', async () => {
     const text = fs.readFileSync(path.join(fresh, 'envs/releases.ts'), 'utf8');
     for (const j of JOBS) {
       // New region entries may be laid out over several lines: tag and digest, in that order.
       expect(text).toMatch(new RegExp(`tag: '${j.tag}',\\s*digest: '${j.digest}'`));
     }
-    const r = spawnSync(process.execPath, [...RELEASE, 'status', '--json'], { cwd: fresh, encoding: 'utf8', env: ENV });
-    expect(r.status).toBe(0);
+    const r = await cliIn(fresh, 'release', ['status', '--json']);
+    expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as { app: string; env: string; region: string; tag?: string; digest?: string }[];
     for (const j of JOBS) {
       const regions = j.region ? [j.region] : [...new Set(rows.filter((x) => x.env === j.env).map((x) => x.region))];
@@ -173,9 +173,9 @@ describe('8 concurrent `release bump --commit --push` jobs against one origin', 
     }
   });
 
-  test('dist/ on origin/main equals a fresh synth (synth --check)', () => {
-    const r = spawnSync(process.execPath, [...SYNTH, '--check'], { cwd: fresh, encoding: 'utf8', env: ENV });
-    if (r.status !== 0) throw new Error(`synth --check failed:\n${r.stdout}\n${r.stderr}`);
+  test('dist/ on origin/main equals a fresh synth (synth --check)', async () => {
+    const r = await cliIn(fresh, 'synth', ['--check']);
+    if (r.code !== 0) throw new Error(`synth --check failed:\n${r.stdout}\n${r.stderr}`);
     for (const j of JOBS) {
       const yaml = fs.readFileSync(path.join(fresh, 'dist/apps', j.env, j.region ?? 'us-east-1', j.app, `${j.app}.yaml`), 'utf8');
       expect(yaml).toContain(`:${j.tag}@${j.digest}`);

@@ -4,6 +4,9 @@ import * as fs from 'node:fs';
 /** The Python modules the template's tests and lint need (Debian: python3-flask python3-prometheus-client python3-pytest python3-gunicorn python3-pyflakes). */
 export const PYTHON_MODULES = ['flask', 'prometheus_client', 'pytest', 'gunicorn', 'pyflakes'];
 
+/** The interpreters that could import PYTHON_MODULES (a failed check is not remembered). */
+const checked = new Set<string>();
+
 /**
  * The interpreter that runs the template's pytest suites: $PYTHON, else Debian's /usr/bin/python3 (where apt-get
  * installs the packages .ci/run asks for; a pyenv or venv `python3` first on PATH would not see them), else python3.
@@ -11,6 +14,8 @@ export const PYTHON_MODULES = ['flask', 'prometheus_client', 'pytest', 'gunicorn
  */
 export function python(): string {
   const exe = process.env.PYTHON || (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+  // Checked once per interpreter and test file: importing flask and the rest costs a Python start (~0.5 s).
+  if (checked.has(exe)) return exe;
   const r = spawnSync(exe, ['-c', `import ${PYTHON_MODULES.join(', ')}`], { encoding: 'utf8' });
   if (r.status !== 0) {
     throw new Error(
@@ -19,6 +24,7 @@ export function python(): string {
       + 'or point $PYTHON at an interpreter that has them (e.g. a venv made by the template\'s `make setup`)',
     );
   }
+  checked.add(exe);
   return exe;
 }
 

@@ -69,8 +69,8 @@ export class TempRepo {
    * exported `main`), with the repository as the working directory, fresh apps/ and envs/ modules, and
    * captured output: the same code path as `npm run <command>` without a process start per call.
    */
-  async cli(command: Command, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string | Buffer; now?: Date } = {}): Promise<CommandResult> {
-    return inProcess(this.dir, ENTRY[command], args, opts);
+  async cli(command: Command, args: readonly string[], opts: CliOptions = {}): Promise<CommandResult> {
+    return cliIn(this.dir, command, args, opts);
   }
 
   run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): CommandResult {
@@ -108,6 +108,17 @@ export class TempRepo {
 const ENTRY = { synth: 'main.ts', diff: 'diff.ts', release: 'release.ts', seal: 'seal.ts', validate: 'validate.ts', 'new-app': 'new-app.ts' } as const;
 export type Command = keyof typeof ENTRY;
 
+export interface CliOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly stdin?: string | Buffer;
+  readonly now?: Date;
+}
+
+/** TempRepo.cli for any repository directory with the entry points (e.g. a git clone of a TempRepo). */
+export function cliIn(dir: string, command: Command, args: readonly string[], opts: CliOptions = {}): Promise<CommandResult> {
+  return inProcess(dir, ENTRY[command], args, opts);
+}
+
 /**
  * Node's own require, with the project's TypeScript hook, as the commands run: not jest's module
  * registry (whose `require.cache` cannot be cleared per module, and whose `node:module` is jest's own).
@@ -115,11 +126,16 @@ export type Command = keyof typeof ENTRY;
 const nodeRequire = (process as unknown as { getBuiltinModule(id: 'module'): typeof import('node:module') })
   .getBuiltinModule('module')
   .createRequire(__filename);
+/**
+ * Node's own process: jest gives each test file a `process` whose `env` is a copy, which the commands (loaded
+ * through Node's require) never read.
+ */
+const nodeProcess = nodeRequire('node:process') as NodeJS.Process;
 let hooked = false;
 /** One in-process command at a time: it owns the working directory, the environment and the require cache. */
 let queue: Promise<unknown> = Promise.resolve();
 
-function inProcess(dir: string, entry: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string | Buffer; now?: Date }): Promise<CommandResult> {
+function inProcess(dir: string, entry: string, args: readonly string[], opts: CliOptions): Promise<CommandResult> {
   const run = async (): Promise<CommandResult> => {
     if (!hooked) {
       nodeRequire(path.join(ROOT, 'bin', 'ts-register.cjs'));
@@ -131,14 +147,14 @@ function inProcess(dir: string, entry: string, args: readonly string[], opts: { 
       if (key.startsWith(`${real}${path.sep}`) || key.startsWith(`${dir}${path.sep}`)) delete nodeRequire.cache[key];
     }
     const env = { CDK8S_OUTDIR: '', NO_COLOR: '1', GITHUB_ACTOR: '', ...opts.env };
-    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, nodeProcess.env[k]]));
     const cwd = process.cwd();
     const out = new TextSink();
     const err = new TextSink();
     try {
       for (const [k, v] of Object.entries(env)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
+        if (v === undefined) delete nodeProcess.env[k];
+        else nodeProcess.env[k] = v;
       }
       process.chdir(dir);
       const { main } = nodeRequire(path.join(dir, entry)) as { main: (argv: readonly string[], io: object) => Promise<number> };
@@ -148,8 +164,8 @@ function inProcess(dir: string, entry: string, args: readonly string[], opts: { 
     } finally {
       process.chdir(cwd);
       for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
+        if (v === undefined) delete nodeProcess.env[k];
+        else nodeProcess.env[k] = v;
       }
     }
   };

@@ -15,6 +15,7 @@ import { tagViolation } from '../../lib/model/tag-policy';
 import { renderTemplate } from '../../lib/template';
 import { envs } from '../fixtures/example/envs';
 import { ROOT } from '../support/repo';
+import { actionValidator } from '../support/workflow';
 import type { Step, Workflow } from '../support/workflow';
 
 const WORKFLOW = '.github/workflows/build.yml';
@@ -50,11 +51,9 @@ const load = (file: string) => parse(text(file)) as Workflow;
 const echo = load(FILES['examples/echo']);
 
 describe.each(Object.entries(FILES))('%s', (_what, file) => {
-  const cli = require.resolve('@action-validator/cli/cli.mjs');
-
   test('passes action-validator', () => {
-    const r = spawnSync(process.execPath, [cli, file], { encoding: 'utf8' });
-    expect({ status: r.status, errors: r.stderr.trim() }).toEqual({ status: 0, errors: '' });
+    // In-process (test/support/workflow.ts); workflows.test.ts checks it against the CLI on a broken workflow.
+    expect(actionValidator(file)).toEqual({ status: 0, errors: '' });
   });
 
   test('no ${{ }} expression inside a run: script (values go through env:)', () => {

@@ -165,9 +165,18 @@ test('appset-paths-exist is skipped when directories are unknown', () => {
   expect(runPolicy(wiringRules, context(objects))).toEqual([]);
 });
 
+/** The example repository synthesized and its dist/ parsed, once for the two tests that read it (neither changes it). */
+let example: { plan: ReturnType<typeof planSynth>; objects: ManifestObject[] } | undefined;
+function exampleDist(): { plan: ReturnType<typeof planSynth>; objects: ManifestObject[] } {
+  if (!example) {
+    const plan = planSynth(exampleInput);
+    example = { plan, objects: plan.files.filter((f) => f.path.endsWith('.yaml')).flatMap((f) => parse(f.path, f.content)) };
+  }
+  return example;
+}
+
 test('the example repository passes every wiring rule', () => {
-  const plan = planSynth(exampleInput);
-  const objects = plan.files.filter((f) => f.path.endsWith('.yaml')).flatMap((f) => parse(f.path, f.content));
+  const { plan, objects } = exampleDist();
   expect(objects.length).toBe(plan.objects);
   const directories = new Set(['dist']);
   for (const f of plan.files) {
@@ -181,8 +190,7 @@ test('the example repository passes every wiring rule', () => {
 });
 
 test('references/secrets: a Secret copied in from the host counts only when the set creates it there', () => {
-  const plan = planSynth(exampleInput);
-  const all = plan.files.filter((f) => f.path.endsWith('.yaml')).flatMap((f) => parse(f.path, f.content));
+  const all = exampleDist().objects;
   const placement = platformPlacement(exampleInput.platform, exampleInput.envs, exampleInput.addons!);
   const secretFindings = (objects: ManifestObject[]) => runPolicy(wiringRules, { ...context(objects), placement })
     .filter((f) => f.rule === 'references/secrets').map((f) => `${f.file}: ${f.path}: ${f.message}`);
