@@ -7,6 +7,7 @@
  * Tests never read the live apps/, envs/, releases.ts or secrets.ts: they use test/fixtures/.
  */
 const E2E = [
+  '<rootDir>/test/bench/bench-run.test.ts',
   '<rootDir>/test/bin/',
   '<rootDir>/test/cli/',
   '<rootDir>/test/package/',

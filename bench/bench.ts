@@ -32,6 +32,7 @@ interface Options {
   readonly keep?: boolean;
   readonly example: boolean;
   readonly kustomize?: boolean;
+  readonly from: string;
 }
 
 const progress = progressLine(process.stderr, 'bench');
@@ -55,7 +56,7 @@ interface SynthReport {
 function scale(instances: number, runs: number, opts: Options): ScaleResult & { dir: string } {
   const extra = Math.max(0, Math.ceil((instances - EXAMPLE_INSTANCES) / 4));
   progress.update(`generating ${EXAMPLE_INSTANCES + extra * 4} instances`);
-  const dir = generateRepo(extra);
+  const dir = generateRepo(extra, path.resolve(opts.from));
   // A full synth: no dist/ and an empty render cache (as on a fresh clone); it fills the cache the re-synths use.
   const cache = path.join(dir, '.render-cache');
   const fresh = repeat(runs, () => {
@@ -184,6 +185,7 @@ export function main(argv: readonly string[]): number {
     .option('--no-example', 'skip the example repo (npm run synth, release bump --commit)')
     .option('--kustomize', 'also render up to 300 instances as Kustomize overlays, one `kubectl kustomize` each')
     .option('--keep', 'keep the generated repos and print their paths (to profile or inspect them)')
+    .option('--from <dir>', 'the repository whose apps/ and envs/ the generated repos start from', ROOT)
     .addHelpText('after', '\nExamples:\n  npm run bench\n  npm run bench -- --instances 1000,5000 --runs 1 --json\n  npm run bench -- --instances 1000 --kustomize --no-example\n')
     .parse(argv, { from: 'user' })
     .opts<Options>();

@@ -7,18 +7,24 @@ import * as path from 'node:path';
 /** The checkout the benchmark runs from. */
 export const ROOT = path.resolve(__dirname, '..');
 
-/** What a repository copy needs to synthesize (node_modules is linked, not copied). */
-const ENTRIES = ['apps', 'envs', 'lib', 'imports', 'bin', 'main.ts', 'release.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
+/** What a repository copy takes from the data repository (`from`): its apps and envs. */
+const DATA = ['apps', 'envs'];
+/** What it takes from this checkout, to synthesize (node_modules is linked, not copied). */
+const CODE = ['lib', 'imports', 'bin', 'main.ts', 'release.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
 
 /** The name of the generated app number `n`. */
 export function generatedApp(n: number): string {
   return `svc-${String(n).padStart(4, '0')}`;
 }
 
-/** A copy of the repository in a new temporary directory, with `extraApps` generated apps. */
-export function generateRepo(extraApps: number): string {
+/**
+ * A copy of the repository in a new temporary directory, with `extraApps` generated apps: apps/ and envs/ from `from`
+ * (this checkout, or a frozen fixture such as test/fixtures/example), the code from this checkout.
+ */
+export function generateRepo(extraApps: number, from: string = ROOT): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-gitops-bench-'));
-  for (const entry of ENTRIES) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of DATA) fs.cpSync(path.join(from, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of CODE) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   const names: string[] = [];
   for (let n = 0; n < extraApps; n++) {
