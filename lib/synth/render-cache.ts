@@ -185,8 +185,20 @@ export function openRenderCache(dir: string, opts: RenderCacheOptions = {}): Ren
   const fileOf = (key: string) => path.join(dir, `${key}.json`);
   let made = false;
   prune(dir, now());
+  /** The entry's path, or undefined for input that cannot be keyed faithfully (not plain data): never cached. */
+  const entryOf = (kind: RenderedKind, data: object): string | undefined => {
+    try {
+      return fileOf(keyOf(kind, data));
+    } catch {
+      return undefined;
+    }
+  };
   const getFiles = (kind: RenderedKind, data: object): OutputFile[] | undefined => {
-    const file = fileOf(keyOf(kind, data));
+    const file = entryOf(kind, data);
+    if (file === undefined) {
+      stats.misses += 1;
+      return undefined;
+    }
     let entry: Entry;
     try {
       entry = JSON.parse(fs.readFileSync(file, 'utf8')) as Entry;
@@ -210,7 +222,8 @@ export function openRenderCache(dir: string, opts: RenderCacheOptions = {}): Ren
         fs.mkdirSync(dir, { recursive: true });
         made = true;
       }
-      const target = fileOf(keyOf(kind, data));
+      const target = entryOf(kind, data);
+      if (target === undefined) return;
       const tmp = `${target}.${process.pid}.tmp`;
       const entry: Entry = { files: files.map((f) => ({ path: f.path, content: f.content, objects: f.objects, docs: (f.docs ?? []) as object[], checked: [...(f.checked ?? [])] })) };
       fs.writeFileSync(tmp, JSON.stringify(entry));

@@ -81,6 +81,15 @@ describe('a synth through the cache', () => {
   });
 });
 
+test('input that is not plain data is never cached (rendered every time), not an error', () => {
+  const cache = openRenderCache(tempDir(), { fingerprint: 'x' });
+  const odd = { ...uncached.resolved.instances[0], when: new Date(0) } as never;
+  expect(cache.get(odd)).toBeUndefined();
+  cache.put(odd, uncached.files[0]);
+  expect(cache.get(odd)).toBeUndefined();
+  expect(cache.stats).toEqual({ hits: 0, misses: 2 });
+});
+
 test('entries unused for 7 days are pruned when the cache is opened (at most once an hour)', () => {
   const dir = tempDir();
   const day = 24 * 3600e3;
