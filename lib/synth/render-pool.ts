@@ -77,6 +77,23 @@ export function withObjectChecks(file: OutputFile, clock: RenderClock): OutputFi
   return { ...file, checked };
 }
 
+/** Runs `fn` (reading or writing the render cache), counting its time as the render's cache work. */
+export function cacheWork<T>(clock: RenderClock, fn: () => T): T {
+  const started = performance.now();
+  try {
+    return fn();
+  } finally {
+    clock.cache += performance.now() - started;
+  }
+}
+
+/** Renders an instance with its object checks, and keeps the file in the cache. */
+function renderAndKeep(instance: AppInstance, clock: RenderClock, cache: RenderCache | undefined): OutputFile {
+  const file = renderChecked(instance, clock);
+  if (cache) cacheWork(clock, () => cache.put(instance, file));
+  return file;
+}
+
 /** Slots of the shared counter: the next instance to take, and the workers that have ended. */
 const NEXT = 0;
 const ENDED = 1;
@@ -99,20 +116,14 @@ export function renderInstances(instances: readonly AppInstance[], opts: RenderO
   const files: (OutputFile | undefined)[] = new Array(instances.length);
   const misses: number[] = [];
   instances.forEach((instance, i) => {
-    const asked = cache ? performance.now() : 0;
-    const hit = cache?.get(instance);
-    if (cache) clock.cache += performance.now() - asked;
+    const hit = cache && cacheWork(clock, () => cache.get(instance));
     if (hit) files[i] = hit;
     else misses.push(i);
   });
   let done = instances.length - misses.length;
   if (done > 0) opts.progress(done);
   const renderHere = (i: number) => {
-    const file = renderChecked(instances[i], clock);
-    const putting = cache ? performance.now() : 0;
-    cache?.put(instances[i], file);
-    if (cache) clock.cache += performance.now() - putting;
-    files[i] = file;
+    files[i] = renderAndKeep(instances[i], clock, cache);
     opts.progress(++done);
   };
   const workers = workerCount(misses.length);
@@ -210,10 +221,7 @@ export function runRenderWorker(): void {
     const cache = input.cache ? openRenderCache(input.cache.dir, { fingerprint: input.cache.fingerprint }) : undefined;
     for (let k = Atomics.add(shared, NEXT, 1); k < input.instances.length; k = Atomics.add(shared, NEXT, 1)) {
       try {
-        const file = renderChecked(input.instances[k], clock);
-        const putting = performance.now();
-        cache?.put(input.instances[k], file);
-        clock.cache += performance.now() - putting;
+        const file = renderAndKeep(input.instances[k], clock, cache);
         input.port.postMessage({ k, file } satisfies WorkerMessage);
       } catch {
         input.port.postMessage({ k, failed: true } satisfies WorkerMessage);

@@ -1,11 +1,11 @@
 import {
-  AppInstance, ControlPlane, directoriesOf, EnvironmentRegistry, instanceFile, planControlPlane, README_FILE, repoDirectories, resolve, ResolveInput, ResolveResult,
+  AppInstance, ControlPlane, directoriesOf, EnvironmentRegistry, planControlPlane, README_FILE, repoDirectories, resolve, ResolveInput, ResolveResult,
 } from '../model';
 import { K8sObject, PolicyFinding, RuleTimings } from '../policy/engine';
 import { appAllows, PolicyGateError, runGate, SYNTH_RULES } from '../policy/gate';
 import { renderMatrix } from './matrix';
 import type { RenderCache } from './render-cache';
-import { renderInstances, withObjectChecks } from './render-pool';
+import { cacheWork, renderInstances, withObjectChecks } from './render-pool';
 
 /** One file of dist/: its path relative to dist/ (POSIX separators) and its bytes. */
 export interface OutputFile {
@@ -75,11 +75,6 @@ export interface RenderClock {
   check: number;
 }
 
-/** Path of an instance's manifest inside dist/ (the layout's {@link instanceFile}). */
-export function instancePath(i: Pick<AppInstance, 'env' | 'region' | 'app'>): string {
-  return instanceFile(i.env, i.region, i.app);
-}
-
 /**
  * Builds one cdk8s App holding one Chart with the instance's GoldenApp, synthesizes it in memory and drops it
  * (lib/synth/render-instance.ts, loaded on first use: a synth served from the render cache never loads cdk8s).
@@ -109,15 +104,12 @@ export function planSynth(input: ResolveInput, opts: PlanOptions = {}): SynthPla
   const files = pool.files;
   const controlPlane = planControlPlane(input.platform, input.envs as EnvironmentRegistry, resolved, input.addons);
   // The control plane is a pure function of its plan (plain data) and the library, like an instance: cached whole.
-  const askedPlane = cache ? performance.now() : 0;
-  let planeFiles = cache?.getFiles('control-plane', controlPlane);
+  let planeFiles = cache && cacheWork(clock, () => cache.getFiles('control-plane', controlPlane));
   const cachedPlane = planeFiles !== undefined;
-  if (cache) clock.cache += performance.now() - askedPlane;
   if (!planeFiles) {
-    planeFiles = renderControlPlane(controlPlane, clock).map((f) => withObjectChecks(f, clock));
-    const putting = cache ? performance.now() : 0;
-    cache?.putFiles('control-plane', controlPlane, planeFiles);
-    if (cache) clock.cache += performance.now() - putting;
+    const rendered = renderControlPlane(controlPlane, clock).map((f) => withObjectChecks(f, clock));
+    if (cache) cacheWork(clock, () => cache.putFiles('control-plane', controlPlane, rendered));
+    planeFiles = rendered;
   }
   files.push(...planeFiles);
   files.push({ path: README_FILE, content: renderMatrix(resolved, input.envs as EnvironmentRegistry), objects: 0 });
