@@ -190,8 +190,9 @@ export function main(argv: readonly string[]): number {
     .parse(argv, { from: 'user' })
     .opts<Options>();
   const runs = Number(opts.runs);
-  const sizes = opts.instances.split(',').map(Number).filter((n) => n > 0);
-  if (!Number.isInteger(runs) || runs < 1 || sizes.some((n) => !Number.isInteger(n))) {
+  const asked = opts.instances.split(',').map((n) => (/^\d+$/.test(n.trim()) ? Number(n) : NaN));
+  const sizes = asked.filter((n) => n > 0); // 0 skips the generated repositories
+  if (!Number.isInteger(runs) || runs < 1 || asked.some((n) => !Number.isInteger(n))) {
     process.stderr.write('bench: --runs must be a positive integer and --instances a comma-separated list of integers\n');
     return 2;
   }

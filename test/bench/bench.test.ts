@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { main as bench } from '../../bench/bench';
 import { overlayOf } from '../../bench/kustomize';
 import { BenchResult, checkTargets, ScaleResult } from '../../bench/targets';
 
@@ -70,5 +71,22 @@ test('an overlay builds, with kubectl kustomize, into the instance it stands for
     expect(deployment.spec.template.spec.containers[0].image).toBe('ghcr.io/acme/svc-0007:v1.0.0');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad --runs or --instances: one line saying what is allowed, exit 2, nothing generated or measured', () => {
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    for (const argv of [['--runs', '0'], ['--runs', 'x'], ['--instances', '1000,lots']]) {
+      lines.length = 0;
+      expect(bench(argv)).toBe(2);
+      expect(lines).toEqual(['bench: --runs must be a positive integer and --instances a comma-separated list of integers\n']);
+    }
+  } finally {
+    spy.mockRestore();
   }
 });

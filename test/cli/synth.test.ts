@@ -238,6 +238,16 @@ describe('options', () => {
     expect(repo.snapshotTree()).toEqual(dist);
   });
 
+  test('a bad TYPED_GITOPS_WORKERS is one line naming it and what is allowed, exit 1, dist/ untouched', async () => {
+    const releases = repo.read('envs/releases.ts');
+    const r = await repo.cli('synth', ['--no-cache'], { env: { TYPED_GITOPS_WORKERS: 'many' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining('TYPED_GITOPS_WORKERS=many: expected a whole number of worker threads (0: none)')]);
+    noStack(r);
+    expect(repo.snapshotTree()).toEqual(dist);
+    expect(repo.read('envs/releases.ts')).toBe(releases);
+  });
+
   test('--outdir other writes the same files there and leaves dist/ alone', async () => {
     const r = await repo.cli('synth', ['--outdir', 'other']);
     expect(r.code).toBe(0);
